@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Ingest configuration, parsed once at start. Nothing else reads process.env. */
+const schema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
+  TOPIC_PREFIX: z.string().default('tributary.'),
+  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/tributary'),
+  CLICKHOUSE_URL: z.string().default('http://127.0.0.1:8123'),
+  CLICKHOUSE_DATABASE: z.string().default('tributary'),
+  /** Largest request body accepted on the wire (compressed or not). */
+  INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  /** Largest body after gzip inflation; a gzip bomb stops here without inflating further. */
+  INGEST_MAX_INFLATED_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  INGEST_MAX_EVENTS_PER_REQUEST: z.coerce.number().int().positive().default(5000),
+  /** How long a request waits for Kafka before it is answered 503. */
+  KAFKA_DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** Messages from concurrent requests are sent together when they arrive within this window. */
+  INGEST_LINGER_MS: z.coerce.number().int().min(0).default(2),
+  WRITE_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+});
+
+export type IngestEnv = z.infer<typeof schema>;
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): IngestEnv {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`ingest: invalid configuration\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,92 @@
+import { hostname } from 'node:os';
+import { topicNames } from '@tributary/contracts';
+import { createAdmin, createProducer } from '@tributary/kafka';
+import { createDb, findWriteKey } from '@tributary/db';
+import { createClickHouse, insertRows } from '@tributary/clickhouse';
+import { createLogger, createMetricsRegistry, createStageCounter, initTracing } from '@tributary/telemetry';
+import type { IngestEnv } from './env.ts';
+import { buildServer } from './server.ts';
+import { createProduceBatcher } from './produce-batcher.ts';
+import { cachedKeyLookup } from './write-keys.ts';
+import { createIngestMetrics } from './metrics.ts';
+
+export interface IngestService {
+  /** Resolves with the address it listens on. */
+  start(): Promise<string>;
+  /** Stops taking requests, finishes those in flight, flushes Kafka and metrics. */
+  stop(): Promise<void>;
+}
+
+export function createIngestService(env: IngestEnv): IngestService {
+  const logger = createLogger('ingest', env.LOG_LEVEL);
+  const tracing = initTracing('tributary-ingest', env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const registry = createMetricsRegistry('ingest');
+  const brokers = env.KAFKA_BROKERS.split(',').map((b) => b.trim());
+  const producer = createProducer({ brokers, clientId: 'tributary-ingest' });
+  const admin = createAdmin({ brokers, clientId: 'tributary-ingest-admin' });
+  const db = createDb(env.DATABASE_URL);
+  const clickhouse = createClickHouse({ url: env.CLICKHOUSE_URL, database: env.CLICKHOUSE_DATABASE });
+  const instance = `${hostname()}:${process.pid}:${env.PORT}`;
+  const stages = createStageCounter({
+    service: 'ingest',
+    instance,
+    intervalMs: 5000,
+    sink: (rows) => insertRows(clickhouse, 'pipeline_metrics', rows),
+    onError: (err) => logger.warn({ err: String(err) }, 'pipeline metrics flush failed; will retry'),
+  });
+  const batcher = createProduceBatcher(producer, {
+    lingerMs: env.INGEST_LINGER_MS,
+    maxBatch: 1000,
+    deliveryTimeoutMs: env.KAFKA_DELIVERY_TIMEOUT_MS,
+  });
+
+  const app = buildServer({
+    logger,
+    registry,
+    metrics: createIngestMetrics(registry),
+    stages,
+    batcher,
+    lookupKey: cachedKeyLookup((key) => findWriteKey(db, key), env.WRITE_KEY_CACHE_TTL_MS),
+    topics: topicNames(env.TOPIC_PREFIX),
+    readiness: async () => {
+      const [kafka, postgres] = await Promise.all([
+        withDeadline(admin.listTopics().then(() => true), 2000),
+        withDeadline(db.$queryRaw`SELECT 1`.then(() => true), 2000),
+      ]);
+      return { kafka, postgres };
+    },
+    limits: {
+      maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
+      maxInflatedBytes: env.INGEST_MAX_INFLATED_BYTES,
+      maxEvents: env.INGEST_MAX_EVENTS_PER_REQUEST,
+    },
+  });
+
+  return {
+    async start() {
+      const address = await app.listen({ host: env.HOST, port: env.PORT });
+      logger.info({ address }, 'ingest listening');
+      return address;
+    },
+    async stop() {
+      await app.close();
+      await batcher.flush();
+      await stages.stop();
+      await Promise.allSettled([producer.close(), admin.close(), db.$disconnect(), clickhouse.close()]);
+      await tracing.shutdown();
+      logger.info('ingest stopped');
+    },
+  };
+}
+
+async function withDeadline(p: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.catch(() => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

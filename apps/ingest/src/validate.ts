@@ -1,0 +1,80 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { EVENT_LIMITS } from '@tributary/contracts';
+
+// ajv-formats ships CommonJS; its default export arrives wrapped under ESM interop.
+const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+
+/** The ingest contract as JSON Schema (draft 2020-12 subset), compiled once at start. */
+const envelopeJsonSchema = {
+  type: 'object',
+  required: ['event_type'],
+  additionalProperties: false,
+  properties: {
+    event_id: { type: 'string', minLength: 1, maxLength: EVENT_LIMITS.maxEventIdLength },
+    event_type: {
+      type: 'string',
+      minLength: 1,
+      maxLength: EVENT_LIMITS.maxEventTypeLength,
+      pattern: '^[A-Za-z0-9_.:-]+$',
+    },
+    timestamp: { type: 'string', format: 'date-time' },
+    user_id: { type: ['string', 'null'], maxLength: EVENT_LIMITS.maxUserIdLength },
+    data: { type: 'object' },
+    metadata: { type: 'object' },
+    schema_version: { type: 'integer', minimum: 1 },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+addFormats(ajv, ['date-time']);
+const validateEnvelope = ajv.compile(envelopeJsonSchema);
+
+export interface ValidEvent {
+  event_id?: string;
+  event_type: string;
+  timestamp?: string;
+  user_id?: string | null;
+  data?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  schema_version?: number;
+}
+
+export type Validation = { ok: true; event: ValidEvent } | { ok: false; reasons: string[] };
+
+export function validateEvent(value: unknown): Validation {
+  if (!validateEnvelope(value)) {
+    return { ok: false, reasons: (validateEnvelope.errors ?? []).map(describe) };
+  }
+  const depth = depthOf(value);
+  if (depth > EVENT_LIMITS.maxDepth) {
+    return { ok: false, reasons: [`event is nested ${depth} levels deep (limit ${EVENT_LIMITS.maxDepth})`] };
+  }
+  return { ok: true, event: value as ValidEvent };
+}
+
+function describe(e: ErrorObject): string {
+  const where = e.instancePath === '' ? 'event' : e.instancePath.slice(1).replaceAll('/', '.');
+  if (e.keyword === 'required') return `${where}: missing required field '${String(e.params.missingProperty)}'`;
+  if (e.keyword === 'additionalProperties') {
+    return `${where}: unknown field '${String(e.params.additionalProperty)}' (put custom fields under data)`;
+  }
+  return `${where}: ${e.message ?? 'is invalid'}`;
+}
+
+/** Iterative, so a hostile payload cannot overflow the stack here. */
+function depthOf(root: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) max = depth;
+    if (depth > EVENT_LIMITS.maxDepth) return depth;
+    if (typeof node === 'object' && node !== null) {
+      for (const child of Object.values(node)) {
+        if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+      }
+    }
+  }
+  return max;
+}

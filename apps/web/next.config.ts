@@ -1,0 +1,12 @@
+import type { NextConfig } from 'next';
+
+const config: NextConfig = {
+  // Workspace packages ship TypeScript source (main: src/index.ts), so Next compiles them.
+  transpilePackages: ['@tributary/contracts', '@tributary/clickhouse'],
+  // The HTTP client uses Node streams and keep-alive agents; leave it to Node at runtime.
+  serverExternalPackages: ['@clickhouse/client'],
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default config;

@@ -1,0 +1,50 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { formatAgo, formatCount } from '../../lib/format.ts';
+import { REFRESH_MS, TAIL_LIMIT } from '../../lib/windows.ts';
+import { useTRPC } from '../../trpc/react.tsx';
+import { QueryError } from '../query-error.tsx';
+import { SeriesChart } from '../series-chart.tsx';
+import { Stat } from '../stat.tsx';
+import { EmptyState } from './empty-state.tsx';
+import { EventTail } from './event-tail.tsx';
+
+export function LiveView({ ingestUrl }: { ingestUrl: string }) {
+  const trpc = useTRPC();
+  const overview = useQuery(trpc.live.overview.queryOptions(undefined, { refetchInterval: REFRESH_MS }));
+  const tail = useQuery(trpc.live.tail.queryOptions({ limit: TAIL_LIMIT }, { refetchInterval: REFRESH_MS }));
+  const o = overview.data;
+  const lastHour = o ? o.perMinute.points.reduce((sum, p) => sum + Object.values(p.values).reduce((a, b) => a + b, 0), 0) : 0;
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Live</h1>
+        <span className="live-dot" title={`Refreshes every ${REFRESH_MS / 1000} s`}>
+          live · every {REFRESH_MS / 1000} s
+        </span>
+      </div>
+      <QueryError error={overview.error ?? tail.error} />
+      <div className="stats">
+        <Stat label="Total events" value={o ? formatCount(o.totalEvents) : '…'} testId="total-events" />
+        <Stat
+          label="Last event"
+          value={o ? (o.lastEventAt === null ? 'never' : formatAgo(o.now - o.lastEventAt)) : '…'}
+          testId="last-event"
+        />
+        <Stat label="Last hour" value={o ? formatCount(lastHour) : '…'} hint="events received" />
+        <Stat label="Event types" value={o ? o.perMinute.keys.length : '…'} hint="seen in the last hour" />
+      </div>
+      {o?.totalEvents === 0 && <EmptyState ingestUrl={ingestUrl} />}
+      <section className="card" data-testid="live-chart">
+        <h2>Events per minute · last hour</h2>
+        {o ? <SeriesChart series={o.perMinute} kind="stacked-bar" /> : <div className="chart-placeholder" />}
+      </section>
+      <section className="card" data-testid="live-tail">
+        <h2>Newest events</h2>
+        {tail.data ? <EventTail events={tail.data} /> : <p className="muted">Loading…</p>}
+      </section>
+    </>
+  );
+}

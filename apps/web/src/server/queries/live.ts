@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { prettyJson } from '../../lib/format.ts';
+import { alignDown, fillSeries, type Series } from '../../lib/time-buckets.ts';
+import { LIVE_CHART } from '../../lib/windows.ts';
+import { selectRows, type QueryTarget } from './run.ts';
+
+const num = z.coerce.number();
+const nullableNum = z.union([z.null(), num]);
+
+export interface LiveOverview {
+  /** Server clock when the figures were read, so "N s ago" does not depend on the browser. */
+  now: number;
+  totalEvents: number;
+  lastEventAt: number | null;
+  perMinute: Series & { stepMs: number };
+}
+
+export async function getLiveOverview(target: QueryTarget, now = Date.now()): Promise<LiveOverview> {
+  const to = alignDown(now, LIVE_CHART.stepMs);
+  const from = to - (LIVE_CHART.minutes - 1) * LIVE_CHART.stepMs;
+  const [totals, perMinute] = await Promise.all([
+    selectRows(
+      target,
+      `SELECT count() AS total,
+              if(total = 0, NULL, toUnixTimestamp64Milli(max(received_at))) AS last
+       FROM {db:Identifier}.events`,
+      {},
+      z.object({ total: num, last: nullableNum }),
+    ),
+    // events_per_minute is a SummingMergeTree: rows of one key may not be merged yet, so sum.
+    selectRows(
+      target,
+      `SELECT toUnixTimestamp(minute) * 1000 AS t, event_type AS key, sum(events) AS value
+       FROM {db:Identifier}.events_per_minute
+       WHERE minute >= toDateTime({from:UInt32}, 'UTC') AND minute <= toDateTime({to:UInt32}, 'UTC')
+       GROUP BY minute, event_type`,
+      { from: from / 1000, to: to / 1000 },
+      z.object({ t: num, key: z.string(), value: num }),
+    ),
+  ]);
+  const total = totals[0];
+  return {
+    now,
+    totalEvents: total?.total ?? 0,
+    lastEventAt: total?.last ?? null,
+    perMinute: { ...fillSeries(perMinute, from, to, LIVE_CHART.stepMs), stepMs: LIVE_CHART.stepMs },
+  };
+}
+
+const tailRow = z.object({
+  event_id: z.string(),
+  event_type: z.string(),
+  timestamp: num,
+  received_at: num,
+  user_id: z.string().nullable(),
+  source: z.string(),
+  schema_version: nullableNum,
+  data: z.string(),
+});
+
+export type TailEvent = z.output<typeof tailRow>;
+
+/** The newest events by receive time, payload pretty-printed for display. */
+export async function getLiveTail(target: QueryTarget, limit = 50): Promise<TailEvent[]> {
+  const rows = await selectRows(
+    target,
+    `SELECT event_id, event_type, source, user_id, schema_version,
+            toUnixTimestamp64Milli(timestamp) AS timestamp,
+            toUnixTimestamp64Milli(received_at) AS received_at,
+            toJSONString(data) AS data
+     FROM {db:Identifier}.events
+     ORDER BY received_at DESC, event_id DESC
+     -- ReplacingMergeTree folds retried inserts only at merge time; show each event once.
+     LIMIT 1 BY event_id
+     LIMIT {limit:UInt32}`,
+    { limit },
+    tailRow,
+  );
+  return rows.map((r) => ({ ...r, data: prettyJson(r.data) }));
+}

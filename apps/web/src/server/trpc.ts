@@ -1,0 +1,46 @@
+import { errorCodes, TributaryError } from '@tributary/contracts';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { env } from '../env.ts';
+import { getClickHouse } from './clickhouse.ts';
+import type { QueryTarget } from './queries/run.ts';
+
+export interface Context {
+  clickhouse: QueryTarget;
+  headers: Headers;
+}
+
+export function createContext(opts: { headers: Headers }): Context {
+  return {
+    clickhouse: { client: getClickHouse(), database: env.CLICKHOUSE_DATABASE },
+    headers: opts.headers,
+  };
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        // Same vocabulary as the ingest API, so a client can branch on one set of codes.
+        tributaryCode: cause instanceof TributaryError ? cause.code : null,
+      },
+    };
+  },
+});
+
+/** Domain errors thrown by server functions become tRPC errors with the matching status. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof TributaryError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: errorCodes[cause.code].trpc, message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+/** Read-only console views; authenticated procedures arrive with the management API. */
+export const publicProcedure = t.procedure.use(domainErrors);

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** Worker configuration, parsed once at start. Nothing else reads process.env. */
+const schema = z.object({
+  KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
+  TOPIC_PREFIX: z.string().default('tributary.'),
+  CONSUMER_GROUP: z.string().default('tributary-workers'),
+  CLICKHOUSE_URL: z.string().default('http://127.0.0.1:8123'),
+  CLICKHOUSE_DATABASE: z.string().default('tributary'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().default('tributary:'),
+  /** How long an inserted event_id is remembered; a redelivery or client retry inside it is dropped. */
+  DEDUPE_WINDOW_SECONDS: z.coerce.number().int().positive().default(24 * 60 * 60),
+  WORKER_MAX_BATCH: z.coerce.number().int().positive().default(5000),
+  WORKER_MAX_WAIT_MS: z.coerce.number().int().positive().default(200),
+  /** Tries for a batch that ClickHouse rejects as bad data before rows go one by one. */
+  SINK_PERMANENT_RETRIES: z.coerce.number().int().min(0).default(2),
+  OPS_HOST: z.string().default('127.0.0.1'),
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+});
+
+export type WorkerEnv = z.infer<typeof schema>;
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`workers: invalid configuration\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

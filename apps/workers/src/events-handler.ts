@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { envelopeSchema, type DeadLetter, type Envelope, type TopicNames } from '@tributary/contracts';
+import type { Batch, IncomingMessage, Producer } from '@tributary/kafka';
+import type { Logger, StageCounter } from '@tributary/telemetry';
+import type { Dedupe } from './dedupe.ts';
+import { toEventRow, type EventRow } from './rows.ts';
+import { isTransientClickHouseError } from './clickhouse-errors.ts';
+import { retryTransient } from './retry.ts';
+import type { WorkerMetrics } from './metrics.ts';
+
+export interface EventsHandlerDeps {
+  clickhouse: ClickHouseClient;
+  dedupe: Dedupe;
+  producer: Producer;
+  topics: TopicNames;
+  logger: Logger;
+  stages: StageCounter;
+  metrics: WorkerMetrics;
+  stopping: () => boolean;
+  permanentRetries: number;
+}
+
+interface Parsed {
+  message: IncomingMessage;
+  envelope: Envelope;
+}
+
+/**
+ * One batch of one partition: parse → dedupe → enrich → insert (with a token derived from the
+ * offset range) → mark ids → return, after which the consumer commits. Anything not inserted
+ * is on the dead-letter topic before this resolves.
+ */
+export function createEventsHandler(deps: EventsHandlerDeps) {
+  const { dedupe, logger } = deps;
+  const transient = (label: string) => ({
+    isTransient: () => true,
+    stopping: deps.stopping,
+    onRetry: (err: unknown, attempt: number) =>
+      logger.warn({ err: String(err), attempt }, `${label} failed; retrying`),
+  });
+
+  return async function handleBatch(batch: Batch): Promise<void> {
+    const started = Date.now();
+    const deadLetters: DeadLetter[] = [];
+    const parsed: Parsed[] = [];
+    for (const message of batch.messages) {
+      const result = parseEnvelope(message);
+      if (result.ok) parsed.push({ message, envelope: result.envelope });
+      else deadLetters.push(deadLetterFor(message, 'worker', 'invalid_envelope', result.reason, null));
+    }
+
+    // Duplicates inside the batch keep their first occurrence.
+    const unique = new Map<string, Parsed>();
+    for (const p of parsed) if (!unique.has(p.envelope.event_id)) unique.set(p.envelope.event_id, p);
+    let candidates = [...unique.values()];
+
+    const ids = candidates.map((p) => p.envelope.event_id);
+    const seen = await retryTransient(() => dedupe.seen(ids), transient('redis dedupe lookup'));
+    candidates = candidates.filter((_, i) => !seen[i]);
+
+    const intent = await retryTransient(() => dedupe.readIntent(batch.topic, batch.partition), transient('redis intent read'));
+    if (intent && intent.first <= BigInt(batch.lastOffset)) {
+      // The previous owner of this partition may have inserted part of this range and died
+      // before marking it: ClickHouse itself says what landed.
+      const landed = await retryTransient(
+        () => existingIds(deps.clickhouse, candidates.map((p) => p.envelope.event_id)),
+        { ...transient('clickhouse recovery lookup'), isTransient: isTransientClickHouseError },
+      );
+      if (landed.size > 0) logger.info({ partition: batch.partition, recovered: landed.size }, 'skipping rows inserted before a crash');
+      candidates = candidates.filter((p) => !landed.has(p.envelope.event_id));
+    }
+    const duplicates = parsed.length - candidates.length;
+
+    await retryTransient(
+      () => dedupe.writeIntent(batch.topic, batch.partition, batch.firstOffset, batch.lastOffset),
+      transient('redis intent write'),
+    );
+
+    const processedAt = new Date();
+    const rows = candidates.map((p) => toEventRow(p.envelope, processedAt));
+    const token = `${batch.topic}:${batch.partition}:${batch.firstOffset}-${batch.lastOffset}`;
+    const failed = await insertWithFallback(rows, token, candidates);
+    for (const f of failed) {
+      deadLetters.push(deadLetterFor(f.parsed.message, 'sink', 'insert_rejected', f.reason, f.parsed.envelope));
+    }
+
+    if (deadLetters.length > 0) {
+      await retryTransient(
+        () =>
+          deps.producer.send(
+            deps.topics.deadLetters,
+            deadLetters.map((d) => ({ key: d.id, value: JSON.stringify(d), headers: {} })),
+          ),
+        transient('dead-letter produce'),
+      );
+    }
+
+    const failedSet = new Set(failed.map((f) => f.parsed));
+    const insertedIds = candidates.filter((p) => !failedSet.has(p)).map((p) => p.envelope.event_id);
+    await retryTransient(() => dedupe.markInserted(insertedIds), transient('redis mark'));
+    await retryTransient(() => dedupe.clearIntent(batch.topic, batch.partition), transient('redis intent clear'));
+
+    deps.stages.add('processed', batch.messages.length);
+    deps.stages.add('deduplicated', duplicates);
+    deps.stages.add('inserted', insertedIds.length);
+    deps.stages.add('dead_lettered', deadLetters.length);
+    deps.metrics.events.inc({ result: 'inserted' }, insertedIds.length);
+    deps.metrics.events.inc({ result: 'duplicate' }, duplicates);
+    deps.metrics.events.inc({ result: 'dead_lettered' }, deadLetters.length);
+    deps.metrics.batchSeconds.observe((Date.now() - started) / 1000);
+    const now = Date.now();
+    for (const p of candidates) deps.metrics.freshnessSeconds.observe((now - Date.parse(p.envelope.received_at)) / 1000);
+    logger.debug({ partition: batch.partition, first: batch.firstOffset, last: batch.lastOffset, inserted: insertedIds.length }, 'batch done');
+  };
+
+  /**
+   * Inserts the batch; if ClickHouse keeps rejecting the data itself, inserts row by row so
+   * one bad row does not hold back the rest, and returns the rows that still fail.
+   */
+  async function insertWithFallback(rows: EventRow[], token: string, candidates: Parsed[]) {
+    const failed: Array<{ parsed: Parsed; reason: string }> = [];
+    if (rows.length === 0) return failed;
+    let lastError: unknown;
+    for (let attempt = 0; attempt <= deps.permanentRetries; attempt++) {
+      try {
+        await retryTransient(() => insert(rows, token), {
+          ...transient('clickhouse insert'),
+          isTransient: isTransientClickHouseError,
+        });
+        return failed;
+      } catch (err) {
+        if (err instanceof Error && err.name === 'StoppingError') throw err;
+        lastError = err;
+      }
+    }
+    logger.warn({ err: String(lastError), rows: rows.length }, 'batch rejected by ClickHouse; inserting row by row');
+    for (let i = 0; i < rows.length; i++) {
+      const parsed = candidates[i]!;
+      try {
+        await retryTransient(() => insert([rows[i]!], `${token}:${parsed.message.offset}`), {
+          ...transient('clickhouse row insert'),
+          isTransient: isTransientClickHouseError,
+        });
+      } catch (err) {
+        if (err instanceof Error && err.name === 'StoppingError') throw err;
+        failed.push({ parsed, reason: String((err as Error).message ?? err) });
+      }
+    }
+    return failed;
+  }
+
+  async function insert(rows: EventRow[], token: string) {
+    await deps.clickhouse.insert({
+      table: 'events',
+      values: rows,
+      format: 'JSONEachRow',
+      clickhouse_settings: { insert_deduplication_token: token, insert_deduplicate: 1 },
+    });
+  }
+}
+
+function parseEnvelope(message: IncomingMessage): { ok: true; envelope: Envelope } | { ok: false; reason: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(message.value.toString('utf8'));
+  } catch (err) {
+    return { ok: false, reason: `not JSON: ${(err as Error).message}` };
+  }
+  const result = envelopeSchema.safeParse(value);
+  if (!result.success) {
+    return { ok: false, reason: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  }
+  return { ok: true, envelope: result.data };
+}
+
+function deadLetterFor(
+  message: IncomingMessage,
+  stage: 'worker' | 'sink',
+  code: string,
+  reason: string,
+  envelope: Envelope | null,
+): DeadLetter {
+  const text = message.value.toString('utf8');
+  const isUtf8 = Buffer.from(text, 'utf8').equals(message.value);
+  return {
+    id: randomUUID(),
+    event_id: envelope?.event_id ?? message.key ?? '',
+    stage,
+    code,
+    message: reason,
+    payload: isUtf8 ? text : message.value.toString('base64'),
+    payload_encoding: isUtf8 ? 'utf8' : 'base64',
+    source: envelope?.source ?? message.headers['tributary-source'] ?? null,
+    write_key_id: envelope?.write_key_id ?? null,
+    event_type: envelope?.event_type ?? null,
+    schema_version: envelope?.schema_version ?? null,
+    origin_topic: message.topic,
+    origin_partition: message.partition,
+    origin_offset: message.offset,
+    failed_at: new Date().toISOString(),
+    attempts: 1,
+  };
+}
+
+async function existingIds(clickhouse: ClickHouseClient, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rs = await clickhouse.query({
+    query: 'SELECT event_id FROM events WHERE event_id IN {ids:Array(String)}',
+    query_params: { ids },
+    format: 'JSONEachRow',
+  });
+  const rows = await rs.json<{ event_id: string }>();
+  return new Set(rows.map((r) => r.event_id));
+}
+

@@ -1,0 +1,45 @@
+// Runs the embedded ClickHouse server in the foreground:
+//   tsx infra/clickhouse/src/cli.ts --port 8123 --data .tributary/clickhouse
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { DEFAULT_DATA_DIR, startEmbeddedClickHouse } from './index.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8123' },
+    data: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
+  },
+});
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`embedded-clickhouse: invalid --port '${values.port}'`);
+  process.exit(2);
+}
+const dataDir = values.data ? resolve(values.data) : DEFAULT_DATA_DIR;
+
+const started = performance.now();
+try {
+  const ch = await startEmbeddedClickHouse({ port, dataDir, host: values.host });
+  console.log(
+    `embedded ClickHouse ${ch.version} ready at ${ch.url} (data ${dataDir}, started in ${Math.round(performance.now() - started)} ms)`,
+  );
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    ch.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`embedded-clickhouse: error while stopping on ${signal}:`, err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+} catch (err) {
+  console.error(`embedded-clickhouse: cannot start on port ${port} with data ${dataDir}:`, err);
+  process.exit(1);
+}

@@ -1,0 +1,55 @@
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Engine } from './engine.ts';
+import { createChServer } from './server.ts';
+
+export interface EmbeddedClickHouseOptions {
+  /** 8123 by default; 0 picks a free port. */
+  port?: number;
+  /** The chDB data directory; one process at a time may own it. */
+  dataDir?: string;
+  host?: string;
+  /** Requests running in the engine at once (default 8). */
+  maxConcurrent?: number;
+}
+
+export interface EmbeddedClickHouse {
+  url: string;
+  port: number;
+  /** The engine's ClickHouse version. */
+  version: string;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_DATA_DIR = resolve(import.meta.dirname, '../../../.tributary/clickhouse');
+
+export async function startEmbeddedClickHouse(options: EmbeddedClickHouseOptions = {}): Promise<EmbeddedClickHouse> {
+  const { port = 8123, dataDir = DEFAULT_DATA_DIR, host = '127.0.0.1', maxConcurrent } = options;
+  const engine = await Engine.open({ dataDir: resolve(dataDir), ...(maxConcurrent ? { maxConcurrent } : {}) });
+  const info = await engine.serverInfo();
+  const server = createChServer(engine, info);
+  try {
+    server.listen(port, host);
+    await once(server, 'listening');
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
+  const actualPort = (server.address() as AddressInfo).port;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      await engine.close();
+      // Keep-alive sockets that are mid-request finish above; anything still open is idle.
+      server.closeAllConnections();
+      await closed;
+    })();
+    return stopping;
+  };
+  return { url: `http://${host}:${actualPort}`, port: actualPort, version: info.version, stop };
+}
+
+export { Engine } from './engine.ts';

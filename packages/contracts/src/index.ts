@@ -1,0 +1,5 @@
+export * from './envelope.ts';
+export * from './topics.ts';
+export * from './dead-letter.ts';
+export * from './pipeline.ts';
+export * from './errors.ts';

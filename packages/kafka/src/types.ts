@@ -1,0 +1,94 @@
+/**
+ * The Kafka transport every service uses. Apps depend on these interfaces only, so the client
+ * library behind them (see docs/decisions/kafka-client.md) can change in one place.
+ */
+
+export interface OutgoingMessage {
+  key?: string | null;
+  value: Buffer | string;
+  headers?: Record<string, string>;
+}
+
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  /** Offset as a decimal string (Kafka offsets are 64-bit). */
+  offset: string;
+  key: string | null;
+  value: Buffer;
+  headers: Record<string, string>;
+  /** Broker timestamp, epoch milliseconds. */
+  timestamp: number;
+}
+
+/** Messages of one topic-partition, in offset order. */
+export interface Batch {
+  topic: string;
+  partition: number;
+  messages: IncomingMessage[];
+  firstOffset: string;
+  lastOffset: string;
+}
+
+export interface ProducerOptions {
+  brokers: string[];
+  clientId: string;
+}
+
+export interface Producer {
+  /**
+   * Resolves only after the broker acknowledged every message with acks=all (idempotent
+   * producer). Rejects with KafkaUnavailableError when the cluster cannot be reached within
+   * the delivery timeout, so callers can answer 503.
+   */
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConsumerOptions {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  topics: string[];
+  /** Upper bound on messages handed to one handler call. */
+  maxBatchSize?: number;
+  /** How long the broker may wait to fill a fetch. */
+  maxWaitMs?: number;
+  /** Where a new group starts. Default 'earliest' so nothing produced before a first start is missed. */
+  fromBeginning?: boolean;
+}
+
+export type BatchHandler = (batch: Batch) => Promise<void>;
+
+export interface BatchConsumer {
+  /**
+   * Starts consuming. Batches of one partition are handed to `handler` one at a time, in
+   * order. NOTE: the offset after `batch.lastOffset` is committed only after the handler's
+   * promise resolved; if it rejects, nothing of that batch is committed and the consumer stops
+   * (the error surfaces from `done`).
+   */
+  start(handler: BatchHandler): Promise<void>;
+  /** Stops fetching, waits for the batch in flight, commits what finished, leaves the group. */
+  stop(): Promise<void>;
+  /** Settles when the consumer ended; rejects with the handler's error if that ended it. */
+  readonly done: Promise<void>;
+  /** Epoch ms of the last fetch loop iteration, for health checks (a stalled loop is unhealthy). */
+  lastActivityAt(): number;
+}
+
+export interface Admin {
+  /** Creates missing topics; leaves existing ones alone. */
+  ensureTopics(specs: { name: string; partitions: number; config: Record<string, string> }[]): Promise<void>;
+  deleteTopics(names: string[]): Promise<void>;
+  listTopics(): Promise<string[]>;
+  /** Sum over partitions of (log end offset − committed offset) for a group on a topic. */
+  consumerLag(groupId: string, topic: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class KafkaUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KafkaUnavailableError';
+  }
+}
