@@ -77,7 +77,7 @@ function parseJson(text: string): RawEvent[] {
   }
   if (Array.isArray(value)) return value.map(itemOf);
   if (isObject(value) && Array.isArray(value.events) && Object.keys(value).length === 1) {
-    return value.events.map(itemOf);
+    return (value.events as unknown[]).map(itemOf);
   }
   if (isObject(value)) return [{ value, text }];
   throw new TributaryError('bad_request', 'Body must be an event object, an array of events or {"events": [...]}');
@@ -104,8 +104,14 @@ function malformed(err: unknown, prefix: string): TributaryError {
   return new TributaryError('bad_request', `${prefix}: ${(err as Error).message}`);
 }
 
-function itemOf(value: unknown): RawEvent {
-  return { value, text: JSON.stringify(value) ?? 'null' };
+function itemOf(value: unknown, index: number): RawEvent {
+  try {
+    return { value, text: JSON.stringify(value) ?? 'null' };
+  } catch (err) {
+    // JSON.stringify recurses: an item too deep to serialise is too deep to accept.
+    if (err instanceof RangeError) throw new TributaryError('bad_request', `Event at index ${index} is nested too deeply`);
+    throw err;
+  }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

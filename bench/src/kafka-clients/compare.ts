@@ -18,6 +18,9 @@ export interface CompareRow {
   consumeMsgsPerSec: number;
   consumeMBPerSec: number;
   consumeWithJoinMsgsPerSec: number;
+  /** Client-process CPU (user+system) per message: robust against other load on the machine. */
+  produceCpuUsPerMsg: number;
+  consumeCpuUsPerMsg: number;
 }
 
 /** Messages shaped like ingest's: a uuid key, a JSON-ish value of fixed size, a trace header. */
@@ -41,7 +44,12 @@ export function makeBatchFactory(valueBytes: number): (start: number, count: num
 /** Each client writes to and reads from its own fresh topic, one after the other (2 cores). */
 export async function compareClients(opts: CompareOptions): Promise<CompareRow[]> {
   const log = opts.log ?? (() => {});
+  // Generated before any timing so message building does not count against a client.
   const makeBatch = makeBatchFactory(opts.valueBytes);
+  const batches: BenchMessage[][] = [];
+  for (let sent = 0; sent < opts.messages; sent += opts.batchSize) {
+    batches.push(makeBatch(sent, Math.min(opts.batchSize, opts.messages - sent)));
+  }
   const mb = (opts.messages * opts.valueBytes) / (1024 * 1024);
   const rows: CompareRow[] = [];
   for (const client of opts.clients) {
@@ -49,9 +57,13 @@ export async function compareClients(opts: CompareOptions): Promise<CompareRow[]
     await client.createTopic(opts.brokers, topic, opts.partitions);
     try {
       log(`${client.name}: producing ${opts.messages} x ${opts.valueBytes} B in batches of ${opts.batchSize}`);
-      const produceMs = await client.produce({ brokers: opts.brokers, topic, messages: opts.messages, batchSize: opts.batchSize, makeBatch });
+      const cpu0 = process.cpuUsage();
+      const produceMs = await client.produce({ brokers: opts.brokers, topic, messages: opts.messages, batchSize: opts.batchSize, batches });
+      const cpu1 = process.cpuUsage(cpu0);
       log(`${client.name}: consuming`);
+      const cpu2 = process.cpuUsage();
       const c = await client.consume({ brokers: opts.brokers, topic, groupId: `${topic}.g`, messages: opts.messages });
+      const cpu3 = process.cpuUsage(cpu2);
       rows.push({
         client: client.name,
         produceMsgsPerSec: opts.messages / (produceMs / 1000),
@@ -59,6 +71,8 @@ export async function compareClients(opts: CompareOptions): Promise<CompareRow[]
         consumeMsgsPerSec: opts.messages / (c.streamMs / 1000),
         consumeMBPerSec: mb / (c.streamMs / 1000),
         consumeWithJoinMsgsPerSec: opts.messages / (c.totalMs / 1000),
+        produceCpuUsPerMsg: (cpu1.user + cpu1.system) / opts.messages,
+        consumeCpuUsPerMsg: (cpu3.user + cpu3.system) / opts.messages,
       });
     } finally {
       await client.deleteTopic(opts.brokers, topic).catch(() => {});
@@ -68,13 +82,15 @@ export async function compareClients(opts: CompareOptions): Promise<CompareRow[]
 }
 
 export function formatTable(rows: CompareRow[]): string {
-  const header = ['client', 'produce msg/s', 'produce MB/s', 'consume msg/s', 'consume MB/s', 'consume msg/s incl. join'];
+  const header = ['client', 'produce msg/s', 'produce MB/s', 'produce CPU µs/msg', 'consume msg/s', 'consume MB/s', 'consume CPU µs/msg', 'consume msg/s incl. join'];
   const lines = rows.map((r) => [
     r.client,
     Math.round(r.produceMsgsPerSec).toLocaleString('en-US'),
     r.produceMBPerSec.toFixed(1),
+    r.produceCpuUsPerMsg.toFixed(1),
     Math.round(r.consumeMsgsPerSec).toLocaleString('en-US'),
     r.consumeMBPerSec.toFixed(1),
+    r.consumeCpuUsPerMsg.toFixed(1),
     Math.round(r.consumeWithJoinMsgsPerSec).toLocaleString('en-US'),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));

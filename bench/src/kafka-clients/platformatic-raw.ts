@@ -33,9 +33,8 @@ export const platformaticBench: ClientBench = {
     });
     try {
       const t0 = performance.now();
-      for (let sent = 0; sent < run.messages; sent += run.batchSize) {
-        const n = Math.min(run.batchSize, run.messages - sent);
-        const messages = run.makeBatch(sent, n).map((m) => ({ topic: run.topic, key: m.key, value: m.value, headers: m.headers }));
+      for (const batch of run.batches) {
+        const messages = batch.map((m) => ({ topic: run.topic, key: m.key, value: m.value, headers: m.headers }));
         await producer.send({ messages });
       }
       return performance.now() - t0;

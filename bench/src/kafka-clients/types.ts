@@ -9,7 +9,8 @@ export interface ProduceRun {
   topic: string;
   messages: number;
   batchSize: number;
-  makeBatch(start: number, count: number): BenchMessage[];
+  /** Pre-built batches, so building messages is not timed. */
+  batches: BenchMessage[][];
 }
 
 export interface ConsumeRun {

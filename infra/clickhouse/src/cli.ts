@@ -9,6 +9,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8123' },
     data: { type: 'string' },
     host: { type: 'string', default: '127.0.0.1' },
+    // Set by spawnEmbeddedClickHouse: stop when the parent's end of stdin closes.
+    'exit-with-stdin': { type: 'boolean', default: false },
   },
 });
 
@@ -39,6 +41,11 @@ try {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  if (values['exit-with-stdin']) {
+    process.stdin.on('end', () => shutdown('stdin closed'));
+    process.stdin.on('error', () => shutdown('stdin closed'));
+    process.stdin.resume();
+  }
 } catch (err) {
   console.error(`embedded-clickhouse: cannot start on port ${port} with data ${dataDir}:`, err);
   process.exit(1);

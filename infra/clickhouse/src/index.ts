@@ -1,8 +1,6 @@
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { Engine } from './engine.ts';
-import { createChServer } from './server.ts';
 
 export interface EmbeddedClickHouseOptions {
   /** 8123 by default; 0 picks a free port. */
@@ -26,6 +24,9 @@ export const DEFAULT_DATA_DIR = resolve(import.meta.dirname, '../../../.tributar
 
 export async function startEmbeddedClickHouse(options: EmbeddedClickHouseOptions = {}): Promise<EmbeddedClickHouse> {
   const { port = 8123, dataDir = DEFAULT_DATA_DIR, host = '127.0.0.1', maxConcurrent } = options;
+  // Loaded on demand: importing this module (e.g. for spawnEmbeddedClickHouse) must not load
+  // the 570 MB engine library into a process that never runs it.
+  const [{ Engine }, { createChServer }] = await Promise.all([import('./engine.ts'), import('./server.ts')]);
   const engine = await Engine.open({ dataDir: resolve(dataDir), ...(maxConcurrent ? { maxConcurrent } : {}) });
   const info = await engine.serverInfo();
   const server = createChServer(engine, info);
@@ -52,4 +53,4 @@ export async function startEmbeddedClickHouse(options: EmbeddedClickHouseOptions
   return { url: `http://${host}:${actualPort}`, port: actualPort, version: info.version, stop };
 }
 
-export { Engine } from './engine.ts';
+export { spawnEmbeddedClickHouse, type SpawnedClickHouse } from './spawn.ts';

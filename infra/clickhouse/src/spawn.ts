@@ -23,9 +23,11 @@ export function spawnEmbeddedClickHouse({
   dataDir: string;
   readyTimeoutMs?: number;
 }): Promise<SpawnedClickHouse> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', String(port), '--data', dataDir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', String(port), '--data', dataDir, '--exit-with-stdin'], {
     cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The child watches this pipe: if the parent dies without stopping it, the pipe closes
+    // and the child releases the port and the data directory instead of lingering.
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
@@ -39,7 +41,7 @@ export function spawnEmbeddedClickHouse({
       reject(new Error(`embedded ClickHouse not ready within ${readyTimeoutMs} ms:\n${output}`));
     }, readyTimeoutMs);
     const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+      output = (output + chunk.toString()).slice(-20_000);
       const url = READY_RE.exec(output)?.[1];
       if (url) {
         clearTimeout(timer);
@@ -48,7 +50,7 @@ export function spawnEmbeddedClickHouse({
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
+      output = (output + chunk.toString()).slice(-20_000);
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);

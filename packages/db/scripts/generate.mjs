@@ -1,6 +1,7 @@
 // `npm run generate -w @tributary/db`: (re)generates the Prisma client into src/generated when
 // schema.prisma, prisma.config.ts or the prisma version changed; otherwise exits at once.
 // NOTE: runs on every `npm start`/`npm test`, so the up-to-date path must stay cheap.
+/* global process, console */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,11 @@ const hash = createHash('sha256')
   .update(prismaVersion)
   .digest('hex');
 
-if (existsSync(join(outDir, 'client.ts')) && existsSync(stampPath) && readFileSync(stampPath, 'utf8').trim() === hash) {
+if (
+  existsSync(join(outDir, 'client.ts')) &&
+  existsSync(stampPath) &&
+  readFileSync(stampPath, 'utf8').trim() === hash
+) {
   process.exit(0);
 }
 

@@ -41,9 +41,17 @@ export async function findApiKey(db: Db, plaintextKey: string): Promise<ApiKeyMa
 
 export async function revokeApiKey(db: Db, id: string, opts: { actor?: string } = {}): Promise<boolean> {
   return db.$transaction(async (tx) => {
-    const { count } = await tx.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+    const { count } = await tx.apiKey.updateMany({
+      where: { id, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     if (count === 0) return false;
-    await writeAudit(tx, { actor: opts.actor ?? 'system', action: 'api_key.revoke', entity: 'api_key', entityId: id });
+    await writeAudit(tx, {
+      actor: opts.actor ?? 'system',
+      action: 'api_key.revoke',
+      entity: 'api_key',
+      entityId: id,
+    });
     return true;
   });
 }

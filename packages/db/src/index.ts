@@ -11,7 +11,13 @@ export {
 } from './keys.ts';
 export { writeAudit, type AuditEntry } from './audit.ts';
 export { createSource, findSourceByName, type SourceRow } from './sources.ts';
-export { findWriteKey, issueWriteKey, revokeWriteKey, type IssuedKey, type WriteKeyMatch } from './write-keys.ts';
+export {
+  findWriteKey,
+  issueWriteKey,
+  revokeWriteKey,
+  type IssuedKey,
+  type WriteKeyMatch,
+} from './write-keys.ts';
 export { findApiKey, issueApiKey, revokeApiKey, type ApiKeyMatch } from './api-keys.ts';
 export { DEMO_SOURCE_NAME, seedDemo, type DemoSeed } from './seed.ts';
 export { createTestDatabase, type TestDatabase } from './test-database.ts';

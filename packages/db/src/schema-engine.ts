@@ -11,38 +11,112 @@ import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-util
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 import { MIGRATIONS_DIR, SCHEMA_PATH, readMigrations } from './migrations-dir.ts';
+import { createTestDatabase } from './test-database.ts';
 
 let instantiated = false;
+
+// Node has WebAssembly, but this repo's TS libs (ES2023, no DOM) do not declare it.
+interface WasmApi {
+  Module: {
+    new (bytes: Uint8Array): object;
+    imports(module: object): { module: string; name: string }[];
+  };
+  Instance: new (
+    module: object,
+    imports: Record<string, Record<string, unknown>>,
+  ) => {
+    exports: Record<string, unknown>;
+  };
+}
 
 // The package's entry does `import * as wasm from "./x.wasm"`, which Node cannot load; instantiate by hand.
 function instantiate(): void {
   if (instantiated) return;
+  const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   const require = createRequire(import.meta.url);
-  const dir = dirname(require.resolve('@prisma/schema-engine-wasm/package.json'));
-  const module = new WebAssembly.Module(readFileSync(join(dir, 'schema_engine_bg.wasm')));
-  const glue = bg as unknown as Record<string, WebAssembly.ImportValue>;
-  const imports: WebAssembly.Imports = {};
-  for (const imp of WebAssembly.Module.imports(module)) {
-    (imports[imp.module] ??= {})[imp.name] = glue[imp.name] as WebAssembly.ImportValue;
+  const dir = dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
+  const module = new wasmApi.Module(readFileSync(join(dir, 'schema_engine_bg.wasm')));
+  const glue = bg as unknown as Record<string, unknown>;
+  const imports: Record<string, Record<string, unknown>> = {};
+  for (const imp of wasmApi.Module.imports(module)) {
+    (imports[imp.module] ??= {})[imp.name] = glue[imp.name];
   }
-  const instance = new WebAssembly.Instance(module, imports);
+  const instance = new wasmApi.Instance(module, imports);
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as (() => void) | undefined)?.();
   instantiated = true;
 }
 
-export interface PrismaEngine {
+interface OpenEngine {
   engine: SchemaEngine;
   schema: { path: string; content: string };
+  close: () => Promise<void>;
 }
 
-/** An engine bound to `databaseUrl`; `diff` against migrations creates (and drops) a shadow database there. */
-export async function openSchemaEngine(databaseUrl: string, schemaPath: string = SCHEMA_PATH): Promise<PrismaEngine> {
+// NOTE: with a driver adapter the engine has no separate shadow database for `diff` from
+// migrations: it replays them on the connected database itself. Callers here therefore only
+// ever connect it to a scratch database or to the database they mean to migrate.
+async function openSchemaEngine(databaseUrl: string, schemaPath: string): Promise<OpenEngine> {
   instantiate();
   const content = readFileSync(schemaPath, 'utf8');
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: databaseUrl }));
+  const opened: { dispose: () => Promise<void> }[] = [];
+  const factory = withCharAsText(new PrismaPg({ connectionString: databaseUrl }), opened);
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const engine = await bg.SchemaEngine.new({ datamodels: [[schemaPath, content]] }, () => {}, adapter);
-  return { engine, schema: { path: schemaPath, content } };
+  return {
+    engine,
+    schema: { path: schemaPath, content },
+    // The engine keeps Prisma's migration advisory lock on its connection until disposed.
+    close: async () => {
+      engine.free();
+      await Promise.all(opened.map((a) => a.dispose().catch(() => {})));
+    },
+  };
+}
+
+type PgField = { dataTypeID: number };
+type PerformIO = (query: unknown) => Promise<{ fields: PgField[] }>;
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+
+/**
+ * NOTE: the engine describes databases with catalog queries returning Postgres' one-byte "char"
+ * columns (e.g. pg_class.relkind), which adapter-pg 7.10 rejects as an unsupported type. Reading
+ * them as text is exact (pg already gives a one-character string). Patched per adapter instance,
+ * so Prisma clients elsewhere in the process are untouched.
+ */
+function withCharAsText(factory: PrismaPg, opened: { dispose: () => Promise<void> }[]): PrismaPg {
+  const patch = <T extends object>(queryable: T): T => {
+    const q = queryable as T & {
+      performIO?: PerformIO;
+      startTransaction?: (...a: unknown[]) => Promise<object>;
+    };
+    const performIO = q.performIO?.bind(q);
+    if (performIO) {
+      q.performIO = async (query) => {
+        const result = await performIO(query);
+        for (const field of result.fields)
+          if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+        return result;
+      };
+    }
+    const startTransaction = q.startTransaction?.bind(q);
+    if (startTransaction) q.startTransaction = async (...args) => patch(await startTransaction(...args));
+    return queryable;
+  };
+  const connect = factory.connect.bind(factory);
+  const connectToShadowDb = factory.connectToShadowDb.bind(factory);
+  factory.connect = async () => {
+    const adapter = patch(await connect());
+    opened.push(adapter);
+    return adapter;
+  };
+  factory.connectToShadowDb = async () => {
+    const adapter = patch(await connectToShadowDb());
+    opened.push(adapter);
+    return adapter;
+  };
+  return factory;
 }
 
 export function migrationList(dir: string = MIGRATIONS_DIR): MigrationList {
@@ -60,21 +134,45 @@ export function migrationList(dir: string = MIGRATIONS_DIR): MigrationList {
 
 const NO_FILTER = { externalTables: [], externalEnums: [] };
 
-/** SQL that takes a database from the migrations folder's end state to schema.prisma; empty when in sync. */
-export async function pendingSchemaSql(p: PrismaEngine, dir: string = MIGRATIONS_DIR): Promise<string> {
-  const result = await p.engine.diff({
-    from: { tag: 'migrations', ...migrationList(dir) },
-    to: { tag: 'schemaDatamodel', files: [p.schema] },
-    script: true,
-    exitCode: true,
-    filters: NO_FILTER,
-  });
-  // exitCode 2 means "the diff is not empty" (same as `prisma migrate diff --exit-code`).
-  return result.exitCode === 2 ? (result.stdout ?? '') : '';
+/**
+ * SQL that takes a database from the migrations folder's end state to schema.prisma; '' when in
+ * sync. Replays the migrations in a scratch database on `serverUrl`'s server, dropped afterwards.
+ */
+export async function pendingSchemaSql(
+  serverUrl: string,
+  opts: { migrationsDir?: string; schemaPath?: string } = {},
+): Promise<string> {
+  const scratch = await createTestDatabase(serverUrl, { migrated: false, prefix: 'tributary_scratch' });
+  try {
+    const p = await openSchemaEngine(scratch.url, opts.schemaPath ?? SCHEMA_PATH);
+    try {
+      const result = await p.engine.diff({
+        from: { tag: 'migrations', ...migrationList(opts.migrationsDir) },
+        to: { tag: 'schemaDatamodel', files: [p.schema] },
+        script: true,
+        exitCode: true,
+        filters: NO_FILTER,
+      });
+      // exitCode 2 means "the diff is not empty", as with `prisma migrate diff --exit-code`.
+      return result.exitCode === 2 ? (result.stdout ?? '') : '';
+    } finally {
+      await p.close();
+    }
+  } finally {
+    await scratch.drop();
+  }
 }
 
-/** What `prisma migrate deploy` does: apply unapplied folders, after validating recorded checksums. */
-export async function prismaDeploy(p: PrismaEngine, dir: string = MIGRATIONS_DIR): Promise<string[]> {
-  const out = await p.engine.applyMigrations({ migrationsList: migrationList(dir), filters: NO_FILTER });
-  return out.appliedMigrationNames;
+/** What `prisma migrate deploy` does: validate recorded checksums, apply unapplied folders. */
+export async function prismaDeploy(databaseUrl: string, migrationsDir?: string): Promise<string[]> {
+  const p = await openSchemaEngine(databaseUrl, SCHEMA_PATH);
+  try {
+    const out = await p.engine.applyMigrations({
+      migrationsList: migrationList(migrationsDir),
+      filters: NO_FILTER,
+    });
+    return out.appliedMigrationNames;
+  } finally {
+    await p.close();
+  }
 }

@@ -15,7 +15,11 @@ export interface WriteKeyMatch {
   sourceName: string;
 }
 
-export async function issueWriteKey(db: Db, sourceId: string, opts: { actor?: string } = {}): Promise<IssuedKey> {
+export async function issueWriteKey(
+  db: Db,
+  sourceId: string,
+  opts: { actor?: string } = {},
+): Promise<IssuedKey> {
   const key = generateWriteKey();
   const prefix = displayPrefix(key);
   const row = await db.$transaction(async (tx) => {
@@ -45,9 +49,17 @@ export async function findWriteKey(db: Db, plaintextKey: string): Promise<WriteK
 /** Marks a write key revoked (kept for the audit trail). Returns false when it was unknown or already revoked. */
 export async function revokeWriteKey(db: Db, id: string, opts: { actor?: string } = {}): Promise<boolean> {
   return db.$transaction(async (tx) => {
-    const { count } = await tx.writeKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+    const { count } = await tx.writeKey.updateMany({
+      where: { id, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     if (count === 0) return false;
-    await writeAudit(tx, { actor: opts.actor ?? 'system', action: 'write_key.revoke', entity: 'write_key', entityId: id });
+    await writeAudit(tx, {
+      actor: opts.actor ?? 'system',
+      action: 'write_key.revoke',
+      entity: 'write_key',
+      entityId: id,
+    });
     return true;
   });
 }

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeBatches, sendBatches } from '../../scripts/lib/load.ts';
+import { eventually } from '../../scripts/test-infra/fixtures.ts';
+import { startTestStack, type TestStack } from './stack-fixture.ts';
+
+let t: TestStack;
+beforeAll(async () => {
+  t = await startTestStack();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('exactly-once into ClickHouse', () => {
+  it('stores 100,000 events sent in batches exactly once, and a resend adds none', async () => {
+    const batches = makeBatches(100_000, 100, { eventType: 'load_once' });
+    const first = await sendBatches({ ingestUrl: t.stack.ingestUrl, writeKey: t.stack.writeKey, batches, concurrency: 8 });
+    expect(first.acceptedIds).toHaveLength(100_000);
+
+    await eventually(async () => (await t.count(`event_type = 'load_once'`)).rows >= 100_000, 180_000);
+    expect(await t.count(`event_type = 'load_once'`)).toEqual({ rows: 100_000, distinct: 100_000 });
+
+    const again = await sendBatches({ ingestUrl: t.stack.ingestUrl, writeKey: t.stack.writeKey, batches, concurrency: 8 });
+    expect(again.acceptedIds).toHaveLength(100_000);
+    await t.drained();
+    expect(await t.count(`event_type = 'load_once'`)).toEqual({ rows: 100_000, distinct: 100_000 });
+  });
+
+  it('keeps exactly 100,000 when the worker is SIGKILLed mid-load and restarted', async () => {
+    const batches = makeBatches(100_000, 100, { eventType: 'load_kill' });
+    let killed = false;
+    const workers = t.stack.processes.get('workers')!;
+    const load = sendBatches({
+      ingestUrl: t.stack.ingestUrl,
+      writeKey: t.stack.writeKey,
+      batches,
+      concurrency: 8,
+      onResponse: (done) => {
+        if (!killed && done >= 400) {
+          killed = true;
+          workers.child.kill('SIGKILL');
+        }
+      },
+    });
+    const sent = await load;
+    expect(killed).toBe(true);
+    expect(sent.acceptedIds).toHaveLength(100_000);
+    // Some rows landed before the kill, the rest only after the restart.
+    const partial = await t.count(`event_type = 'load_kill'`);
+    expect(partial.rows).toBeLessThan(100_000);
+
+    await t.stack.startApp('workers');
+    await eventually(async () => (await t.count(`event_type = 'load_kill'`)).rows >= 100_000, 180_000);
+    await t.drained();
+    expect(await t.count(`event_type = 'load_kill'`)).toEqual({ rows: 100_000, distinct: 100_000 });
+  });
+});

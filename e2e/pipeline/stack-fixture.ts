@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createClickHouse } from '@tributary/clickhouse';
+import { createAdmin } from '@tributary/kafka';
+import { dropDatabase } from '@tributary/db';
+import { testConfig } from '../../scripts/lib/config.ts';
+import { startStack, type AppName, type Stack } from '../../scripts/lib/stack.ts';
+
+/**
+ * A whole private platform for one test file: its own Kafka broker (so the test may stop it),
+ * embedded ClickHouse, Postgres database, Redis prefix, and the apps as real processes.
+ */
+export async function startTestStack(apps: AppName[] = ['workers', 'ingest']) {
+  const runId = randomBytes(3).toString('hex');
+  const stateDir = mkdtempSync(join(tmpdir(), `tributary-stack-${runId}-`));
+  // Ports from the run id so two runs on one machine do not collide.
+  const portBase = 20_000 + (parseInt(runId, 16) % 400) * 50;
+  const config = testConfig(runId, { stateDir, portBase });
+  const stack = await startStack(config, () => {}, { apps, buildWeb: apps.includes('web') });
+  const clickhouse = createClickHouse({ url: stack.clickhouseUrl, database: config.clickhouseDatabase });
+  const admin = createAdmin({ brokers: stack.brokers.split(','), clientId: `test-${runId}` });
+
+  async function count(where: string, params: Record<string, unknown> = {}) {
+    const rs = await clickhouse.query({
+      query: `SELECT count() AS n, uniqExact(event_id) AS u FROM events WHERE ${where}`,
+      query_params: params,
+      format: 'JSONEachRow',
+    });
+    const [row] = await rs.json<{ n: string; u: string }>();
+    return { rows: Number(row!.n), distinct: Number(row!.u) };
+  }
+
+  /** Waits until the workers consumed everything produced so far. */
+  async function drained(timeoutMs = 120_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lag = await admin.consumerLag(config.consumerGroup, `${config.topicPrefix}events`).catch(() => -1);
+      if (lag === 0) return;
+      if (Date.now() > deadline) throw new Error(`workers did not drain within ${timeoutMs} ms (lag ${lag})`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  return {
+    stack,
+    config,
+    clickhouse,
+    admin,
+    count,
+    drained,
+    async stop(s: Stack = stack) {
+      await admin.close().catch(() => {});
+      await clickhouse.close().catch(() => {});
+      await s.stop();
+      await dropDatabase(config.databaseUrl).catch(() => {});
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestStack = Awaited<ReturnType<typeof startTestStack>>;

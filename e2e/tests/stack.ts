@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface E2EStack {
+  ingestUrl: string;
+  webUrl: string;
+  writeKey: string;
+  clickhouseUrl: string;
+  clickhouseDatabase: string;
+}
+
+export function stack(): E2EStack {
+  return JSON.parse(readFileSync(join(import.meta.dirname, '..', 'test-results', 'stack.json'), 'utf8')) as E2EStack;
+}
+
+export async function sendEvents(s: E2EStack, events: unknown[]): Promise<Response> {
+  return fetch(`${s.ingestUrl}/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.writeKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(events),
+  });
+}
+
+/** Runs SQL through ClickHouse's HTTP interface, as any client would. */
+export async function clickhouse(s: E2EStack, sql: string): Promise<string> {
+  const res = await fetch(`${s.clickhouseUrl}/?database=${s.clickhouseDatabase}`, { method: 'POST', body: sql });
+  if (!res.ok) throw new Error(`ClickHouse answered ${res.status}: ${await res.text()}`);
+  return (await res.text()).trim();
+}

@@ -1,0 +1,42 @@
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+
+export interface ClickHouseOptions {
+  url: string;
+  database?: string;
+  username?: string;
+  password?: string;
+  /** Per-request timeout (default 30 s). */
+  requestTimeoutMs?: number;
+  /** An identifier that shows up in ClickHouse's query log. */
+  application?: string;
+}
+
+/**
+ * A @clickhouse/client client with the settings every Tributary service relies on, the
+ * same against a ClickHouse server and the embedded one:
+ * - synchronous inserts (`async_insert: 0`): an insert that returned is durable, which is
+ *   what lets workers commit Kafka offsets after it, and insert_deduplication_token only
+ *   works on synchronous inserts;
+ * - `date_time_input_format: best_effort`: ISO-8601 strings ('2024-05-06T07:08:09.123Z')
+ *   are accepted for DateTime64 columns;
+ * - `output_format_json_quote_64bit_integers: 0`: counts arrive as JSON numbers whatever
+ *   the server's default is (it changed across ClickHouse versions).
+ */
+export function createClickHouse(options: ClickHouseOptions): ClickHouseClient {
+  return createClient({
+    url: options.url,
+    ...(options.database ? { database: options.database } : {}),
+    ...(options.username ? { username: options.username } : {}),
+    ...(options.password ? { password: options.password } : {}),
+    application: options.application ?? 'tributary',
+    request_timeout: options.requestTimeoutMs ?? 30_000,
+    // The client drops idle sockets before the server's 10 s keep-alive closes them.
+    keep_alive: { enabled: true, idle_socket_ttl: 2_500 },
+    clickhouse_settings: {
+      async_insert: 0,
+      date_time_input_format: 'best_effort',
+      output_format_json_quote_64bit_integers: 0,
+    },
+    log: { level: ClickHouseLogLevel.OFF },
+  });
+}

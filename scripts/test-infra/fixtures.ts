@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { topicSpecs } from '@tributary/contracts';
+import { createAdmin } from '@tributary/kafka';
+import { createClickHouse, migrate as migrateClickHouse } from '@tributary/clickhouse';
+import { createDb, dropDatabase, ensureDatabase, migrate as migratePostgres, seedDemo } from '@tributary/db';
+
+/**
+ * A slice of the real services private to one test file: its own topics, ClickHouse database
+ * (migrated), Postgres database (migrated, seeded) and Redis key prefix.
+ */
+export interface Isolated {
+  id: string;
+  brokers: string;
+  clickhouseUrl: string;
+  clickhouseDatabase: string;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  topicPrefix: string;
+  writeKey: string;
+  apiKey: string;
+  cleanup(): Promise<void>;
+}
+
+export async function isolate(): Promise<Isolated> {
+  const id = randomBytes(4).toString('hex');
+  const brokers = inject('kafkaBrokers');
+  const clickhouseUrl = inject('clickhouseUrl');
+  const pgBase = new URL(inject('postgresUrl'));
+  pgBase.pathname = `/tributary_it_${id}`;
+  const databaseUrl = pgBase.toString();
+  const clickhouseDatabase = `tributary_it_${id}`;
+  const topicPrefix = `it${id}.`;
+
+  const admin = createAdmin({ brokers: brokers.split(','), clientId: `it-${id}` });
+  await admin.ensureTopics(topicSpecs(topicPrefix));
+  const ch = createClickHouse({ url: clickhouseUrl });
+  await migrateClickHouse({ client: ch, database: clickhouseDatabase });
+  await ensureDatabase(databaseUrl);
+  await migratePostgres(databaseUrl);
+  const db = createDb(databaseUrl);
+  const seed = await seedDemo(db);
+  await db.$disconnect();
+
+  return {
+    id,
+    brokers,
+    clickhouseUrl,
+    clickhouseDatabase,
+    databaseUrl,
+    redisUrl: inject('redisUrl'),
+    redisPrefix: `it:${id}:`,
+    topicPrefix,
+    writeKey: seed.writeKey,
+    apiKey: seed.apiKey,
+    async cleanup() {
+      await admin.deleteTopics(topicSpecs(topicPrefix).map((t) => t.name)).catch(() => {});
+      await admin.close();
+      await ch.command({ query: `DROP DATABASE IF EXISTS ${clickhouseDatabase}` }).catch(() => {});
+      await ch.close();
+      await dropDatabase(databaseUrl).catch(() => {});
+    },
+  };
+}
+
+/** Polls until `check` returns a truthy value; never sleep-and-hope. */
+export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
