@@ -1,6 +1,6 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestStack } from './pipeline/stack-fixture.ts';
+import { startTestStack } from '../scripts/lib/test-stack.ts';
 
 export const STACK_FILE = join(import.meta.dirname, 'test-results', 'stack.json');
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatches, sendBatches } from '../../scripts/lib/load.ts';
 import { eventually } from '../../scripts/test-infra/fixtures.ts';
-import { startTestStack, type TestStack } from './stack-fixture.ts';
+import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts';
 
 let t: TestStack;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { ClickHouseError } from '@clickhouse/client';
+import { ClickHouseError } from '@tributary/clickhouse';
 
 // Server-side codes that say "try again later", not "this data is bad": overload, timeouts,
 // and a missing table/database (a deployment problem that must not dead-letter events).

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@tributary/clickhouse';
 import { deadLetterSchema, type DeadLetter } from '@tributary/contracts';
 import type { Batch, IncomingMessage } from '@tributary/kafka';
 import type { Logger } from '@tributary/telemetry';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@tributary/clickhouse';
 import { envelopeSchema, type DeadLetter, type Envelope, type TopicNames } from '@tributary/contracts';
 import type { Batch, IncomingMessage, Producer } from '@tributary/kafka';
 import type { Logger, StageCounter } from '@tributary/telemetry';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClickHouseError } from '@clickhouse/client';
+import { ClickHouseError } from '@tributary/clickhouse';
 import { retryTransient, StoppingError } from './retry.ts';
 import { isTransientClickHouseError } from './clickhouse-errors.ts';
 

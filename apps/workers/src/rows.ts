@@ -1,10 +1,7 @@
 import type { Envelope } from '@tributary/contracts';
+import { toDateTime64 as chTime } from '@tributary/clickhouse';
 
-/** ClickHouse's DateTime64 text form in UTC; parses without best-effort settings. */
-export function chTime(d: Date | string): string {
-  const iso = typeof d === 'string' ? new Date(d).toISOString() : d.toISOString();
-  return iso.replace('T', ' ').replace('Z', '');
-}
+export { chTime };
 
 export interface EventRow {
   event_id: string;

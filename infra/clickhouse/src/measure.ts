@@ -69,7 +69,12 @@ try {
       await exec(EVENTS_DDL.replaceAll('{db}', 'm'));
     }
 
-    // 2. 100k events rows, same data shape, HTTP vs in-process.
+    // 2. Simple query latency, measured first: background merges after the inserts would skew it.
+    const http = await latencies(200, async () => (await client.query({ query: 'SELECT 1', format: 'JSONEachRow' })).json());
+    const ping = await latencies(200, () => client.ping());
+    const inproc = await latencies(200, () => session.queryAsync('SELECT 1', { format: 'JSONEachRow' }));
+
+    // 3. 100k events rows, same data shape, HTTP vs in-process.
     const a = eventsNdjson('http-objects');
     let t = performance.now();
     await client.insert({ table: 'm.events', values: a.rows, format: 'JSONEachRow' });
@@ -88,10 +93,6 @@ try {
     await session.insert({ table: 'm.events', values: buf, format: 'JSONEachRow' });
     const inprocSec = (performance.now() - t) / 1000;
 
-    // 3. Simple query latency.
-    const http = await latencies(200, async () => (await client.query({ query: 'SELECT 1', format: 'JSONEachRow' })).json());
-    const ping = await latencies(200, () => client.ping());
-    const inproc = await latencies(200, () => session.queryAsync('SELECT 1', { format: 'JSONEachRow' }));
 
     console.log(`embedded ClickHouse figures (${ROWS} rows of the events table, ${buf.length} bytes NDJSON)`);
     console.log(`  start (spawn CLI -> ready line)          ${startMs.toFixed(0)} ms`);

@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { createClickHouse } from '@tributary/clickhouse';
 import { createAdmin } from '@tributary/kafka';
 import { dropDatabase } from '@tributary/db';
-import { testConfig } from '../../scripts/lib/config.ts';
-import { startStack, type AppName, type Stack } from '../../scripts/lib/stack.ts';
+import { testConfig } from './config.ts';
+import { startStack, type AppName, type Stack } from './stack.ts';
 
 /**
  * A whole private platform for one test file: its own Kafka broker (so the test may stop it),
