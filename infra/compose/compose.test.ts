@@ -30,8 +30,17 @@ interface RenderedConfig {
 }
 
 function exec(cmd: string, args: string[], input?: string) {
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.error ? null : r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? String(r.error ?? '') };
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    encoding: 'utf8',
+    input,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return {
+    status: r.error ? null : r.status,
+    stdout: r.stdout ?? '',
+    stderr: r.stderr ?? String(r.error ?? ''),
+  };
 }
 
 // NOTE: Compose v2 is the `docker compose` plugin. Debian 12 packages only Compose v1
@@ -58,7 +67,11 @@ function findCompose(): Compose {
       run,
       rendered: () => {
         const yaml = run(['config']).stdout;
-        const json = exec('python3', ['-c', 'import json,sys,yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], yaml);
+        const json = exec(
+          'python3',
+          ['-c', 'import json,sys,yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'],
+          yaml,
+        );
         if (json.status !== 0) throw new Error(`could not read the rendered YAML: ${json.stderr}`);
         return JSON.parse(json.stdout) as RenderedConfig;
       },
@@ -66,7 +79,7 @@ function findCompose(): Compose {
   }
   throw new Error(
     'neither `docker compose` (v2 plugin) nor `docker-compose` (v1) is available; ' +
-      'on Debian: apt-get install -y docker-compose',
+      'on Debian: apt-get install -y --no-install-recommends docker-compose',
   );
 }
 
@@ -113,7 +126,9 @@ describe('docker-compose.yml', () => {
       const build = services[name]?.build;
       expect(build, name).toBeDefined();
       expect(build!.context).toBe(root);
-      expect(existsSync(join(root, build!.dockerfile ?? 'Dockerfile')), `${name}: ${build!.dockerfile}`).toBe(true);
+      expect(existsSync(join(root, build!.dockerfile ?? 'Dockerfile')), `${name}: ${build!.dockerfile}`).toBe(
+        true,
+      );
     }
   });
 

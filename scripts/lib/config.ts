@@ -47,21 +47,30 @@ export function devConfig(env: Record<string, string | undefined> = process.env)
  * A private stack for one test run: its own ports, data directories, Postgres database,
  * ClickHouse database, topics and Redis prefix, so it never touches `npm start`'s data.
  */
-export function testConfig(runId: string, base: { stateDir: string; portBase?: number }): StackConfig {
-  const p = base.portBase ?? 19000;
+export interface TestPorts {
+  kafka: number;
+  kafkaController: number;
+  clickhouse: number;
+  ingest: number;
+  web: number;
+  workerOps: number;
+}
+
+export function testConfig(runId: string, base: { stateDir: string; ports: TestPorts }): StackConfig {
+  const p = base.ports;
   return {
     stateDir: base.stateDir,
-    kafka: { port: p + 92, controllerPort: p + 93 },
-    clickhouse: { port: p + 123 },
+    kafka: { port: p.kafka, controllerPort: p.kafkaController },
+    clickhouse: { port: p.clickhouse },
     clickhouseDatabase: `tributary_test_${runId}`,
     databaseUrl: `postgres://postgres@127.0.0.1:5432/tributary_test_${runId}`,
     redisUrl: 'redis://127.0.0.1:6379',
     redisPrefix: `test:${runId}:`,
     topicPrefix: `t${runId}.`,
     consumerGroup: `t${runId}-workers`,
-    ingestPort: p + 80,
-    webPort: p + 300,
-    workerOpsPort: p + 464,
+    ingestPort: p.ingest,
+    webPort: p.web,
+    workerOpsPort: p.workerOps,
     logLevel: 'warn',
   };
 }

@@ -6,6 +6,7 @@ import { createClickHouse } from '@tributary/clickhouse';
 import { createAdmin } from '@tributary/kafka';
 import { dropDatabase } from '@tributary/db';
 import { testConfig } from './config.ts';
+import { freePort } from './ports.ts';
 import { startStack, type AppName, type Stack } from './stack.ts';
 
 /**
@@ -15,15 +16,17 @@ import { startStack, type AppName, type Stack } from './stack.ts';
 export async function startTestStack(apps: AppName[] = ['workers', 'ingest']) {
   const runId = randomBytes(3).toString('hex');
   const stateDir = mkdtempSync(join(tmpdir(), `tributary-stack-${runId}-`));
-  // Ports from the run id so two runs on one machine do not collide.
-  const portBase = 20_000 + (parseInt(runId, 16) % 400) * 50;
-  const config = testConfig(runId, { stateDir, portBase });
+  const [kafka, kafkaController, clickhouse, ingest, web, workerOps] = await Promise.all(Array.from({ length: 6 }, freePort));
+  const config = testConfig(runId, {
+    stateDir,
+    ports: { kafka: kafka!, kafkaController: kafkaController!, clickhouse: clickhouse!, ingest: ingest!, web: web!, workerOps: workerOps! },
+  });
   const stack = await startStack(config, () => {}, { apps, buildWeb: apps.includes('web') });
-  const clickhouse = createClickHouse({ url: stack.clickhouseUrl, database: config.clickhouseDatabase });
+  const ch = createClickHouse({ url: stack.clickhouseUrl, database: config.clickhouseDatabase });
   const admin = createAdmin({ brokers: stack.brokers.split(','), clientId: `test-${runId}` });
 
   async function count(where: string, params: Record<string, unknown> = {}) {
-    const rs = await clickhouse.query({
+    const rs = await ch.query({
       query: `SELECT count() AS n, uniqExact(event_id) AS u FROM events WHERE ${where}`,
       query_params: params,
       format: 'JSONEachRow',
@@ -46,13 +49,13 @@ export async function startTestStack(apps: AppName[] = ['workers', 'ingest']) {
   return {
     stack,
     config,
-    clickhouse,
+    clickhouse: ch,
     admin,
     count,
     drained,
     async stop(s: Stack = stack) {
       await admin.close().catch(() => {});
-      await clickhouse.close().catch(() => {});
+      await ch.close().catch(() => {});
       await s.stop();
       await dropDatabase(config.databaseUrl).catch(() => {});
       rmSync(stateDir, { recursive: true, force: true });

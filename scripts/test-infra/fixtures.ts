@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
+import './provided-context.ts';
 import { topicSpecs } from '@tributary/contracts';
 import { createAdmin } from '@tributary/kafka';
 import { createClickHouse, migrate as migrateClickHouse } from '@tributary/clickhouse';

@@ -5,15 +5,9 @@ import type { TestProject } from 'vitest/node';
 import { startKafka, type KafkaHandle } from '@tributary/kafka-broker';
 import { spawnEmbeddedClickHouse, type SpawnedClickHouse } from '@tributary/embedded-clickhouse';
 import { ensurePostgres, ensureRedis } from '../lib/local-services.ts';
+import { freePort } from '../lib/ports.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    kafkaBrokers: string;
-    clickhouseUrl: string;
-    postgresUrl: string;
-    redisUrl: string;
-  }
-}
+import './provided-context.ts';
 
 /**
  * One real Kafka broker and one embedded ClickHouse for the whole integration run, on ports
@@ -31,7 +25,8 @@ export default async function setup(project: TestProject) {
   let clickhouse: SpawnedClickHouse | null = null;
   const [brokers, clickhouseUrl] = await Promise.all([
     process.env.TEST_KAFKA_BROKERS ??
-      startKafka({ port: 29092, controllerPort: 29093, dataDir: join(dir, 'kafka') }).then((k) => {
+      Promise.all([freePort(), freePort()]).then(async ([port, controllerPort]) => {
+        const k = await startKafka({ port, controllerPort, dataDir: join(dir, 'kafka') });
         kafka = k;
         return k.brokers.join(',');
       }),

@@ -116,7 +116,14 @@ export class Engine {
 }
 
 function emptyResult(): EngineResult {
-  return { body: new Uint8Array(0), readRows: 0, readBytes: 0, writtenRows: 0, writtenBytes: 0, elapsedSeconds: 0 };
+  return {
+    body: new Uint8Array(0),
+    readRows: 0,
+    readBytes: 0,
+    writtenRows: 0,
+    writtenBytes: 0,
+    elapsedSeconds: 0,
+  };
 }
 
 function quoteIdentifier(name: string): string {

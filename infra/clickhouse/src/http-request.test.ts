@@ -25,12 +25,20 @@ describe('parseChRequest', () => {
 
   it('recognises the insert @clickhouse/client sends and keeps the body as raw bytes', () => {
     const body = Buffer.from('{"a":1}\n');
-    const r = parseChRequest(url(`query=${encodeURIComponent('INSERT INTO db.t (a, b) FORMAT JSONEachRow')}`), undefined, body);
+    const r = parseChRequest(
+      url(`query=${encodeURIComponent('INSERT INTO db.t (a, b) FORMAT JSONEachRow')}`),
+      undefined,
+      body,
+    );
     expect(r.insert).toEqual({ table: 'db.t', columns: ['a', 'b'], format: 'JSONEachRow', data: body });
   });
 
   it('joins a URL query and a body that is not raw-insertable', () => {
-    const r = parseChRequest(url(`query=${encodeURIComponent('INSERT INTO t FORMAT Values')}`), undefined, Buffer.from('(1)'));
+    const r = parseChRequest(
+      url(`query=${encodeURIComponent('INSERT INTO t FORMAT Values')}`),
+      undefined,
+      Buffer.from('(1)'),
+    );
     expect(r.insert).toBeUndefined();
     expect(r.sql).toBe('INSERT INTO t FORMAT Values\n(1)');
   });
@@ -42,7 +50,8 @@ describe('parseChRequest', () => {
   });
 
   it('reads multipart query parameters', () => {
-    const body = '--b\r\nContent-Disposition: form-data; name="query"\r\n\r\nSELECT {v:String}\r\n--b\r\nContent-Disposition: form-data; name="param_v"\r\n\r\nhello\r\n--b--\r\n';
+    const body =
+      '--b\r\nContent-Disposition: form-data; name="query"\r\n\r\nSELECT {v:String}\r\n--b\r\nContent-Disposition: form-data; name="param_v"\r\n\r\nhello\r\n--b--\r\n';
     const r = parseChRequest(url('query_id=q'), 'multipart/form-data; boundary=b', Buffer.from(body));
     expect(r.sql).toBe('SELECT {v:String}');
     expect(r.queryParams).toEqual({ v: 'hello' });

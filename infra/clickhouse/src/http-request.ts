@@ -60,11 +60,7 @@ export function parseSimpleInsert(sql: string, data: Buffer): ParsedInsert | und
   return { table, format, data, ...(columns && columns.length > 0 ? { columns } : {}) };
 }
 
-export function parseChRequest(
-  url: URL,
-  contentType: string | undefined,
-  body: Buffer,
-): ChRequest {
+export function parseChRequest(url: URL, contentType: string | undefined, body: Buffer): ChRequest {
   const entries: [string, string][] = [...url.searchParams.entries()];
   let bodyText: Buffer = body;
   const boundary = multipartBoundary(contentType);

@@ -22,12 +22,17 @@ export interface EmbeddedClickHouse {
 
 export const DEFAULT_DATA_DIR = resolve(import.meta.dirname, '../../../.tributary/clickhouse');
 
-export async function startEmbeddedClickHouse(options: EmbeddedClickHouseOptions = {}): Promise<EmbeddedClickHouse> {
+export async function startEmbeddedClickHouse(
+  options: EmbeddedClickHouseOptions = {},
+): Promise<EmbeddedClickHouse> {
   const { port = 8123, dataDir = DEFAULT_DATA_DIR, host = '127.0.0.1', maxConcurrent } = options;
   // Loaded on demand: importing this module (e.g. for spawnEmbeddedClickHouse) must not load
   // the 570 MB engine library into a process that never runs it.
   const [{ Engine }, { createChServer }] = await Promise.all([import('./engine.ts'), import('./server.ts')]);
-  const engine = await Engine.open({ dataDir: resolve(dataDir), ...(maxConcurrent ? { maxConcurrent } : {}) });
+  const engine = await Engine.open({
+    dataDir: resolve(dataDir),
+    ...(maxConcurrent ? { maxConcurrent } : {}),
+  });
   const info = await engine.serverInfo();
   const server = createChServer(engine, info);
   try {

@@ -54,7 +54,9 @@ describe('embedded ClickHouse over HTTP', () => {
 
   it('returns JSONEachRow, JSON and CSV', async () => {
     const sql = 'SELECT number AS n, toString(number) AS s FROM numbers(3)';
-    const eachRow = await (await client.query({ query: sql, format: 'JSONEachRow' })).json<{ n: number; s: string }>();
+    const eachRow = await (
+      await client.query({ query: sql, format: 'JSONEachRow' })
+    ).json<{ n: number; s: string }>();
     expect(eachRow).toEqual([
       { n: 0, s: '0' },
       { n: 1, s: '1' },
@@ -98,16 +100,25 @@ describe('embedded ClickHouse over HTTP', () => {
       query: `CREATE TABLE conf.bulk (id UInt64, name String, ts DateTime64(3, 'UTC'))
               ENGINE = MergeTree ORDER BY id`,
     });
-    const rows = Array.from({ length: 100_000 }, (_, i) => ({ id: i, name: `row-${i}`, ts: 1_700_000_000_000 + i }));
+    const rows = Array.from({ length: 100_000 }, (_, i) => ({
+      id: i,
+      name: `row-${i}`,
+      ts: 1_700_000_000_000 + i,
+    }));
     const result = await client.insert({ table: 'conf.bulk', values: rows, format: 'JSONEachRow' });
     expect(result.executed).toBe(true);
     expect(result.summary?.written_rows).toBe('100000');
-    const rs = await client.query({ query: 'SELECT count() AS c, max(id) AS m FROM conf.bulk', format: 'JSONEachRow' });
+    const rs = await client.query({
+      query: 'SELECT count() AS c, max(id) AS m FROM conf.bulk',
+      format: 'JSONEachRow',
+    });
     expect(await rs.json()).toEqual([{ c: 100000, m: 99999 }]);
   }, 60_000);
 
   it('stores and reads back objects in a JSON column', async () => {
-    await client.command({ query: 'CREATE TABLE conf.docs (id String, data JSON) ENGINE = MergeTree ORDER BY id' });
+    await client.command({
+      query: 'CREATE TABLE conf.docs (id String, data JSON) ENGINE = MergeTree ORDER BY id',
+    });
     await client.insert({
       table: 'conf.docs',
       values: [
@@ -120,7 +131,11 @@ describe('embedded ClickHouse over HTTP', () => {
       query: `SELECT id, data.user.plan AS plan, data FROM conf.docs ORDER BY id`,
       format: 'JSONEachRow',
     });
-    const rows = await rs.json<{ id: string; plan: string; data: { user: { plan: string; seats?: unknown } } }>();
+    const rows = await rs.json<{
+      id: string;
+      plan: string;
+      data: { user: { plan: string; seats?: unknown } };
+    }>();
     expect(rows.map((r) => [r.id, r.plan])).toEqual([
       ['a', 'pro'],
       ['b', 'free'],
@@ -132,7 +147,11 @@ describe('embedded ClickHouse over HTTP', () => {
 
   it('applies settings per request and does not leak them into the next one', async () => {
     const q = "SELECT getSetting('max_threads') AS v";
-    const withSetting = await client.query({ query: q, format: 'JSONEachRow', clickhouse_settings: { max_threads: 1 } });
+    const withSetting = await client.query({
+      query: q,
+      format: 'JSONEachRow',
+      clickhouse_settings: { max_threads: 1 },
+    });
     expect(await withSetting.json()).toEqual([{ v: 1 }]);
     const quoted = await client.query({
       query: 'SELECT toUInt64(5) AS x',
@@ -177,10 +196,14 @@ describe('embedded ClickHouse over HTTP', () => {
 
   it('raises ClickHouseError with the engine code', async () => {
     expect(await codeOf(client.query({ query: 'SELEC 1', format: 'JSONEachRow' }))).toBe('62');
-    expect(await codeOf(client.query({ query: 'SELECT * FROM conf.nope', format: 'JSONEachRow' }))).toBe('60');
-    expect(await codeOf(client.command({ query: 'SELECT 1', clickhouse_settings: { no_such_setting: 1 } as never }))).toBe(
-      '115',
+    expect(await codeOf(client.query({ query: 'SELECT * FROM conf.nope', format: 'JSONEachRow' }))).toBe(
+      '60',
     );
+    expect(
+      await codeOf(
+        client.command({ query: 'SELECT 1', clickhouse_settings: { no_such_setting: 1 } as never }),
+      ),
+    ).toBe('115');
     const res = await fetch(`${server.url}/`, { method: 'POST', body: 'SELECT * FROM conf.nope' });
     expect(res.status).toBe(404);
     expect(res.headers.get('x-clickhouse-exception-code')).toBe('60');
@@ -206,14 +229,30 @@ describe('embedded ClickHouse over HTTP', () => {
   });
 
   it('feeds a materialized view on insert', async () => {
-    await client.command({ query: 'CREATE TABLE conf.src (k String, v UInt32) ENGINE = MergeTree ORDER BY k' });
-    await client.command({ query: 'CREATE TABLE conf.agg (k String, total UInt64) ENGINE = SummingMergeTree ORDER BY k' });
     await client.command({
-      query: 'CREATE MATERIALIZED VIEW conf.src_mv TO conf.agg AS SELECT k, sum(v) AS total FROM conf.src GROUP BY k',
+      query: 'CREATE TABLE conf.src (k String, v UInt32) ENGINE = MergeTree ORDER BY k',
     });
-    await client.insert({ table: 'conf.src', values: [{ k: 'a', v: 1 }, { k: 'a', v: 2 }, { k: 'b', v: 5 }], format: 'JSONEachRow' });
+    await client.command({
+      query: 'CREATE TABLE conf.agg (k String, total UInt64) ENGINE = SummingMergeTree ORDER BY k',
+    });
+    await client.command({
+      query:
+        'CREATE MATERIALIZED VIEW conf.src_mv TO conf.agg AS SELECT k, sum(v) AS total FROM conf.src GROUP BY k',
+    });
+    await client.insert({
+      table: 'conf.src',
+      values: [
+        { k: 'a', v: 1 },
+        { k: 'a', v: 2 },
+        { k: 'b', v: 5 },
+      ],
+      format: 'JSONEachRow',
+    });
     await client.insert({ table: 'conf.src', values: [{ k: 'a', v: 10 }], format: 'JSONEachRow' });
-    const rs = await client.query({ query: 'SELECT k, sum(total) AS t FROM conf.agg GROUP BY k ORDER BY k', format: 'JSONEachRow' });
+    const rs = await client.query({
+      query: 'SELECT k, sum(total) AS t FROM conf.agg GROUP BY k ORDER BY k',
+      format: 'JSONEachRow',
+    });
     expect(await rs.json()).toEqual([
       { k: 'a', t: 13 },
       { k: 'b', t: 5 },
@@ -223,7 +262,10 @@ describe('embedded ClickHouse over HTTP', () => {
   it('runs queries concurrently: a slow query does not hold up others or /ping', async () => {
     const order: string[] = [];
     const slow = client
-      .query({ query: 'SELECT sleepEachRow(1) FROM numbers(3) SETTINGS max_block_size = 1', format: 'JSONEachRow' })
+      .query({
+        query: 'SELECT sleepEachRow(1) FROM numbers(3) SETTINGS max_block_size = 1',
+        format: 'JSONEachRow',
+      })
       .then((rs) => rs.json())
       .then(() => order.push('slow'));
     const fast = Promise.all([

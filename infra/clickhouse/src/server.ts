@@ -29,7 +29,12 @@ export function createChServer(engine: Engine, info: ServerInfo): Server {
   return server;
 }
 
-async function handle(engine: Engine, info: ServerInfo, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  engine: Engine,
+  info: ServerInfo,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
   const isReadMethod = method === 'GET' || method === 'HEAD';
@@ -42,7 +47,13 @@ async function handle(engine: Engine, info: ServerInfo, req: IncomingMessage, re
   }
   if (url.pathname !== '/' || !(isReadMethod || method === 'POST')) {
     req.resume();
-    sendError(res, info, undefined, new BadRequestError(`There is no handle ${url.pathname}`, 36, 'BAD_ARGUMENTS'), 404);
+    sendError(
+      res,
+      info,
+      undefined,
+      new BadRequestError(`There is no handle ${url.pathname}`, 36, 'BAD_ARGUMENTS'),
+      404,
+    );
     return;
   }
 
@@ -112,7 +123,13 @@ async function sendResult(
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-function sendError(res: ServerResponse, info: ServerInfo, queryId: string | undefined, err: unknown, status?: number): void {
+function sendError(
+  res: ServerResponse,
+  info: ServerInfo,
+  queryId: string | undefined,
+  err: unknown,
+  status?: number,
+): void {
   const ex = toChException(err);
   const text = `${ex.text} (version ${info.version})\n`;
   const headers: Record<string, string> = {

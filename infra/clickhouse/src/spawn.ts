@@ -23,12 +23,16 @@ export function spawnEmbeddedClickHouse({
   dataDir: string;
   readyTimeoutMs?: number;
 }): Promise<SpawnedClickHouse> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', String(port), '--data', dataDir, '--exit-with-stdin'], {
-    cwd: REPO_ROOT,
-    // The child watches this pipe: if the parent dies without stopping it, the pipe closes
-    // and the child releases the port and the data directory instead of lingering.
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI, '--port', String(port), '--data', dataDir, '--exit-with-stdin'],
+    {
+      cwd: REPO_ROOT,
+      // The child watches this pipe: if the parent dies without stopping it, the pipe closes
+      // and the child releases the port and the data directory instead of lingering.
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const stop = async () => {

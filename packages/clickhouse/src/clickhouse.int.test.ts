@@ -95,7 +95,9 @@ describe('@tributary/clickhouse against the embedded server', () => {
     const first = await insertRows(client, `${db}.events`, [event], { dedupToken: token });
     expect(first.writtenRows).toBeGreaterThan(0);
     await insertRows(client, `${db}.events`, [event], { dedupToken: token });
-    await insertRows(client, `${db}.events`, [{ ...event, event_id: 'evt-2' }], { dedupToken: 'events:0:101-101' });
+    await insertRows(client, `${db}.events`, [{ ...event, event_id: 'evt-2' }], {
+      dedupToken: 'events:0:101-101',
+    });
 
     const rs = await client.query({
       query: `SELECT event_id, data.order.id AS order_id, data.order.total AS total, data, received_at, inserted_at > 0 AS has_inserted_at
@@ -111,7 +113,12 @@ describe('@tributary/clickhouse against the embedded server', () => {
       has_inserted_at: number;
     }>();
     expect(rows.map((r) => r.event_id)).toEqual(['evt-1', 'evt-2']);
-    expect(rows[0]).toMatchObject({ order_id: 'o-9', total: 12.5, received_at: toDateTime64(received), has_inserted_at: 1 });
+    expect(rows[0]).toMatchObject({
+      order_id: 'o-9',
+      total: 12.5,
+      received_at: toDateTime64(received),
+      has_inserted_at: 1,
+    });
     expect(rows[0]?.data.order.items[0]?.sku).toBe('a');
 
     const perMinute = await client.query({

@@ -1,5 +1,12 @@
 export { createClickHouse, type ClickHouseOptions } from './client.ts';
-export { migrate, loadMigrations, MigrationError, DEFAULT_MIGRATIONS_DIR, type MigrateResult, type MigrationFile } from './migrate.ts';
+export {
+  migrate,
+  loadMigrations,
+  MigrationError,
+  DEFAULT_MIGRATIONS_DIR,
+  type MigrateResult,
+  type MigrationFile,
+} from './migrate.ts';
 export { insertRows, toDateTime64, type InsertRowsOptions } from './insert.ts';
 export { waitForPing } from './ping.ts';
 export { splitStatements } from './sql-split.ts';

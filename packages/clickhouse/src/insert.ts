@@ -11,8 +11,12 @@ export interface InsertRowsOptions {
   settings?: Record<string, string | number | boolean>;
 }
 
-/** Inserts rows as JSONEachRow; returns the rows ClickHouse reports written (0 for no rows). */
-export async function insertRows<T extends Record<string, unknown>>(
+/**
+ * Inserts rows as JSONEachRow. `writtenRows` is ClickHouse's written_rows: it counts rows the
+ * materialized views wrote too, and the embedded server does not lower it when the insert was
+ * deduplicated, so never use it to decide whether a batch landed (the insert resolving does).
+ */
+export async function insertRows<T extends object>(
   client: ClickHouseClient,
   table: string,
   rows: readonly T[],
@@ -25,7 +29,9 @@ export async function insertRows<T extends Record<string, unknown>>(
     format: 'JSONEachRow',
     clickhouse_settings: {
       ...options.settings,
-      ...(options.dedupToken ? { insert_deduplicate: 1, insert_deduplication_token: options.dedupToken } : {}),
+      ...(options.dedupToken
+        ? { insert_deduplicate: 1, insert_deduplication_token: options.dedupToken }
+        : {}),
     },
   });
   return { writtenRows: Number(result.summary?.written_rows ?? rows.length) };

@@ -30,7 +30,9 @@ try {
     ...(values.migrations ? { migrationsDir: values.migrations } : {}),
   });
   const applied = result.applied.length > 0 ? result.applied.join(', ') : 'nothing new';
-  console.log(`clickhouse migrations on '${values.database}': applied ${applied} (${result.alreadyApplied.length} already applied)`);
+  console.log(
+    `clickhouse migrations on '${values.database}': applied ${applied} (${result.alreadyApplied.length} already applied)`,
+  );
 } catch (err) {
   console.error(`clickhouse migrations failed: ${(err as Error).message}`);
   process.exitCode = 1;

@@ -102,9 +102,12 @@ export async function migrate({
       try {
         await client.command({ query: statement });
       } catch (err) {
-        throw new MigrationError(`Migration ${m.file} failed: ${(err as Error).message}\nStatement:\n${statement}`, {
-          cause: err,
-        });
+        throw new MigrationError(
+          `Migration ${m.file} failed: ${(err as Error).message}\nStatement:\n${statement}`,
+          {
+            cause: err,
+          },
+        );
       }
     }
     await client.insert({

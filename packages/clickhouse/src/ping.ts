@@ -8,14 +8,17 @@ export async function waitForPing(url: string, timeoutMs = 30_000): Promise<void
   let last = 'no attempt made';
   for (;;) {
     try {
-      const res = await fetch(pingUrl, { signal: AbortSignal.timeout(Math.max(250, Math.min(2_000, deadline - Date.now()))) });
+      const res = await fetch(pingUrl, {
+        signal: AbortSignal.timeout(Math.max(250, Math.min(2_000, deadline - Date.now()))),
+      });
       const text = await res.text();
       if (res.ok && text.startsWith('Ok.')) return;
       last = `HTTP ${res.status}: ${text.slice(0, 200)}`;
     } catch (err) {
       last = (err as Error).message;
     }
-    if (Date.now() >= deadline) throw new Error(`ClickHouse at ${url} did not answer /ping within ${timeoutMs} ms (${last})`);
+    if (Date.now() >= deadline)
+      throw new Error(`ClickHouse at ${url} did not answer /ping within ${timeoutMs} ms (${last})`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,21 +1,24 @@
 import { Admin as PltAdmin } from '@platformatic/kafka';
 import { topicNames, topicSpecs } from '@tributary/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdmin, createBatchConsumer, createProducer, type Admin, type Batch, type IncomingMessage } from './index.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createAdmin, createBatchConsumer, createProducer, KafkaUnavailableError, type Admin, type Batch, type IncomingMessage } from './index.ts';
 import { startTestBroker, uniquePrefix, waitFor, type TestBroker } from './testing/test-broker.ts';
 
-let broker: TestBroker;
+let broker: { brokers: string[] };
+let own: TestBroker | null = null;
 let admin: Admin;
 const prefix = uniquePrefix();
 
 beforeAll(async () => {
-  broker = await startTestBroker();
+  // The integration run's shared broker when there is one (topics are prefixed per run), else our own.
+  const shared = inject('kafkaBrokers') as string | undefined;
+  broker = shared ? { brokers: shared.split(',') } : (own = await startTestBroker());
   admin = createAdmin({ brokers: broker.brokers, clientId: 'int-admin' });
 }, 120_000);
 
 afterAll(async () => {
   await admin?.close();
-  await broker?.destroy();
+  await own?.destroy();
 }, 60_000);
 
 describe('admin', () => {
@@ -158,9 +161,14 @@ describe('producer and batch consumer', () => {
     expect(await admin.consumerLag(groupId, topic)).toBe(0);
   }, 60_000);
 
-  it('rejects sends to a topic that does not exist without waiting for the deadline to call it unavailable', async () => {
+  it('rejects a send to a topic that does not exist as such, not as "unavailable"', async () => {
     const producer = createProducer({ brokers: broker.brokers, clientId: 'int-producer', deliveryTimeoutMs: 3000 });
-    await expect(producer.send(`${prefix}missing`, [{ value: 'x' }])).rejects.toThrow();
+    const err = await producer.send(`${prefix}missing`, [{ value: 'x' }]).catch((e: unknown) => e);
+    expect(err).not.toBeInstanceOf(KafkaUnavailableError);
+    expect(String(err)).toContain('Unknown topic');
+    // The producer stays usable for topics that exist.
+    await admin.ensureTopics([{ name: `${prefix}exists`, partitions: 1, config: {} }]);
+    await producer.send(`${prefix}exists`, [{ value: 'y' }]);
     await producer.close();
   }, 30_000);
 });

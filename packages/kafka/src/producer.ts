@@ -42,6 +42,10 @@ export function createProducer(opts: CreateProducerOptions): Producer {
   const maxRequestBytes = opts.maxRequestBytes ?? 4 << 20;
   const queue: Pending[] = [];
   let client: PltProducer | null = null;
+  // Topics whose metadata the current client has seen. NOTE: an idempotent send to a topic that
+  // does not exist never settles in @platformatic/kafka 1.35, while metadata() fails fast with a
+  // clear "Unknown topic" error, so each client looks a topic up once before its first send.
+  let knownTopics = new Set<string>();
   let inFlight: Promise<void> | null = null;
   let closed = false;
   // NOTE: the library's default sends every keyless message to partition 0. Keyed messages use
@@ -71,6 +75,7 @@ export function createProducer(opts: CreateProducerOptions): Producer {
   const discardClient = () => {
     const old = client;
     client = null;
+    knownTopics = new Set();
     // force: a request of the old client may still be pending; nobody waits for it any more.
     if (old) void forceClose(old);
   };
@@ -108,10 +113,15 @@ export function createProducer(opts: CreateProducerOptions): Producer {
       const current = client;
       let timer: NodeJS.Timeout | undefined;
       try {
+        const unknown = [...new Set(batch.map((p) => p.topic))].filter((t) => !knownTopics.has(t));
+        if (unknown.length > 0) {
+          await withDeadline(current.metadata({ topics: unknown }), remaining);
+          unknown.forEach((t) => knownTopics.add(t));
+        }
         await Promise.race([
           current.send({ messages }),
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error('delivery deadline reached while a request was in flight')), remaining);
+            timer = setTimeout(() => reject(new Error('delivery deadline reached while a request was in flight')), Math.max(1, deadline - Date.now()));
           }),
         ]);
         return;
@@ -190,4 +200,14 @@ function toPlt(topic: string, m: OutgoingMessage): PltMessage {
 
 function forceClose(client: { close(force?: boolean): Promise<void> }): Promise<void> {
   return client.close(true).catch(() => {});
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('delivery deadline reached while looking up topic metadata')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

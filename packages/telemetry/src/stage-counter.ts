@@ -3,13 +3,13 @@
  * the service provides (ClickHouse's pipeline_metrics). Counting is a map increment on the hot
  * path; a failed flush keeps the counts for the next attempt, so figures are late, not lost.
  */
-export interface StageCountRow {
+export type StageCountRow = {
   ts: string;
   service: string;
   instance: string;
   stage: string;
   count: number;
-}
+};
 
 export interface StageCounter {
   add(stage: string, n?: number): void;
@@ -21,7 +21,7 @@ export function createStageCounter(opts: {
   service: string;
   instance: string;
   intervalMs: number;
-  sink: (rows: StageCountRow[]) => Promise<void>;
+  sink: (rows: StageCountRow[]) => Promise<unknown>;
   onError?: (err: unknown) => void;
 }): StageCounter {
   let pending = new Map<string, number>();
