@@ -34,7 +34,9 @@ export function makeBatchFactory(valueBytes: number): (start: number, count: num
       out.push({
         key: randomUUID(),
         value: Buffer.from(`${head}${body}"}`),
-        headers: { traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01` },
+        headers: {
+          traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
+        },
       });
     }
     return out;
@@ -56,13 +58,26 @@ export async function compareClients(opts: CompareOptions): Promise<CompareRow[]
     const topic = `bench.clients.${client.name.replace(/[^a-z0-9]+/gi, '-')}.${Date.now()}`;
     await client.createTopic(opts.brokers, topic, opts.partitions);
     try {
-      log(`${client.name}: producing ${opts.messages} x ${opts.valueBytes} B in batches of ${opts.batchSize}`);
+      log(
+        `${client.name}: producing ${opts.messages} x ${opts.valueBytes} B in batches of ${opts.batchSize}`,
+      );
       const cpu0 = process.cpuUsage();
-      const produceMs = await client.produce({ brokers: opts.brokers, topic, messages: opts.messages, batchSize: opts.batchSize, batches });
+      const produceMs = await client.produce({
+        brokers: opts.brokers,
+        topic,
+        messages: opts.messages,
+        batchSize: opts.batchSize,
+        batches,
+      });
       const cpu1 = process.cpuUsage(cpu0);
       log(`${client.name}: consuming`);
       const cpu2 = process.cpuUsage();
-      const c = await client.consume({ brokers: opts.brokers, topic, groupId: `${topic}.g`, messages: opts.messages });
+      const c = await client.consume({
+        brokers: opts.brokers,
+        topic,
+        groupId: `${topic}.g`,
+        messages: opts.messages,
+      });
       const cpu3 = process.cpuUsage(cpu2);
       rows.push({
         client: client.name,
@@ -82,7 +97,16 @@ export async function compareClients(opts: CompareOptions): Promise<CompareRow[]
 }
 
 export function formatTable(rows: CompareRow[]): string {
-  const header = ['client', 'produce msg/s', 'produce MB/s', 'produce CPU µs/msg', 'consume msg/s', 'consume MB/s', 'consume CPU µs/msg', 'consume msg/s incl. join'];
+  const header = [
+    'client',
+    'produce msg/s',
+    'produce MB/s',
+    'produce CPU µs/msg',
+    'consume msg/s',
+    'consume MB/s',
+    'consume CPU µs/msg',
+    'consume msg/s incl. join',
+  ];
   const lines = rows.map((r) => [
     r.client,
     Math.round(r.produceMsgsPerSec).toLocaleString('en-US'),
@@ -94,6 +118,7 @@ export function formatTable(rows: CompareRow[]): string {
     Math.round(r.consumeWithJoinMsgsPerSec).toLocaleString('en-US'),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const fmt = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
 }

@@ -9,7 +9,10 @@ export const kafkajsBench: ClientBench = {
     const admin = new Kafka({ brokers, clientId: 'bench-kafkajs-admin', logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+        waitForLeaders: true,
+      });
     } finally {
       await admin.disconnect();
     }
@@ -44,7 +47,11 @@ export const kafkajsBench: ClientBench = {
 
   async consume(run: ConsumeRun) {
     const kafka = new Kafka({ brokers: run.brokers, clientId: 'bench-kafkajs', logLevel: logLevel.NOTHING });
-    const consumer = kafka.consumer({ groupId: run.groupId, maxBytesPerPartition: 4 << 20, maxBytes: 16 << 20 });
+    const consumer = kafka.consumer({
+      groupId: run.groupId,
+      maxBytesPerPartition: 4 << 20,
+      maxBytes: 16 << 20,
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: run.topic, fromBeginning: true });
     let received = 0;
@@ -63,7 +70,9 @@ export const kafkajsBench: ClientBench = {
             received += batch.messages.length;
             const last = batch.lastOffset();
             resolveOffset(last);
-            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+            await consumer.commitOffsets([
+              { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+            ]);
             await heartbeat();
             if (received >= run.messages) resolve();
           },

@@ -29,12 +29,21 @@ export const platformaticBench: ClientBench = {
       bootstrapBrokers: run.brokers,
       idempotent: true,
       acks: ProduceAcks.ALL,
-      serializers: { key: stringSerializers.key, headerKey: stringSerializers.headerKey, headerValue: stringSerializers.headerValue },
+      serializers: {
+        key: stringSerializers.key,
+        headerKey: stringSerializers.headerKey,
+        headerValue: stringSerializers.headerValue,
+      },
     });
     try {
       const t0 = performance.now();
       for (const batch of run.batches) {
-        const messages = batch.map((m) => ({ topic: run.topic, key: m.key, value: m.value, headers: m.headers }));
+        const messages = batch.map((m) => ({
+          topic: run.topic,
+          key: m.key,
+          value: m.value,
+          headers: m.headers,
+        }));
         await producer.send({ messages });
       }
       return performance.now() - t0;
@@ -56,7 +65,12 @@ export const platformaticBench: ClientBench = {
     let received = 0;
     let bytes = 0;
     try {
-      const stream = await consumer.consume({ topics: [run.topic], mode: 'committed', fallbackMode: 'earliest', autocommit: false });
+      const stream = await consumer.consume({
+        topics: [run.topic],
+        mode: 'committed',
+        fallbackMode: 'earliest',
+        autocommit: false,
+      });
       // Commit once per fetched chunk per partition, the same cadence as the kafkajs batch loop.
       const pending = new Map<number, bigint>();
       for await (const m of stream) {
@@ -66,7 +80,12 @@ export const platformaticBench: ClientBench = {
         pending.set(m.partition, m.offset + 1n);
         if (stream.readableLength === 0 || received >= run.messages) {
           await consumer.commit({
-            offsets: [...pending].map(([partition, offset]) => ({ topic: run.topic, partition, offset, leaderEpoch: -1 })),
+            offsets: [...pending].map(([partition, offset]) => ({
+              topic: run.topic,
+              partition,
+              offset,
+              leaderEpoch: -1,
+            })),
           });
           pending.clear();
         }

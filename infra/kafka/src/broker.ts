@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
@@ -84,7 +84,9 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaHandle> 
 
   const log = await open(logFile, 'a');
   const logStart = (await stat(logFile)).size;
-  await log.write(`\n==== tributary: starting Kafka ${state.kafkaVersion} on 127.0.0.1:${port} at ${new Date().toISOString()}\n`);
+  await log.write(
+    `\n==== tributary: starting Kafka ${state.kafkaVersion} on 127.0.0.1:${port} at ${new Date().toISOString()}\n`,
+  );
   progress(`starting Kafka ${KAFKA_VERSION} on 127.0.0.1:${port} (log: ${logFile})`);
   const child = spawn(java, [...jvmArgs(heapMb), '-cp', classpath, 'kafka.Kafka', propsFile], {
     cwd: dataDir,
@@ -108,7 +110,12 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaHandle> 
   child.once('error', (err) => progress(`java failed to start: ${err.message}`));
 
   try {
-    await waitUntilReady({ port, clusterId: state.clusterId, deadline: started + startTimeoutMs, hasExited: () => exited });
+    await waitUntilReady({
+      port,
+      clusterId: state.clusterId,
+      deadline: started + startTimeoutMs,
+      hasExited: () => exited,
+    });
   } catch (err) {
     if (!exited) {
       child.kill('SIGKILL');
@@ -178,9 +185,13 @@ function newClusterId(): string {
 
 function runFormat(java: string, classpath: string, clusterId: string, propsFile: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(java, ['-Xmx256m', '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      java,
+      ['-Xmx256m', '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-6000);
@@ -205,7 +216,8 @@ async function waitUntilReady(p: {
   for (;;) {
     const exit = p.hasExited();
     if (exit) throw new Error(`Kafka exited during start (code ${exit.code}, signal ${exit.signal})`);
-    if (Date.now() > p.deadline) throw new Error(`Kafka did not become ready on 127.0.0.1:${p.port} in time (${last})`);
+    if (Date.now() > p.deadline)
+      throw new Error(`Kafka did not become ready on 127.0.0.1:${p.port} in time (${last})`);
     try {
       const meta = await probeMetadata('127.0.0.1', p.port, 2000);
       if (meta.clusterId !== p.clusterId) {
@@ -225,7 +237,9 @@ async function assertPortFree(port: number, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = net.createServer();
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new Error(`${what} 127.0.0.1:${port} is not free (${err.code}); is another broker running there?`)),
+      reject(
+        new Error(`${what} 127.0.0.1:${port} is not free (${err.code}); is another broker running there?`),
+      ),
     );
     server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve()));
   });

@@ -41,7 +41,9 @@ async function main(): Promise<void> {
   let stopping = false;
   void handle.exited.then(({ code, signal }) => {
     if (stopping) return;
-    console.error(`[kafka] broker exited unexpectedly (code ${code}, signal ${signal}); see ${handle.logFile}`);
+    console.error(
+      `[kafka] broker exited unexpectedly (code ${code}, signal ${signal}); see ${handle.logFile}`,
+    );
     process.exit(1);
   });
   const shutdown = (signal: string) => {

@@ -24,7 +24,10 @@ export interface ResolveJarsOptions {
 }
 
 export function isKafkaLibComplete(libDir: string, version: string = KAFKA_VERSION): boolean {
-  return existsSync(path.join(libDir, COMPLETE_MARKER)) && existsSync(path.join(libDir, `kafka_2.13-${version}.jar`));
+  return (
+    existsSync(path.join(libDir, COMPLETE_MARKER)) &&
+    existsSync(path.join(libDir, `kafka_2.13-${version}.jar`))
+  );
 }
 
 /** Returns a directory of jars for `java -cp '<dir>/*'`, running Maven only when it is not cached yet. */
@@ -39,7 +42,15 @@ export async function resolveKafkaJars(opts: ResolveJarsOptions = {}): Promise<s
   // beside `npm start`) never see each other's half-written directory.
   const staging = `${libDir}.tmp-${process.pid}-${Date.now()}`;
   try {
-    await runMaven(['-q', '-B', '-f', POM_PATH, `-Dkafka.version=${version}`, 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`]);
+    await runMaven([
+      '-q',
+      '-B',
+      '-f',
+      POM_PATH,
+      `-Dkafka.version=${version}`,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${staging}`,
+    ]);
     const jars = (await readdir(staging)).filter((f) => f.endsWith('.jar'));
     if (!jars.includes(`kafka_2.13-${version}.jar`)) {
       throw new Error(`Maven finished but ${staging} has no kafka_2.13-${version}.jar`);

@@ -79,7 +79,9 @@ export function probeMetadata(host: string, port: number, timeoutMs = 2000): Pro
       if (err) reject(err);
       else resolve(result!);
     };
-    socket.setTimeout(timeoutMs, () => finish(new Error(`no metadata answer from ${host}:${port} within ${timeoutMs} ms`)));
+    socket.setTimeout(timeoutMs, () =>
+      finish(new Error(`no metadata answer from ${host}:${port} within ${timeoutMs} ms`)),
+    );
     socket.on('error', (err) => finish(err));
     socket.on('connect', () => socket.write(encodeMetadataRequest(correlationId, 'tributary-readiness')));
     socket.on('data', (chunk) => {
@@ -93,6 +95,8 @@ export function probeMetadata(host: string, port: number, timeoutMs = 2000): Pro
         finish(err as Error);
       }
     });
-    socket.on('close', () => finish(new Error(`connection to ${host}:${port} closed before a metadata answer`)));
+    socket.on('close', () =>
+      finish(new Error(`connection to ${host}:${port} closed before a metadata answer`)),
+    );
   });
 }

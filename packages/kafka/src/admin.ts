@@ -63,7 +63,8 @@ export function createAdmin(opts: CreateAdminOptions): Admin {
         } catch {
           // not visible yet
         }
-        if (Date.now() > deadline) throw new Error(`topics not ready after ${readyTimeoutMs} ms: ${names.join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(`topics not ready after ${readyTimeoutMs} ms: ${names.join(', ')}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
@@ -87,15 +88,35 @@ export function createAdmin(opts: CreateAdminOptions): Admin {
       const partitions = await partitionCount(topic);
       const indexes = Array.from({ length: partitions }, (_, i) => i);
       const [latest, earliest, committed] = await Promise.all([
-        client.listOffsets({ topics: [{ name: topic, partitions: indexes.map((partitionIndex) => ({ partitionIndex, timestamp: LATEST })) }] }),
-        client.listOffsets({ topics: [{ name: topic, partitions: indexes.map((partitionIndex) => ({ partitionIndex, timestamp: EARLIEST })) }] }),
-        client.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: topic, partitionIndexes: indexes }] }] }),
+        client.listOffsets({
+          topics: [
+            {
+              name: topic,
+              partitions: indexes.map((partitionIndex) => ({ partitionIndex, timestamp: LATEST })),
+            },
+          ],
+        }),
+        client.listOffsets({
+          topics: [
+            {
+              name: topic,
+              partitions: indexes.map((partitionIndex) => ({ partitionIndex, timestamp: EARLIEST })),
+            },
+          ],
+        }),
+        client.listConsumerGroupOffsets({
+          groups: [{ groupId, topics: [{ name: topic, partitionIndexes: indexes }] }],
+        }),
       ]);
-      const offsetsOf = (r: typeof latest) => new Map((r[0]?.partitions ?? []).map((p) => [p.partitionIndex, p.offset]));
+      const offsetsOf = (r: typeof latest) =>
+        new Map((r[0]?.partitions ?? []).map((p) => [p.partitionIndex, p.offset]));
       const end = offsetsOf(latest);
       const start = offsetsOf(earliest);
       const done = new Map(
-        (committed[0]?.topics.find((t) => t.name === topic)?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]),
+        (committed[0]?.topics.find((t) => t.name === topic)?.partitions ?? []).map((p) => [
+          p.partitionIndex,
+          p.committedOffset,
+        ]),
       );
       let lag = 0n;
       for (const i of indexes) {

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createAdmin, createBatchConsumer, createProducer, KafkaUnavailableError, type IncomingMessage } from './index.ts';
+import {
+  createAdmin,
+  createBatchConsumer,
+  createProducer,
+  KafkaUnavailableError,
+  type IncomingMessage,
+} from './index.ts';
 import { startTestBroker, uniquePrefix, waitFor, type TestBroker } from './testing/test-broker.ts';
 
 let broker: TestBroker;
@@ -20,7 +26,11 @@ it('send rejects with KafkaUnavailableError while the broker is down; producer a
   await admin.ensureTopics([{ name: topic, partitions: 2, config: {} }]);
   await admin.close();
 
-  const producer = createProducer({ brokers: broker.brokers, clientId: 'restart-producer', deliveryTimeoutMs: 3000 });
+  const producer = createProducer({
+    brokers: broker.brokers,
+    clientId: 'restart-producer',
+    deliveryTimeoutMs: 3000,
+  });
   const received: IncomingMessage[] = [];
   const reconnects: string[] = [];
   const consumer = createBatchConsumer({
@@ -35,7 +45,9 @@ it('send rejects with KafkaUnavailableError while the broker is down; producer a
   });
 
   await producer.send(topic, [{ key: 'k1', value: 'before' }]);
-  await waitFor('message before restart', () => (received.some((m) => m.value.toString() === 'before') ? true : undefined));
+  await waitFor('message before restart', () =>
+    received.some((m) => m.value.toString() === 'before') ? true : undefined,
+  );
 
   await broker.stop();
   const err = await producer.send(topic, [{ key: 'k2', value: 'while-down' }]).catch((e: unknown) => e);
@@ -44,11 +56,19 @@ it('send rejects with KafkaUnavailableError while the broker is down; producer a
   await broker.restart();
   // The producer recovers on its own: the first send after the restart may still race the
   // broker's startup, so poll until one is acknowledged.
-  await waitFor('send after restart', async () => {
-    await producer.send(topic, [{ key: 'k3', value: 'after' }]);
-    return true;
-  }, 60_000);
-  await waitFor('consumer recovered', () => (received.some((m) => m.value.toString() === 'after') ? true : undefined), 60_000);
+  await waitFor(
+    'send after restart',
+    async () => {
+      await producer.send(topic, [{ key: 'k3', value: 'after' }]);
+      return true;
+    },
+    60_000,
+  );
+  await waitFor(
+    'consumer recovered',
+    () => (received.some((m) => m.value.toString() === 'after') ? true : undefined),
+    60_000,
+  );
   expect(reconnects.length).toBeGreaterThan(0);
 
   await consumer.stop();

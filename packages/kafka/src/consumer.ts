@@ -133,7 +133,9 @@ export function createBatchConsumer(opts: CreateBatchConsumerOptions): BatchCons
           const next = BigInt(batch.lastOffset) + 1n;
           nextOffset.set(key, next);
           try {
-            await client.commit({ offsets: [{ topic: batch.topic, partition: batch.partition, offset: next, leaderEpoch: -1 }] });
+            await client.commit({
+              offsets: [{ topic: batch.topic, partition: batch.partition, offset: next, leaderEpoch: -1 }],
+            });
           } catch (err) {
             // The handler's effects are durable; the batch is only redelivered if this partition
             // moves to another member before a later commit covers it (effects are idempotent).
@@ -200,7 +202,11 @@ class ConnectionLost extends Error {
 }
 
 /** Groups fetched messages by partition (order kept) and drops offsets this consumer already handled. */
-export function toBatches(messages: PltMessage[], nextOffset: Map<string, bigint>, maxBatchSize: number): Batch[] {
+export function toBatches(
+  messages: PltMessage[],
+  nextOffset: Map<string, bigint>,
+  maxBatchSize: number,
+): Batch[] {
   const byPartition = new Map<string, IncomingMessage[]>();
   for (const m of messages) {
     const key = `${m.topic}:${m.partition}`;

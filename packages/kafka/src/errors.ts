@@ -35,7 +35,8 @@ export function flattenErrors(err: unknown, out: ErrorLike[] = [], depth = 0): E
 
 export function isPermanentKafkaError(err: unknown): boolean {
   return flattenErrors(err).some(
-    (e) => e.code === 'PLT_KFK_USER' || (typeof e.apiId === 'string' && PERMANENT_PROTOCOL_ERRORS.has(e.apiId)),
+    (e) =>
+      e.code === 'PLT_KFK_USER' || (typeof e.apiId === 'string' && PERMANENT_PROTOCOL_ERRORS.has(e.apiId)),
   );
 }
 

@@ -1,7 +1,15 @@
 import { Admin as PltAdmin } from '@platformatic/kafka';
 import { topicNames, topicSpecs } from '@tributary/contracts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createAdmin, createBatchConsumer, createProducer, KafkaUnavailableError, type Admin, type Batch, type IncomingMessage } from './index.ts';
+import {
+  createAdmin,
+  createBatchConsumer,
+  createProducer,
+  KafkaUnavailableError,
+  type Admin,
+  type Batch,
+  type IncomingMessage,
+} from './index.ts';
 import { startTestBroker, uniquePrefix, waitFor, type TestBroker } from './testing/test-broker.ts';
 
 let broker: { brokers: string[] };
@@ -11,7 +19,7 @@ const prefix = uniquePrefix();
 
 beforeAll(async () => {
   // The integration run's shared broker when there is one (topics are prefixed per run), else our own.
-  const shared = inject('kafkaBrokers') as string | undefined;
+  const shared = (inject as (key: string) => string | undefined)('kafkaBrokers');
   broker = shared ? { brokers: shared.split(',') } : (own = await startTestBroker());
   admin = createAdmin({ brokers: broker.brokers, clientId: 'int-admin' });
 }, 120_000);
@@ -27,11 +35,15 @@ describe('admin', () => {
     await admin.ensureTopics(specs);
     await admin.ensureTopics(specs);
     const names = topicNames(prefix);
-    expect(await admin.listTopics()).toEqual(expect.arrayContaining([names.events, names.deadLetters, names.control]));
+    expect(await admin.listTopics()).toEqual(
+      expect.arrayContaining([names.events, names.deadLetters, names.control]),
+    );
 
     const raw = new PltAdmin({ clientId: 'int-describe', bootstrapBrokers: broker.brokers });
     try {
-      const described = await raw.describeConfigs({ resources: [{ resourceType: 2, resourceName: names.control, configurationKeys: ['cleanup.policy'] }] });
+      const described = await raw.describeConfigs({
+        resources: [{ resourceType: 2, resourceName: names.control, configurationKeys: ['cleanup.policy'] }],
+      });
       const entry = described[0]?.configs.find((c) => c.name === 'cleanup.policy');
       expect(entry?.value).toBe('compact');
       const meta = await raw.metadata({ topics: [names.events] });
@@ -66,7 +78,12 @@ describe('producer and batch consumer', () => {
 
     const received: IncomingMessage[] = [];
     const batches: Batch[] = [];
-    const consumer = createBatchConsumer({ brokers: broker.brokers, clientId: 'int-consumer', groupId: `${prefix}g-roundtrip`, topics: [topic] });
+    const consumer = createBatchConsumer({
+      brokers: broker.brokers,
+      clientId: 'int-consumer',
+      groupId: `${prefix}g-roundtrip`,
+      topics: [topic],
+    });
     await consumer.start(async (batch) => {
       batches.push(batch);
       received.push(...batch.messages);
@@ -114,7 +131,9 @@ describe('producer and batch consumer', () => {
       first.push(...batch.messages.map((m) => m.value.toString()));
     });
     await waitFor('first three', () => (first.length === 3 ? true : undefined));
-    await waitFor('first three committed', async () => ((await admin.consumerLag(groupId, topic)) === 0 ? true : undefined));
+    await waitFor('first three committed', async () =>
+      (await admin.consumerLag(groupId, topic)) === 0 ? true : undefined,
+    );
 
     fail = true;
     await producer.send(topic, [{ value: 'd' }, { value: 'e' }]);
@@ -147,7 +166,12 @@ describe('producer and batch consumer', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let handled = 0;
-    const c = createBatchConsumer({ brokers: broker.brokers, clientId: 'int-drain', groupId, topics: [topic] });
+    const c = createBatchConsumer({
+      brokers: broker.brokers,
+      clientId: 'int-drain',
+      groupId,
+      topics: [topic],
+    });
     await c.start(async (batch) => {
       entered();
       await gate;
@@ -162,7 +186,11 @@ describe('producer and batch consumer', () => {
   }, 60_000);
 
   it('rejects a send to a topic that does not exist as such, not as "unavailable"', async () => {
-    const producer = createProducer({ brokers: broker.brokers, clientId: 'int-producer', deliveryTimeoutMs: 3000 });
+    const producer = createProducer({
+      brokers: broker.brokers,
+      clientId: 'int-producer',
+      deliveryTimeoutMs: 3000,
+    });
     const err = await producer.send(`${prefix}missing`, [{ value: 'x' }]).catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(KafkaUnavailableError);
     expect(String(err)).toContain('Unknown topic');

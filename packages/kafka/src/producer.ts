@@ -42,14 +42,14 @@ export function createProducer(opts: CreateProducerOptions): Producer {
   const maxRequestBytes = opts.maxRequestBytes ?? 4 << 20;
   const queue: Pending[] = [];
   let client: PltProducer | null = null;
-  // Topics whose metadata the current client has seen. NOTE: an idempotent send to a topic that
-  // does not exist never settles in @platformatic/kafka 1.35, while metadata() fails fast with a
-  // clear "Unknown topic" error, so each client looks a topic up once before its first send.
+  // Topics whose metadata the current client has seen. A send to a missing topic would only end
+  // at the delivery deadline; metadata() fails fast with a clear "Unknown topic" error, so each
+  // client looks a topic up once before its first send.
   let knownTopics = new Set<string>();
   let inFlight: Promise<void> | null = null;
   let closed = false;
-  // NOTE: the library's default sends every keyless message to partition 0. Keyed messages use
-  // the Java client's murmur2 mapping so other clients agree on where a key lives.
+  // Keyed messages use the Java client's murmur2 mapping (the library's default differs for
+  // negative hashes), so every client agrees on where a key lives; keyless ones round-robin.
   let roundRobin = 0;
   const partitioner = (_m: unknown, key: Buffer | undefined) =>
     key ? murmur2(key) & 0x7fffffff : (roundRobin = (roundRobin + 1) & 0x7fffffff);
@@ -65,7 +65,9 @@ export function createProducer(opts: CreateProducerOptions): Producer {
       timeout: Math.min(deliveryTimeoutMs, 5000),
       connectTimeout: Math.min(deliveryTimeoutMs, 3000),
       requestTimeout: Math.max(1000, deliveryTimeoutMs),
-      retries: 1,
+      // NOTE: with idempotent set, the library turns retries <= 1 into "retry forever" (even for
+      // a metadata lookup of a missing topic), so this must stay above 1.
+      retries: 2,
       retryDelay: 100,
       autocreateTopics: false,
       metadataMaxAge: 30_000,
@@ -86,7 +88,11 @@ export function createProducer(opts: CreateProducerOptions): Producer {
     let bytes = 0;
     while (queue.length > 0) {
       const next = queue[0]!;
-      if (taken.length > 0 && (messages + next.messages.length > maxRequestMessages || bytes + next.bytes > maxRequestBytes)) break;
+      if (
+        taken.length > 0 &&
+        (messages + next.messages.length > maxRequestMessages || bytes + next.bytes > maxRequestBytes)
+      )
+        break;
       queue.shift();
       taken.push(next);
       messages += next.messages.length;
@@ -121,7 +127,10 @@ export function createProducer(opts: CreateProducerOptions): Producer {
         await Promise.race([
           current.send({ messages }),
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error('delivery deadline reached while a request was in flight')), Math.max(1, deadline - Date.now()));
+            timer = setTimeout(
+              () => reject(new Error('delivery deadline reached while a request was in flight')),
+              Math.max(1, deadline - Date.now()),
+            );
           }),
         ]);
         return;
@@ -167,7 +176,8 @@ export function createProducer(opts: CreateProducerOptions): Producer {
       if (messages.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         let bytes = 0;
-        for (const m of messages) bytes += typeof m.value === 'string' ? Buffer.byteLength(m.value) : m.value.length;
+        for (const m of messages)
+          bytes += typeof m.value === 'string' ? Buffer.byteLength(m.value) : m.value.length;
         queue.push({ topic, messages, bytes, deadline: Date.now() + deliveryTimeoutMs, resolve, reject });
         pump();
       });
@@ -207,7 +217,10 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('delivery deadline reached while looking up topic metadata')), ms);
+      timer = setTimeout(
+        () => reject(new Error('delivery deadline reached while looking up topic metadata')),
+        ms,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
 }
