@@ -10,7 +10,10 @@ export default defineConfig({
   retries: 0,
   workers: 1,
   outputDir: './test-results',
-  reporter: [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT ?? 'test-results/results.json' }]],
+  reporter: [
+    ['list'],
+    ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT ?? 'test-results/results.json' }],
+  ],
   use: {
     headless: true,
     trace: process.env.CI ? 'retain-on-failure' : 'off',

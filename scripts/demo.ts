@@ -33,9 +33,18 @@ function event() {
   const r = Math.random();
   const base = { event_id: randomUUID(), timestamp: new Date().toISOString(), user_id };
   if (r < 0.75) {
-    return { ...base, event_type: 'page_view', data: { path: pick(pages), referrer: pick(['google', 'direct', 'newsletter']) } };
+    return {
+      ...base,
+      event_type: 'page_view',
+      data: { path: pick(pages), referrer: pick(['google', 'direct', 'newsletter']) },
+    };
   }
-  if (r < 0.9) return { ...base, event_type: 'user_signup', data: { plan: pick(products).sku, method: pick(['email', 'sso']) } };
+  if (r < 0.9)
+    return {
+      ...base,
+      event_type: 'user_signup',
+      data: { plan: pick(products).sku, method: pick(['email', 'sso']) },
+    };
   const p = pick(products);
   return { ...base, event_type: 'purchase', data: { sku: p.sku, amount: p.price, currency: 'USD' } };
 }

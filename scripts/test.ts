@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ensureDebianTool, works } from './lib/system-tools.ts';
 
 // npm test: unit tests, integration tests against the real services, and Playwright e2e
 // against a private running stack — then one summary.
@@ -19,7 +20,13 @@ interface SuiteResult {
 }
 const results: SuiteResult[] = [];
 
-function run(name: string, cmd: string, args: string[], env: Record<string, string>, count: () => Omit<SuiteResult, 'name' | 'exitCode' | 'seconds'>) {
+function run(
+  name: string,
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  count: () => Omit<SuiteResult, 'name' | 'exitCode' | 'seconds'>,
+) {
   console.log(`\n━━ ${name} ━━`);
   const t0 = Date.now();
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
@@ -42,9 +49,21 @@ function vitestCounts(file: string) {
       numPendingTests: number;
       numTodoTests: number;
     };
-    return { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + j.numTodoTests };
+    return {
+      passed: j.numPassedTests,
+      failed: j.numFailedTests,
+      skipped: j.numPendingTests + j.numTodoTests,
+    };
   };
 }
+
+// The compose file is validated by `docker compose config`; Debian's docker-compose stands in
+// where the docker client has no compose plugin. Its test fails clearly if neither exists.
+ensureDebianTool({
+  check: () => works('docker', ['compose', 'version']) || works('docker-compose', ['version']),
+  pkg: 'docker-compose',
+  purpose: 'validating docker-compose.yml',
+});
 
 const vitest = join(root, 'node_modules/vitest/vitest.mjs');
 for (const project of ['unit', 'integration']) {
@@ -52,7 +71,15 @@ for (const project of ['unit', 'integration']) {
   run(
     project,
     process.execPath,
-    [vitest, 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`],
+    [
+      vitest,
+      'run',
+      '--project',
+      project,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${file}`,
+    ],
     {},
     vitestCounts(file),
   );
@@ -67,8 +94,14 @@ if (chromium) {
     [join(root, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'e2e/playwright.config.ts'],
     { PLAYWRIGHT_JSON_OUTPUT: file, CHROMIUM_PATH: chromium },
     () => {
-      const j = JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
-      return { passed: j.stats.expected + j.stats.flaky, failed: j.stats.unexpected, skipped: j.stats.skipped };
+      const j = JSON.parse(readFileSync(file, 'utf8')) as {
+        stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+      };
+      return {
+        passed: j.stats.expected + j.stats.flaky,
+        failed: j.stats.unexpected,
+        skipped: j.stats.skipped,
+      };
     },
   );
 } else {
@@ -77,26 +110,25 @@ if (chromium) {
 
 console.log('\n━━ Summary ━━');
 for (const r of results) {
-  console.log(`${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped   ${r.seconds.toFixed(0)} s`);
+  console.log(
+    `${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped   ${r.seconds.toFixed(0)} s`,
+  );
 }
-const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), {
-  passed: 0,
-  failed: 0,
-  skipped: 0,
-});
+const total = results.reduce(
+  (a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }),
+  {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+  },
+);
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(results.every((r) => r.exitCode === 0) && total.failed === 0 ? 0 : 1);
 
-/** Debian's chromium for Playwright: installed with apt when missing and we are root. */
+/** Debian's chromium for Playwright (never a downloaded browser). */
 function ensureChromium(): string | null {
   const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (existsSync(path)) return path;
-  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
-    console.log('Installing Debian chromium for the e2e tests (apt-get install chromium)…');
-    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    const r = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (r.status === 0 && existsSync(path)) return path;
-  }
-  console.error(`e2e: no Chromium at ${path}. Install Debian's chromium ('sudo apt-get install -y chromium') or set CHROMIUM_PATH.`);
-  return null;
+  return ensureDebianTool({ check: () => existsSync(path), pkg: 'chromium', purpose: 'Playwright e2e tests' })
+    ? path
+    : null;
 }

@@ -21,14 +21,22 @@ log('starting a private stack (Kafka, ClickHouse, ingest, workers)…');
 const t = await startTestStack(['workers', 'ingest']);
 const figures: Array<[string, number, string]> = [];
 try {
-  const topics = { events: `${t.config.topicPrefix}events` };
-
   log(`raw producer: ${N_RAW} messages of ~500 bytes, in-process, batches of 100`);
-  const raw = await benchRawProducer({ brokers: t.stack.brokers.split(','), topic: `${t.config.topicPrefix}bench-raw`, messages: N_RAW, batchSize: 100, valueBytes: 500 });
+  const raw = await benchRawProducer({
+    brokers: t.stack.brokers.split(','),
+    topic: `${t.config.topicPrefix}bench-raw`,
+    messages: N_RAW,
+    batchSize: 100,
+    valueBytes: 500,
+  });
   figures.push(['raw Kafka producer (in-process)', raw.eventsPerSec, 'events/s']);
 
   log('raw ClickHouse insert: 200,000 rows in batches of 10,000');
-  const chRaw = await benchRawInsert({ url: t.stack.clickhouseUrl, database: t.config.clickhouseDatabase, rows: Math.round(200_000 * scale) });
+  const chRaw = await benchRawInsert({
+    url: t.stack.clickhouseUrl,
+    database: t.config.clickhouseDatabase,
+    rows: Math.round(200_000 * scale),
+  });
   figures.push(['raw ClickHouse insert', chRaw.rowsPerSec, 'rows/s']);
 
   // Workers off while ingest is measured: the two would share two cores, and the drain
@@ -63,7 +71,11 @@ try {
   await t.drained(600_000);
   const inserted = (await t.count(`event_type IN ('bench_batched', 'bench_single')`)).rows;
   assertAll(inserted, backlog, 'worker drain');
-  figures.push(['workers end-to-end into ClickHouse', backlog / ((performance.now() - drainStart) / 1000), 'events/s']);
+  figures.push([
+    'workers end-to-end into ClickHouse',
+    backlog / ((performance.now() - drainStart) / 1000),
+    'events/s',
+  ]);
 
   const rate = batchedRate / 2;
   log(`latency: ${LATENCY_SECONDS} s at half the batched maximum (${Math.round(rate)} events/s)`);
@@ -80,7 +92,8 @@ try {
 
   const get = (name: string) => figures.find((f) => f[0] === name)![1];
   console.log('\nTributary benchmark — one run on this machine\n');
-  for (const [name, value, unit] of figures) console.log(`  ${name.padEnd(40)} ${fmt(value).padStart(10)} ${unit}`);
+  for (const [name, value, unit] of figures)
+    console.log(`  ${name.padEnd(40)} ${fmt(value).padStart(10)} ${unit}`);
   console.log('\nRatios');
   const ratio = (a: string, b: string) => `  ${`${a} / ${b}`.padEnd(80)} ${(get(a) / get(b)).toFixed(2)}`;
   console.log(ratio('ingest HTTP, batches of 100', 'raw Kafka producer (in-process)'));
@@ -97,7 +110,8 @@ function fmt(n: number): string {
 }
 
 function assertAll(got: number, want: number, what: string) {
-  if (got !== want) throw new Error(`${what}: expected ${want}, got ${got} — the figures would be meaningless`);
+  if (got !== want)
+    throw new Error(`${what}: expected ${want}, got ${got} — the figures would be meaningless`);
 }
 
 /** Sends batches of 100 on a fixed schedule so the offered rate is `rate`, not "as fast as possible". */

@@ -14,13 +14,23 @@ afterAll(async () => {
 describe('exactly-once into ClickHouse', () => {
   it('stores 100,000 events sent in batches exactly once, and a resend adds none', async () => {
     const batches = makeBatches(100_000, 100, { eventType: 'load_once' });
-    const first = await sendBatches({ ingestUrl: t.stack.ingestUrl, writeKey: t.stack.writeKey, batches, concurrency: 8 });
+    const first = await sendBatches({
+      ingestUrl: t.stack.ingestUrl,
+      writeKey: t.stack.writeKey,
+      batches,
+      concurrency: 8,
+    });
     expect(first.acceptedIds).toHaveLength(100_000);
 
     await eventually(async () => (await t.count(`event_type = 'load_once'`)).rows >= 100_000, 180_000);
     expect(await t.count(`event_type = 'load_once'`)).toEqual({ rows: 100_000, distinct: 100_000 });
 
-    const again = await sendBatches({ ingestUrl: t.stack.ingestUrl, writeKey: t.stack.writeKey, batches, concurrency: 8 });
+    const again = await sendBatches({
+      ingestUrl: t.stack.ingestUrl,
+      writeKey: t.stack.writeKey,
+      batches,
+      concurrency: 8,
+    });
     expect(again.acceptedIds).toHaveLength(100_000);
     await t.drained();
     expect(await t.count(`event_type = 'load_once'`)).toEqual({ rows: 100_000, distinct: 100_000 });

@@ -70,16 +70,26 @@ describe('Kafka broker restart during a load', () => {
 
     // Every event that got a 2xx is present exactly once.
     const accepted = result.acceptedIds;
-    await eventually(async () => (await t.count(`event_type = 'load_outage'`)).rows >= accepted.length, 180_000);
+    await eventually(
+      async () => (await t.count(`event_type = 'load_outage'`)).rows >= accepted.length,
+      180_000,
+    );
     await t.drained();
     await t.clickhouse.command({ query: 'CREATE TABLE accepted_ids (id String) ENGINE = Memory' });
-    await t.clickhouse.insert({ table: 'accepted_ids', values: accepted.map((id) => ({ id })), format: 'JSONEachRow' });
+    await t.clickhouse.insert({
+      table: 'accepted_ids',
+      values: accepted.map((id) => ({ id })),
+      format: 'JSONEachRow',
+    });
     const rs = await t.clickhouse.query({
       query: `SELECT count() AS n, uniqExact(event_id) AS u FROM events
               WHERE event_type = 'load_outage' AND event_id IN (SELECT id FROM accepted_ids)`,
       format: 'JSONEachRow',
     });
     const [row] = await rs.json<{ n: string; u: string }>();
-    expect({ rows: Number(row!.n), distinct: Number(row!.u) }).toEqual({ rows: accepted.length, distinct: accepted.length });
+    expect({ rows: Number(row!.n), distinct: Number(row!.u) }).toEqual({
+      rows: accepted.length,
+      distinct: accepted.length,
+    });
   });
 });

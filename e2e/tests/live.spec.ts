@@ -24,7 +24,9 @@ test('events sent through ingest appear on the Live chart and in the tail', asyn
   }
   await expect(page.getByTestId('live-tail')).toContainText(runTag);
   await expect
-    .poll(async () => Number((await page.getByTestId('total-events').textContent())?.replace(/\D/g, '') || '0'))
+    .poll(async () =>
+      Number((await page.getByTestId('total-events').textContent())?.replace(/\D/g, '') || '0'),
+    )
     .toBeGreaterThanOrEqual(before + 5);
   await expect(page.getByTestId('live-chart')).toContainText('e2e_click');
 
@@ -42,14 +44,20 @@ test('the Pipeline page shows per-stage counts and freshness', async ({ page }) 
   expect(res.status).toBe(200);
   await page.goto(`${s.webUrl}/pipeline`);
   await expect
-    .poll(async () => Number((await page.getByTestId('stage-received').textContent())?.replace(/\D/g, '') || '0'), {
-      timeout: 30_000,
-    })
+    .poll(
+      async () => Number((await page.getByTestId('stage-received').textContent())?.replace(/\D/g, '') || '0'),
+      {
+        timeout: 30_000,
+      },
+    )
     .toBeGreaterThanOrEqual(2);
   await expect
-    .poll(async () => Number((await page.getByTestId('stage-rejected').textContent())?.replace(/\D/g, '') || '0'), {
-      timeout: 30_000,
-    })
+    .poll(
+      async () => Number((await page.getByTestId('stage-rejected').textContent())?.replace(/\D/g, '') || '0'),
+      {
+        timeout: 30_000,
+      },
+    )
     .toBeGreaterThanOrEqual(1);
   await expect(page.getByTestId('freshness-p50')).toContainText(/\d/);
   await expect(page.getByTestId('freshness-p99')).toContainText(/\d/);

@@ -10,7 +10,9 @@ export interface E2EStack {
 }
 
 export function stack(): E2EStack {
-  return JSON.parse(readFileSync(join(import.meta.dirname, '..', 'test-results', 'stack.json'), 'utf8')) as E2EStack;
+  return JSON.parse(
+    readFileSync(join(import.meta.dirname, '..', 'test-results', 'stack.json'), 'utf8'),
+  ) as E2EStack;
 }
 
 export async function sendEvents(s: E2EStack, events: unknown[]): Promise<Response> {
@@ -23,7 +25,10 @@ export async function sendEvents(s: E2EStack, events: unknown[]): Promise<Respon
 
 /** Runs SQL through ClickHouse's HTTP interface, as any client would. */
 export async function clickhouse(s: E2EStack, sql: string): Promise<string> {
-  const res = await fetch(`${s.clickhouseUrl}/?database=${s.clickhouseDatabase}`, { method: 'POST', body: sql });
+  const res = await fetch(`${s.clickhouseUrl}/?database=${s.clickhouseDatabase}`, {
+    method: 'POST',
+    body: sql,
+  });
   if (!res.ok) throw new Error(`ClickHouse answered ${res.status}: ${await res.text()}`);
   return (await res.text()).trim();
 }

@@ -79,11 +79,17 @@ export async function sendBatches(opts: {
   return result;
 }
 
-export function makeBatches(total: number, batchSize: number, opts: { props?: number; eventType?: string } = {}): LoadEvent[][] {
+export function makeBatches(
+  total: number,
+  batchSize: number,
+  opts: { props?: number; eventType?: string } = {},
+): LoadEvent[][] {
   const batches: LoadEvent[][] = [];
   for (let i = 0; i < total; i += batchSize) {
     batches.push(
-      Array.from({ length: Math.min(batchSize, total - i) }, (_, j) => makeEvent(i + j, opts.props, opts.eventType)),
+      Array.from({ length: Math.min(batchSize, total - i) }, (_, j) =>
+        makeEvent(i + j, opts.props, opts.eventType),
+      ),
     );
   }
   return batches;

@@ -15,7 +15,9 @@ export async function ensurePostgres(databaseUrl: string, log: (m: string) => vo
   if (isLocal && existsSync('/etc/postgresql') && commandExists('pg_ctlcluster')) {
     const version = readdirSync('/etc/postgresql')[0];
     log(`Postgres is down; starting cluster ${version}/main`);
-    spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', String(version), 'main', 'start'], { stdio: 'ignore' });
+    spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', String(version), 'main', 'start'], {
+      stdio: 'ignore',
+    });
     for (let i = 0; i < 40; i++) {
       if (await canConnectPostgres(adminUrl.toString())) return;
       await new Promise((r) => setTimeout(r, 250));
@@ -33,7 +35,18 @@ export async function ensureRedis(redisUrl: string, log: (m: string) => void): P
     log('Redis is down; starting redis-server');
     spawnSync(
       'redis-server',
-      ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', url.port || '6379', '--save', '', '--appendonly', 'no'],
+      [
+        '--daemonize',
+        'yes',
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        url.port || '6379',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ],
       { stdio: 'ignore' },
     );
     for (let i = 0; i < 40; i++) {
@@ -60,7 +73,12 @@ async function canConnectPostgres(url: string): Promise<boolean> {
 }
 
 async function canPingRedis(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2000,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => {});
   try {
     await redis.connect();

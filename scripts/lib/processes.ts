@@ -56,7 +56,9 @@ export async function waitFor(
   for (;;) {
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) {
-      throw new Error(`${what} was not ready within ${opts.timeoutMs} ms${opts.describe ? `\n${opts.describe()}` : ''}`);
+      throw new Error(
+        `${what} was not ready within ${opts.timeoutMs} ms${opts.describe ? `\n${opts.describe()}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
   }

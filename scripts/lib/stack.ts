@@ -77,7 +77,10 @@ export async function startInfra(config: StackConfig, progress: Progress): Promi
       'url' in config.clickhouse
         ? Promise.resolve(null)
         : (progress('clickhouse: starting embedded server'),
-          spawnEmbeddedClickHouse({ port: config.clickhouse.port, dataDir: join(config.stateDir, 'clickhouse') })),
+          spawnEmbeddedClickHouse({
+            port: config.clickhouse.port,
+            dataDir: join(config.stateDir, 'clickhouse'),
+          })),
     ]);
     kafka = k;
     clickhouse = c;
@@ -128,7 +131,10 @@ export async function prepare(config: StackConfig, infra: Infra, progress: Progr
   }
 }
 
-export function appEnvFor(config: StackConfig, infra: Pick<Infra, 'brokers' | 'clickhouseUrl'>): Record<string, string> {
+export function appEnvFor(
+  config: StackConfig,
+  infra: Pick<Infra, 'brokers' | 'clickhouseUrl'>,
+): Record<string, string> {
   return {
     KAFKA_BROKERS: infra.brokers,
     TOPIC_PREFIX: config.topicPrefix,
@@ -181,7 +187,14 @@ export async function startStack(
         ? startProcess({
             name,
             command: process.execPath,
-            args: [resolve(REPO_ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(config.webPort), '-H', '127.0.0.1'],
+            args: [
+              resolve(REPO_ROOT, 'node_modules/next/dist/bin/next'),
+              'start',
+              '-p',
+              String(config.webPort),
+              '-H',
+              '127.0.0.1',
+            ],
             cwd: resolve(REPO_ROOT, 'apps/web'),
             env: { ...appEnv, INGEST_PUBLIC_URL: ingestUrl },
             logFile: join(logDir, 'web.log'),
@@ -199,7 +212,11 @@ export async function startStack(
           });
     processes.set(name, p);
     const url =
-      name === 'ingest' ? `${ingestUrl}/readyz` : name === 'web' ? `${webUrl}/api/healthz` : `http://127.0.0.1:${config.workerOpsPort}/healthz`;
+      name === 'ingest'
+        ? `${ingestUrl}/readyz`
+        : name === 'web'
+          ? `${webUrl}/api/healthz`
+          : `http://127.0.0.1:${config.workerOpsPort}/healthz`;
     await waitFor(`${name}`, () => httpOk(url), {
       timeoutMs: 60_000,
       describe: () => `see ${p.logFile}`,
@@ -214,7 +231,8 @@ export async function startStack(
 
   try {
     const seed = await prepare(config, infra, progress);
-    if (apps.includes('web') && opts.buildWeb !== false) await buildWeb(progress, join(logDir, 'web-build.log'));
+    if (apps.includes('web') && opts.buildWeb !== false)
+      await buildWeb(progress, join(logDir, 'web-build.log'));
     progress(`starting ${apps.join(', ')}`);
     await Promise.all(apps.map((a) => startApp(a)));
     return {
@@ -239,6 +257,12 @@ export async function startStack(
 
 export function writeDemoEnv(stateDir: string, values: Record<string, string>): string {
   const file = join(stateDir, 'demo.env');
-  writeFileSync(file, Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+  writeFileSync(
+    file,
+    Object.entries(values)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n',
+    { mode: 0o600 },
+  );
   return file;
 }

@@ -16,10 +16,19 @@ import { startStack, type AppName, type Stack } from './stack.ts';
 export async function startTestStack(apps: AppName[] = ['workers', 'ingest']) {
   const runId = randomBytes(3).toString('hex');
   const stateDir = mkdtempSync(join(tmpdir(), `tributary-stack-${runId}-`));
-  const [kafka, kafkaController, clickhouse, ingest, web, workerOps] = await Promise.all(Array.from({ length: 6 }, freePort));
+  const [kafka, kafkaController, clickhouse, ingest, web, workerOps] = await Promise.all(
+    Array.from({ length: 6 }, freePort),
+  );
   const config = testConfig(runId, {
     stateDir,
-    ports: { kafka: kafka!, kafkaController: kafkaController!, clickhouse: clickhouse!, ingest: ingest!, web: web!, workerOps: workerOps! },
+    ports: {
+      kafka: kafka!,
+      kafkaController: kafkaController!,
+      clickhouse: clickhouse!,
+      ingest: ingest!,
+      web: web!,
+      workerOps: workerOps!,
+    },
   });
   const stack = await startStack(config, () => {}, { apps, buildWeb: apps.includes('web') });
   const ch = createClickHouse({ url: stack.clickhouseUrl, database: config.clickhouseDatabase });
@@ -39,7 +48,9 @@ export async function startTestStack(apps: AppName[] = ['workers', 'ingest']) {
   async function drained(timeoutMs = 120_000) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const lag = await admin.consumerLag(config.consumerGroup, `${config.topicPrefix}events`).catch(() => -1);
+      const lag = await admin
+        .consumerLag(config.consumerGroup, `${config.topicPrefix}events`)
+        .catch(() => -1);
       if (lag === 0) return;
       if (Date.now() > deadline) throw new Error(`workers did not drain within ${timeoutMs} ms (lag ${lag})`);
       await new Promise((r) => setTimeout(r, 250));

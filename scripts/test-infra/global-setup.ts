@@ -42,7 +42,10 @@ export default async function setup(project: TestProject) {
   project.provide('redisUrl', redisUrl);
 
   return async () => {
-    await Promise.allSettled([(kafka as KafkaHandle | null)?.stop(), (clickhouse as SpawnedClickHouse | null)?.stop()]);
+    await Promise.allSettled([
+      (kafka as KafkaHandle | null)?.stop(),
+      (clickhouse as SpawnedClickHouse | null)?.stop(),
+    ]);
     rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -20,7 +20,9 @@ describe('decodeBody', () => {
     const one = { event_type: 'a' };
     expect(await decodeBody(Buffer.from(JSON.stringify(one)), json, limits)).toHaveLength(1);
     expect(await decodeBody(Buffer.from(JSON.stringify([one, one])), json, limits)).toHaveLength(2);
-    expect(await decodeBody(Buffer.from(JSON.stringify({ events: [one, one, one] })), json, limits)).toHaveLength(3);
+    expect(
+      await decodeBody(Buffer.from(JSON.stringify({ events: [one, one, one] })), json, limits),
+    ).toHaveLength(3);
     const nd = await decodeBody(
       Buffer.from('{"event_type":"a"}\n\n{"event_type":"b"}\n'),
       { contentType: 'application/x-ndjson', contentEncoding: undefined },
@@ -31,26 +33,56 @@ describe('decodeBody', () => {
 
   it('inflates gzip bodies', async () => {
     const body = gzipSync(Buffer.from(JSON.stringify([{ event_type: 'a' }])));
-    const events = await decodeBody(body, { contentType: 'application/json', contentEncoding: 'gzip' }, limits);
+    const events = await decodeBody(
+      body,
+      { contentType: 'application/json', contentEncoding: 'gzip' },
+      limits,
+    );
     expect(events[0]!.value).toEqual({ event_type: 'a' });
   });
 
   it('refuses a gzip bomb with 413 without inflating it all', async () => {
     const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20));
     expect(bomb.length).toBeLessThan(100 * 1024);
-    const err = await failure(decodeBody(bomb, { contentType: 'application/json', contentEncoding: 'gzip' }, limits));
+    const err = await failure(
+      decodeBody(bomb, { contentType: 'application/json', contentEncoding: 'gzip' }, limits),
+    );
     expect(err.code).toBe('payload_too_large');
   });
 
   it.each([
     ['malformed JSON', Buffer.from('{"event_type":'), json, 'bad_request', /Malformed JSON/],
     ['invalid UTF-8', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), json, 'bad_request', /UTF-8/],
-    ['wrong content type', Buffer.from('x'), { contentType: 'text/html', contentEncoding: undefined }, 'unsupported_media_type', /Content-Type/],
-    ['unknown encoding', Buffer.from('x'), { contentType: 'application/json', contentEncoding: 'br' }, 'unsupported_media_type', /gzip/],
-    ['not gzip', Buffer.from('plain'), { contentType: 'application/json', contentEncoding: 'gzip' }, 'bad_request', /gzip/],
+    [
+      'wrong content type',
+      Buffer.from('x'),
+      { contentType: 'text/html', contentEncoding: undefined },
+      'unsupported_media_type',
+      /Content-Type/,
+    ],
+    [
+      'unknown encoding',
+      Buffer.from('x'),
+      { contentType: 'application/json', contentEncoding: 'br' },
+      'unsupported_media_type',
+      /gzip/,
+    ],
+    [
+      'not gzip',
+      Buffer.from('plain'),
+      { contentType: 'application/json', contentEncoding: 'gzip' },
+      'bad_request',
+      /gzip/,
+    ],
     ['empty array', Buffer.from('[]'), json, 'bad_request', /no events/],
     ['a scalar', Buffer.from('42'), json, 'bad_request', /must be an event object/],
-    ['absurd nesting', Buffer.from('['.repeat(200_000) + ']'.repeat(200_000)), json, 'bad_request', /nested too deeply|Malformed/],
+    [
+      'absurd nesting',
+      Buffer.from('['.repeat(200_000) + ']'.repeat(200_000)),
+      json,
+      'bad_request',
+      /nested too deeply|Malformed/,
+    ],
   ] as const)('refuses %s', async (_name, body, headers, code, message) => {
     const err = await failure(decodeBody(body, headers, limits));
     expect(err.code).toBe(code);

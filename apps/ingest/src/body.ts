@@ -34,7 +34,10 @@ export async function decodeBody(
   if (encoding === 'gzip') {
     bytes = await inflate(body, limits.maxInflatedBytes);
   } else if (encoding !== 'identity' && encoding !== '') {
-    throw new TributaryError('unsupported_media_type', `Content-Encoding '${encoding}' is not supported; use gzip`);
+    throw new TributaryError(
+      'unsupported_media_type',
+      `Content-Encoding '${encoding}' is not supported; use gzip`,
+    );
   }
 
   let text: string;
@@ -80,7 +83,10 @@ function parseJson(text: string): RawEvent[] {
     return (value.events as unknown[]).map(itemOf);
   }
   if (isObject(value)) return [{ value, text }];
-  throw new TributaryError('bad_request', 'Body must be an event object, an array of events or {"events": [...]}');
+  throw new TributaryError(
+    'bad_request',
+    'Body must be an event object, an array of events or {"events": [...]}',
+  );
 }
 
 function parseNdjson(text: string): RawEvent[] {
@@ -109,7 +115,8 @@ function itemOf(value: unknown, index: number): RawEvent {
     return { value, text: JSON.stringify(value) ?? 'null' };
   } catch (err) {
     // JSON.stringify recurses: an item too deep to serialise is too deep to accept.
-    if (err instanceof RangeError) throw new TributaryError('bad_request', `Event at index ${index} is nested too deeply`);
+    if (err instanceof RangeError)
+      throw new TributaryError('bad_request', `Event at index ${index} is nested too deeply`);
     throw err;
   }
 }

@@ -10,9 +10,17 @@ const schema = z.object({
   CLICKHOUSE_URL: z.string().default('http://127.0.0.1:8123'),
   CLICKHOUSE_DATABASE: z.string().default('tributary'),
   /** Largest request body accepted on the wire (compressed or not). */
-  INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  INGEST_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
   /** Largest body after gzip inflation; a gzip bomb stops here without inflating further. */
-  INGEST_MAX_INFLATED_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  INGEST_MAX_INFLATED_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
   INGEST_MAX_EVENTS_PER_REQUEST: z.coerce.number().int().positive().default(5000),
   /** How long a request waits for Kafka before it is answered 503. */
   KAFKA_DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),

@@ -67,13 +67,28 @@ describe('ingest against real Kafka and Postgres', () => {
     const cases: Array<[string, Promise<Response>, number, RegExp]> = [
       ['malformed JSON', post('{"event_type": '), 400, /Malformed JSON/],
       ['wrong content type', post('{}', { 'content-type': 'text/html' }), 415, /Content-Type/],
-      ['body over the limit', post(JSON.stringify({ event_type: 'a', data: { x: 'y'.repeat(100_000) } })), 413, /exceeds/],
+      [
+        'body over the limit',
+        post(JSON.stringify({ event_type: 'a', data: { x: 'y'.repeat(100_000) } })),
+        413,
+        /exceeds/,
+      ],
       ['gzip bomb', post(bomb, { 'content-encoding': 'gzip' }), 413, /inflates beyond/],
       ['invalid UTF-8', post(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d])), 400, /UTF-8/],
       ['deeply nested JSON', post('['.repeat(10_000) + ']'.repeat(10_000)), 400, /nested too deeply/],
-      ['unknown key', post('{"event_type":"a"}', { authorization: 'Bearer trb_wk_nope' }), 401, /Unknown or revoked/],
+      [
+        'unknown key',
+        post('{"event_type":"a"}', { authorization: 'Bearer trb_wk_nope' }),
+        401,
+        /Unknown or revoked/,
+      ],
       ['no key', post('{"event_type":"a"}', { authorization: '' }), 401, /Missing write key/],
-      ['other source', post('{"event_type":"a"}', { 'x-tributary-source': 'someone-else' }), 403, /may not send/],
+      [
+        'other source',
+        post('{"event_type":"a"}', { 'x-tributary-source': 'someone-else' }),
+        403,
+        /may not send/,
+      ],
     ];
     for (const [name, response, status, message] of cases) {
       const res = await response;
@@ -87,7 +102,9 @@ describe('ingest against real Kafka and Postgres', () => {
     const ok = await post(JSON.stringify({ event_type: 'marker', event_id: 'marker-1' }));
     expect(ok.status).toBe(200);
     const messages = await readTopic(topicNames(iso.topicPrefix).events, 1);
-    expect(messages.map((m) => envelopeSchema.parse(JSON.parse(m.value.toString())).event_id)).toEqual(['marker-1']);
+    expect(messages.map((m) => envelopeSchema.parse(JSON.parse(m.value.toString())).event_id)).toEqual([
+      'marker-1',
+    ]);
   });
 
   it('accepts valid events and reports invalid ones by index, storing them on the dead-letter topic', async () => {
@@ -99,7 +116,11 @@ describe('ingest against real Kafka and Postgres', () => {
     ].join('\n');
     const res = await post(body, { 'content-type': 'application/x-ndjson' });
     expect(res.status).toBe(200);
-    const json = (await res.json()) as { accepted: number; rejected: number; results: Array<Record<string, unknown>> };
+    const json = (await res.json()) as {
+      accepted: number;
+      rejected: number;
+      results: Array<Record<string, unknown>>;
+    };
     expect(json.accepted).toBe(2);
     expect(json.rejected).toBe(2);
     expect(json.results[1]).toMatchObject({ index: 1, event_id: 'bad-1', status: 'rejected' });

@@ -16,7 +16,9 @@ async function shutdown(code: number) {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 process.on('unhandledRejection', (err) => {
-  console.error(JSON.stringify({ level: 'fatal', service: 'ingest', msg: 'unhandled rejection', err: String(err) }));
+  console.error(
+    JSON.stringify({ level: 'fatal', service: 'ingest', msg: 'unhandled rejection', err: String(err) }),
+  );
   void shutdown(1);
 });
 await service.start();

@@ -20,7 +20,11 @@ describe('createProduceBatcher', () => {
   it('sends concurrent requests for a topic as one produce call', async () => {
     const { calls, producer } = recorder();
     const b = createProduceBatcher(producer, { lingerMs: 5, maxBatch: 1000, deliveryTimeoutMs: 1000 });
-    await Promise.all([b.send('t', [{ value: '1' }]), b.send('t', [{ value: '2' }]), b.send('u', [{ value: '3' }])]);
+    await Promise.all([
+      b.send('t', [{ value: '1' }]),
+      b.send('t', [{ value: '2' }]),
+      b.send('u', [{ value: '3' }]),
+    ]);
     expect(calls.map((c) => [c.topic, c.messages.length])).toEqual([
       ['t', 2],
       ['u', 1],

@@ -65,7 +65,10 @@ export function createProduceBatcher(
 function withTimeout(p: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new KafkaUnavailableError(`Kafka did not acknowledge within ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new KafkaUnavailableError(`Kafka did not acknowledge within ${ms} ms`)),
+      ms,
+    );
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,13 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { SpanStatusCode, context, trace, traceHeaders, type Logger, type Registry, type StageCounter } from '@tributary/telemetry';
+import {
+  SpanStatusCode,
+  context,
+  trace,
+  traceHeaders,
+  type Logger,
+  type Registry,
+  type StageCounter,
+} from '@tributary/telemetry';
 import { HEADERS, TributaryError, type TopicNames } from '@tributary/contracts';
 import { KafkaUnavailableError } from '@tributary/kafka';
 import { decodeBody } from './body.ts';
@@ -33,7 +41,10 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, _req, reply) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendError(reply, new TributaryError('payload_too_large', `Body exceeds ${deps.limits.maxBodyBytes} bytes`));
+      return sendError(
+        reply,
+        new TributaryError('payload_too_large', `Body exceeds ${deps.limits.maxBodyBytes} bytes`),
+      );
     }
     if (err.statusCode && err.statusCode < 500) {
       return sendError(reply, new TributaryError('bad_request', err.message));
@@ -73,7 +84,10 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
       deps.stages.add('received', events.length);
       const sorted = sortEvents(events, key, new Date());
 
-      const headers = { ...traceHeaders(trace.setSpan(context.active(), span)), [HEADERS.source]: key.sourceName };
+      const headers = {
+        ...traceHeaders(trace.setSpan(context.active(), span)),
+        [HEADERS.source]: key.sourceName,
+      };
       const sends: Promise<void>[] = [];
       if (sorted.accepted.length > 0) {
         sends.push(
@@ -100,7 +114,10 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
       deps.metrics.events.inc({ result: 'accepted' }, sorted.accepted.length);
       deps.metrics.events.inc({ result: 'rejected' }, sorted.deadLetters.length);
       if (sorted.deadLetters.length > 0) {
-        log.info({ rejected: sorted.deadLetters.length, source: key.sourceName }, 'events rejected to dead-letter topic');
+        log.info(
+          { rejected: sorted.deadLetters.length, source: key.sourceName },
+          'events rejected to dead-letter topic',
+        );
       }
       span.setAttribute('tributary.events', events.length);
       return reply.code(200).send({
@@ -112,7 +129,13 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
       if (err instanceof KafkaUnavailableError) {
         log.warn({ err: err.message }, 'kafka unavailable, answering 503');
         reply.header('retry-after', '5');
-        return sendError(reply, new TributaryError('unavailable', 'Event storage is unavailable; nothing was accepted, retry later'));
+        return sendError(
+          reply,
+          new TributaryError(
+            'unavailable',
+            'Event storage is unavailable; nothing was accepted, retry later',
+          ),
+        );
       }
       if (err instanceof TributaryError) return sendError(reply, err);
       throw err;
@@ -129,7 +152,8 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
 
 async function authenticate(lookup: KeyLookup, header: string | undefined) {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!match) throw new TributaryError('unauthorized', 'Missing write key: send Authorization: Bearer <write key>');
+  if (!match)
+    throw new TributaryError('unauthorized', 'Missing write key: send Authorization: Bearer <write key>');
   const info = await lookup(match[1]!);
   if (!info) throw new TributaryError('unauthorized', 'Unknown or revoked write key');
   return info;

@@ -50,8 +50,14 @@ export function createIngestService(env: IngestEnv): IngestService {
     topics: topicNames(env.TOPIC_PREFIX),
     readiness: async () => {
       const [kafka, postgres] = await Promise.all([
-        withDeadline(admin.listTopics().then(() => true), 2000),
-        withDeadline(db.$queryRaw`SELECT 1`.then(() => true), 2000),
+        withDeadline(
+          admin.listTopics().then(() => true),
+          2000,
+        ),
+        withDeadline(
+          db.$queryRaw`SELECT 1`.then(() => true),
+          2000,
+        ),
       ]);
       return { kafka, postgres };
     },

@@ -3,7 +3,8 @@ import addFormatsModule from 'ajv-formats';
 import { EVENT_LIMITS } from '@tributary/contracts';
 
 // ajv-formats ships CommonJS; its default export arrives wrapped under ESM interop.
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+const addFormats =
+  (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
 /** The ingest contract as JSON Schema (draft 2020-12 subset), compiled once at start. */
 const envelopeJsonSchema = {
@@ -55,7 +56,8 @@ export function validateEvent(value: unknown): Validation {
 
 function describe(e: ErrorObject): string {
   const where = e.instancePath === '' ? 'event' : e.instancePath.slice(1).replaceAll('/', '.');
-  if (e.keyword === 'required') return `${where}: missing required field '${String(e.params.missingProperty)}'`;
+  if (e.keyword === 'required')
+    return `${where}: missing required field '${String(e.params.missingProperty)}'`;
   if (e.keyword === 'additionalProperties') {
     return `${where}: unknown field '${String(e.params.additionalProperty)}' (put custom fields under data)`;
   }

@@ -11,7 +11,11 @@ import { retryTransient } from './retry.ts';
  * Moves dead letters from their topic into tributary.dead_letters. Nothing is dropped here: a
  * message that is not a well-formed dead letter is stored as one about itself.
  */
-export function createDeadLetterHandler(deps: { clickhouse: ClickHouseClient; logger: Logger; stopping: () => boolean }) {
+export function createDeadLetterHandler(deps: {
+  clickhouse: ClickHouseClient;
+  logger: Logger;
+  stopping: () => boolean;
+}) {
   return async function handleDeadLetters(batch: Batch): Promise<void> {
     const rows = batch.messages.map((m) => toRow(parseDeadLetter(m)));
     await retryTransient(
@@ -28,7 +32,8 @@ export function createDeadLetterHandler(deps: { clickhouse: ClickHouseClient; lo
       {
         isTransient: isTransientClickHouseError,
         stopping: deps.stopping,
-        onRetry: (err, attempt) => deps.logger.warn({ err: String(err), attempt }, 'dead-letter insert failed; retrying'),
+        onRetry: (err, attempt) =>
+          deps.logger.warn({ err: String(err), attempt }, 'dead-letter insert failed; retrying'),
       },
     );
   };

@@ -10,7 +10,11 @@ const schema = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   REDIS_PREFIX: z.string().default('tributary:'),
   /** How long an inserted event_id is remembered; a redelivery or client retry inside it is dropped. */
-  DEDUPE_WINDOW_SECONDS: z.coerce.number().int().positive().default(24 * 60 * 60),
+  DEDUPE_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 60 * 60),
   WORKER_MAX_BATCH: z.coerce.number().int().positive().default(5000),
   WORKER_MAX_WAIT_MS: z.coerce.number().int().positive().default(200),
   /** Tries for a batch that ClickHouse rejects as bad data before rows go one by one. */

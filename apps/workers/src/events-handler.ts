@@ -59,15 +59,26 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     const seen = await retryTransient(() => dedupe.seen(ids), transient('redis dedupe lookup'));
     candidates = candidates.filter((_, i) => !seen[i]);
 
-    const intent = await retryTransient(() => dedupe.readIntent(batch.topic, batch.partition), transient('redis intent read'));
+    const intent = await retryTransient(
+      () => dedupe.readIntent(batch.topic, batch.partition),
+      transient('redis intent read'),
+    );
     if (intent && intent.first <= BigInt(batch.lastOffset)) {
       // The previous owner of this partition may have inserted part of this range and died
       // before marking it: ClickHouse itself says what landed.
       const landed = await retryTransient(
-        () => existingIds(deps.clickhouse, candidates.map((p) => p.envelope.event_id)),
+        () =>
+          existingIds(
+            deps.clickhouse,
+            candidates.map((p) => p.envelope.event_id),
+          ),
         { ...transient('clickhouse recovery lookup'), isTransient: isTransientClickHouseError },
       );
-      if (landed.size > 0) logger.info({ partition: batch.partition, recovered: landed.size }, 'skipping rows inserted before a crash');
+      if (landed.size > 0)
+        logger.info(
+          { partition: batch.partition, recovered: landed.size },
+          'skipping rows inserted before a crash',
+        );
       candidates = candidates.filter((p) => !landed.has(p.envelope.event_id));
     }
     const duplicates = parsed.length - candidates.length;
@@ -82,7 +93,9 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     const token = `${batch.topic}:${batch.partition}:${batch.firstOffset}-${batch.lastOffset}`;
     const failed = await insertWithFallback(rows, token, candidates);
     for (const f of failed) {
-      deadLetters.push(deadLetterFor(f.parsed.message, 'sink', 'insert_rejected', f.reason, f.parsed.envelope));
+      deadLetters.push(
+        deadLetterFor(f.parsed.message, 'sink', 'insert_rejected', f.reason, f.parsed.envelope),
+      );
     }
 
     if (deadLetters.length > 0) {
@@ -99,7 +112,10 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     const failedSet = new Set(failed.map((f) => f.parsed));
     const insertedIds = candidates.filter((p) => !failedSet.has(p)).map((p) => p.envelope.event_id);
     await retryTransient(() => dedupe.markInserted(insertedIds), transient('redis mark'));
-    await retryTransient(() => dedupe.clearIntent(batch.topic, batch.partition), transient('redis intent clear'));
+    await retryTransient(
+      () => dedupe.clearIntent(batch.topic, batch.partition),
+      transient('redis intent clear'),
+    );
 
     deps.stages.add('processed', batch.messages.length);
     deps.stages.add('deduplicated', duplicates);
@@ -110,8 +126,17 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     deps.metrics.events.inc({ result: 'dead_lettered' }, deadLetters.length);
     deps.metrics.batchSeconds.observe((Date.now() - started) / 1000);
     const now = Date.now();
-    for (const p of candidates) deps.metrics.freshnessSeconds.observe((now - Date.parse(p.envelope.received_at)) / 1000);
-    logger.debug({ partition: batch.partition, first: batch.firstOffset, last: batch.lastOffset, inserted: insertedIds.length }, 'batch done');
+    for (const p of candidates)
+      deps.metrics.freshnessSeconds.observe((now - Date.parse(p.envelope.received_at)) / 1000);
+    logger.debug(
+      {
+        partition: batch.partition,
+        first: batch.firstOffset,
+        last: batch.lastOffset,
+        inserted: insertedIds.length,
+      },
+      'batch done',
+    );
   };
 
   /**
@@ -134,7 +159,10 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
         lastError = err;
       }
     }
-    logger.warn({ err: String(lastError), rows: rows.length }, 'batch rejected by ClickHouse; inserting row by row');
+    logger.warn(
+      { err: String(lastError), rows: rows.length },
+      'batch rejected by ClickHouse; inserting row by row',
+    );
     for (let i = 0; i < rows.length; i++) {
       const parsed = candidates[i]!;
       try {
@@ -160,7 +188,9 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
   }
 }
 
-function parseEnvelope(message: IncomingMessage): { ok: true; envelope: Envelope } | { ok: false; reason: string } {
+function parseEnvelope(
+  message: IncomingMessage,
+): { ok: true; envelope: Envelope } | { ok: false; reason: string } {
   let value: unknown;
   try {
     value = JSON.parse(message.value.toString('utf8'));
@@ -169,7 +199,10 @@ function parseEnvelope(message: IncomingMessage): { ok: true; envelope: Envelope
   }
   const result = envelopeSchema.safeParse(value);
   if (!result.success) {
-    return { ok: false, reason: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+    return {
+      ok: false,
+      reason: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    };
   }
   return { ok: true, envelope: result.data };
 }
@@ -213,4 +246,3 @@ async function existingIds(clickhouse: ClickHouseClient, ids: string[]): Promise
   const rows = await rs.json<{ event_id: string }>();
   return new Set(rows.map((r) => r.event_id));
 }
-

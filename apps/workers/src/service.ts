@@ -35,7 +35,11 @@ export function createWorkerService(env: WorkerEnv): WorkerService {
   const brokers = env.KAFKA_BROKERS.split(',').map((b) => b.trim());
   const topics = topicNames(env.TOPIC_PREFIX);
   const clickhouse = createClickHouse({ url: env.CLICKHOUSE_URL, database: env.CLICKHOUSE_DATABASE });
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: true });
+  const redis = new Redis(env.REDIS_URL, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: true,
+    lazyConnect: true,
+  });
   redis.on('error', (err) => logger.warn({ err: String(err) }, 'redis error'));
   const producer = createProducer({ brokers, clientId: 'tributary-workers' });
   const instance = `${hostname()}:${process.pid}`;
@@ -75,7 +79,11 @@ export function createWorkerService(env: WorkerEnv): WorkerService {
     const ok = !stopping && eventsAge < STALL_MS && deadLettersAge < STALL_MS;
     return {
       ok,
-      details: { events_loop_idle_ms: eventsAge, dead_letters_loop_idle_ms: deadLettersAge, redis: redis.status },
+      details: {
+        events_loop_idle_ms: eventsAge,
+        dead_letters_loop_idle_ms: deadLettersAge,
+        redis: redis.status,
+      },
     };
   }
 
@@ -99,14 +107,20 @@ export function createWorkerService(env: WorkerEnv): WorkerService {
       });
       const handleDeadLetters = createDeadLetterHandler({ clickhouse, logger, stopping: () => stopping });
       await Promise.all([eventsConsumer.start(handleEvents), deadLetterConsumer.start(handleDeadLetters)]);
-      for (const [name, c] of [['events', eventsConsumer], ['dead-letters', deadLetterConsumer]] as const) {
+      for (const [name, c] of [
+        ['events', eventsConsumer],
+        ['dead-letters', deadLetterConsumer],
+      ] as const) {
         c.done.catch((err: unknown) => {
           if (stopping) return;
           logger.fatal({ err: String(err), consumer: name }, 'consumer ended unexpectedly');
           process.exitCode = 1;
         });
       }
-      logger.info({ topics: [topics.events, topics.deadLetters], group: env.CONSUMER_GROUP }, 'workers started');
+      logger.info(
+        { topics: [topics.events, topics.deadLetters], group: env.CONSUMER_GROUP },
+        'workers started',
+      );
     },
     async stop() {
       stopping = true;

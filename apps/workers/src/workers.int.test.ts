@@ -63,7 +63,10 @@ describe('workers against real Kafka, Redis and ClickHouse', () => {
   it('inserts each event once, dropping redeliveries and client retries', async () => {
     const topic = topicNames(iso.topicPrefix).events;
     const send = (ids: string[]) =>
-      producer.send(topic, ids.map((id) => ({ key: id, value: JSON.stringify(envelope(id, { nested: { n: 1 } })) })));
+      producer.send(
+        topic,
+        ids.map((id) => ({ key: id, value: JSON.stringify(envelope(id, { nested: { n: 1 } })) })),
+      );
     await send(['a', 'b', 'a']);
     await eventually(async () => Number((await rows('SELECT count() AS n FROM events'))[0]!.n) >= 2);
     // A client retry of 'b' arrives later, in another batch.
@@ -71,7 +74,9 @@ describe('workers against real Kafka, Redis and ClickHouse', () => {
     await eventually(async () => Number((await rows('SELECT count() AS n FROM events'))[0]!.n) >= 3);
     await send(['marker']);
     await eventually(async () => (await rows(`SELECT 1 FROM events WHERE event_id = 'marker'`)).length === 1);
-    const all = await rows('SELECT event_id, data.nested.n AS n, processed_at >= received_at AS ordered FROM events ORDER BY event_id');
+    const all = await rows(
+      'SELECT event_id, data.nested.n AS n, processed_at >= received_at AS ordered FROM events ORDER BY event_id',
+    );
     expect(all.map((r) => r.event_id)).toEqual(['a', 'b', 'c', 'marker']);
     expect(all[0]).toMatchObject({ n: 1, ordered: 1 });
   });
@@ -80,10 +85,17 @@ describe('workers against real Kafka, Redis and ClickHouse', () => {
     const topic = topicNames(iso.topicPrefix).events;
     await producer.send(topic, [{ key: 'junk', value: '{"not":"an envelope"}' }]);
     const dead = await eventually(async () => {
-      const r = await rows(`SELECT stage, code, payload, origin_topic, origin_offset FROM dead_letters WHERE event_id = 'junk'`);
+      const r = await rows(
+        `SELECT stage, code, payload, origin_topic, origin_offset FROM dead_letters WHERE event_id = 'junk'`,
+      );
       return r.length > 0 ? r : null;
     });
-    expect(dead[0]).toMatchObject({ stage: 'worker', code: 'invalid_envelope', payload: '{"not":"an envelope"}', origin_topic: topic });
+    expect(dead[0]).toMatchObject({
+      stage: 'worker',
+      code: 'invalid_envelope',
+      payload: '{"not":"an envelope"}',
+      origin_topic: topic,
+    });
   });
 
   it('reports health from its consumer loops', () => {

@@ -1,7 +1,6 @@
 // `npm run generate -w @tributary/db`: (re)generates the Prisma client into src/generated when
 // schema.prisma, prisma.config.ts or the prisma version changed; otherwise exits at once.
 // NOTE: runs on every `npm start`/`npm test`, so the up-to-date path must stay cheap.
-/* global process, console */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
