@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@tributary/clickhouse';
 import { envelopeSchema, type DeadLetter, type Envelope, type TopicNames } from '@tributary/contracts';
 import type { Batch, IncomingMessage, Producer } from '@tributary/kafka';
-import type { Logger, StageCounter } from '@tributary/telemetry';
+import { contextFromHeaders, SpanStatusCode, trace, type Logger, type StageCounter } from '@tributary/telemetry';
 import type { Dedupe } from './dedupe.ts';
 import { toEventRow, type EventRow } from './rows.ts';
 import { isTransientClickHouseError } from './clickhouse-errors.ts';
@@ -41,6 +41,29 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
   });
 
   return async function handleBatch(batch: Batch): Promise<void> {
+    // One span per batch, linked to the ingest spans whose context came in the Kafka headers.
+    const span = tracer.startSpan('workers.events_batch', {
+      links: batch.messages.slice(0, MAX_LINKS).flatMap((m) => {
+        const ctx = trace.getSpanContext(contextFromHeaders(m.headers));
+        return ctx ? [{ context: ctx }] : [];
+      }),
+      attributes: {
+        'messaging.destination.name': batch.topic,
+        'messaging.kafka.partition': batch.partition,
+        'messaging.batch.message_count': batch.messages.length,
+      },
+    });
+    try {
+      await handle(batch);
+    } catch (err) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String(err) });
+      throw err;
+    } finally {
+      span.end();
+    }
+  };
+
+  async function handle(batch: Batch): Promise<void> {
     const started = Date.now();
     const deadLetters: DeadLetter[] = [];
     const parsed: Parsed[] = [];
@@ -137,7 +160,13 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
       },
       'batch done',
     );
-  };
+    for (const d of deadLetters) {
+      logger.warn(
+        { event_id: d.event_id, trace_id: traceIdOf(d, batch), stage: d.stage, code: d.code, reason: d.message },
+        'event dead-lettered',
+      );
+    }
+  }
 
   /**
    * Inserts the batch; if ClickHouse keeps rejecting the data itself, inserts row by row so
@@ -186,6 +215,15 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
       clickhouse_settings: { insert_deduplication_token: token, insert_deduplicate: 1 },
     });
   }
+}
+
+const tracer = trace.getTracer('tributary-workers');
+const MAX_LINKS = 128;
+
+/** The trace id the event carried from ingest, for logs. */
+function traceIdOf(d: DeadLetter, batch: Batch): string | undefined {
+  const m = batch.messages.find((x) => x.offset === d.origin_offset);
+  return m ? trace.getSpanContext(contextFromHeaders(m.headers))?.traceId : undefined;
 }
 
 function parseEnvelope(
