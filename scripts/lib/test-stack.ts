@@ -7,6 +7,7 @@ import { createAdmin } from '@tributary/kafka';
 import { dropDatabase } from '@tributary/db';
 import { testConfig } from './config.ts';
 import { freePort } from './ports.ts';
+import { deleteRedisPrefix } from './local-services.ts';
 import { startStack, type AppName, type Stack } from './stack.ts';
 
 /**
@@ -69,6 +70,7 @@ export async function startTestStack(apps: AppName[] = ['workers', 'ingest']) {
       await ch.close().catch(() => {});
       await s.stop();
       await dropDatabase(config.databaseUrl).catch(() => {});
+      await deleteRedisPrefix(config.redisUrl, config.redisPrefix).catch(() => {});
       rmSync(stateDir, { recursive: true, force: true });
     },
   };

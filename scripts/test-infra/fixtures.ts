@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import './provided-context.ts';
+import { deleteRedisPrefix } from '../lib/local-services.ts';
 import { topicSpecs } from '@tributary/contracts';
 import { createAdmin } from '@tributary/kafka';
 import { createClickHouse, migrate as migrateClickHouse } from '@tributary/clickhouse';
@@ -61,6 +62,7 @@ export async function isolate(): Promise<Isolated> {
       await ch.command({ query: `DROP DATABASE IF EXISTS ${clickhouseDatabase}` }).catch(() => {});
       await ch.close();
       await dropDatabase(databaseUrl).catch(() => {});
+      await deleteRedisPrefix(inject('redisUrl'), `it:${id}:`).catch(() => {});
     },
   };
 }
