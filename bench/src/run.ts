@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { benchRawInsert } from '@tributary/clickhouse';
+import { benchRawInsert } from '../../packages/clickhouse/src/bench.ts';
 import { benchRawProducer } from './kafka-clients.ts';
 import { makeBatches, sendBatches, type LoadEvent } from '../../scripts/lib/load.ts';
 import { startTestStack } from '../../scripts/lib/test-stack.ts';
@@ -22,9 +22,11 @@ const t = await startTestStack(['workers', 'ingest']);
 const figures: Array<[string, number, string]> = [];
 try {
   log(`raw producer: ${N_RAW} messages of ~500 bytes, in-process, batches of 100`);
+  const rawTopic = `${t.config.topicPrefix}bench-raw`;
+  await t.admin.ensureTopics([{ name: rawTopic, partitions: 6, config: {} }]);
   const raw = await benchRawProducer({
     brokers: t.stack.brokers.split(','),
-    topic: `${t.config.topicPrefix}bench-raw`,
+    topic: rawTopic,
     messages: N_RAW,
     batchSize: 100,
     valueBytes: 500,

@@ -26,6 +26,8 @@ export interface StackConfig {
   webPort: number;
   workerOpsPort: number;
   logLevel: string;
+  /** Extra node flags for ingest and workers (e.g. --cpu-prof when profiling). */
+  nodeArgs?: string[];
 }
 
 export interface Stack {
@@ -181,7 +183,7 @@ export async function startStack(
 
   async function startApp(name: AppName): Promise<ManagedProcess> {
     await processes.get(name)?.stop();
-    const tsx = ['--import', 'tsx'];
+    const tsx = [...(config.nodeArgs ?? []), '--import', 'tsx'];
     const p =
       name === 'web'
         ? startProcess({

@@ -14,7 +14,7 @@ import { startStack, type AppName, type Stack } from './stack.ts';
  * A whole private platform for one test file: its own Kafka broker (so the test may stop it),
  * embedded ClickHouse, Postgres database, Redis prefix, and the apps as real processes.
  */
-export async function startTestStack(apps: AppName[] = ['workers', 'ingest']) {
+export async function startTestStack(apps: AppName[] = ['workers', 'ingest'], opts: { nodeArgs?: string[] } = {}) {
   const runId = randomBytes(3).toString('hex');
   const stateDir = mkdtempSync(join(tmpdir(), `tributary-stack-${runId}-`));
   const [kafka, kafkaController, clickhouse, ingest, web, workerOps] = await Promise.all(
@@ -31,6 +31,7 @@ export async function startTestStack(apps: AppName[] = ['workers', 'ingest']) {
       workerOps: workerOps!,
     },
   });
+  config.nodeArgs = opts.nodeArgs;
   const stack = await startStack(config, () => {}, { apps, buildWeb: apps.includes('web') });
   const ch = createClickHouse({ url: stack.clickhouseUrl, database: config.clickhouseDatabase });
   const admin = createAdmin({ brokers: stack.brokers.split(','), clientId: `test-${runId}` });

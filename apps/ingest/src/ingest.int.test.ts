@@ -1,6 +1,12 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deadLetterSchema, envelopeSchema, topicNames } from '@tributary/contracts';
+import {
+  deadLetterSchema,
+  decodeEventsMessage,
+  envelopeSchema,
+  partitionForEventId,
+  topicNames,
+} from '@tributary/contracts';
 import { createBatchConsumer, type IncomingMessage } from '@tributary/kafka';
 import { eventually, isolate, type Isolated } from '../../../scripts/test-infra/fixtures.ts';
 import { parseEnv } from './env.ts';
@@ -37,6 +43,12 @@ function post(body: string | Buffer, headers: Record<string, string> = {}) {
     headers: { authorization: `Bearer ${iso.writeKey}`, 'content-type': 'application/json', ...headers },
     body,
   });
+}
+
+function envelopesOf(m: IncomingMessage) {
+  const decoded = decodeEventsMessage(m.value);
+  if (!decoded.ok) throw new Error(decoded.reason);
+  return decoded.items.map((i) => envelopeSchema.parse(i));
 }
 
 /** Everything on a topic from the beginning, read by a fresh consumer group. */
@@ -102,9 +114,7 @@ describe('ingest against real Kafka and Postgres', () => {
     const ok = await post(JSON.stringify({ event_type: 'marker', event_id: 'marker-1' }));
     expect(ok.status).toBe(200);
     const messages = await readTopic(topicNames(iso.topicPrefix).events, 1);
-    expect(messages.map((m) => envelopeSchema.parse(JSON.parse(m.value.toString())).event_id)).toEqual([
-      'marker-1',
-    ]);
+    expect(messages.flatMap((m) => envelopesOf(m)).map((e) => e.event_id)).toEqual(['marker-1']);
   });
 
   it('accepts valid events and reports invalid ones by index, storing them on the dead-letter topic', async () => {
@@ -137,14 +147,15 @@ describe('ingest against real Kafka and Postgres', () => {
     ]);
     expect(dead[0]!.payload).toBe('{"event_id":"bad-1","data":{}}');
 
-    const events = (await readTopic(topicNames(iso.topicPrefix).events, 3)).map((m) => ({
-      envelope: envelopeSchema.parse(JSON.parse(m.value.toString())),
-      headers: m.headers,
-    }));
-    const ok2 = events.find((e) => e.envelope.event_id === 'ok-2')!;
-    expect(ok2.envelope.timestamp).toBe('2026-11-22T09:00:00.000Z');
-    expect(ok2.envelope.source).toBe('demo');
+    // Events travel packed per partition, each on the partition its event_id maps to.
+    const messages = await readTopic(topicNames(iso.topicPrefix).events, 2);
+    const placed = messages.flatMap((m) => envelopesOf(m).map((e) => ({ e, partition: m.partition, headers: m.headers })));
+    const ok2 = placed.find((x) => x.e.event_id === 'ok-2')!;
+    expect(ok2.e.timestamp).toBe('2026-11-22T09:00:00.000Z');
+    expect(ok2.e.source).toBe('demo');
+    expect(ok2.e.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
     expect(ok2.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+    for (const x of placed) expect(x.partition).toBe(partitionForEventId(x.e.event_id, 6));
   });
 
   it('serves health, readiness and Prometheus metrics', async () => {

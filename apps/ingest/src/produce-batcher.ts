@@ -20,7 +20,13 @@ interface Pending {
 
 export function createProduceBatcher(
   producer: Producer,
-  opts: { lingerMs: number; maxBatch: number; deliveryTimeoutMs: number },
+  opts: {
+    lingerMs: number;
+    maxBatch: number;
+    deliveryTimeoutMs: number;
+    /** Turns the queued messages of a topic into the messages sent (e.g. one per partition). */
+    pack?: (topic: string, messages: OutgoingMessage[]) => OutgoingMessage[];
+  },
 ): ProduceBatcher {
   const pending = new Map<string, Pending>();
   const inFlight = new Set<Promise<void>>();
@@ -30,7 +36,8 @@ export function createProduceBatcher(
     if (!batch) return;
     pending.delete(topic);
     if (batch.timer) clearTimeout(batch.timer);
-    const sent = withTimeout(producer.send(topic, batch.messages), opts.deliveryTimeoutMs).then(
+    const messages = opts.pack ? opts.pack(topic, batch.messages) : batch.messages;
+    const sent = withTimeout(producer.send(topic, messages), opts.deliveryTimeoutMs).then(
       () => batch.waiters.forEach((w) => w.resolve()),
       (err: unknown) => batch.waiters.forEach((w) => w.reject(err)),
     );

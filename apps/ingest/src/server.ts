@@ -8,7 +8,7 @@ import {
   type Registry,
   type StageCounter,
 } from '@tributary/telemetry';
-import { HEADERS, TributaryError, type TopicNames } from '@tributary/contracts';
+import { HEADERS, TributaryError, partitionForEventId, type TopicNames } from '@tributary/contracts';
 import { KafkaUnavailableError } from '@tributary/kafka';
 import { decodeBody } from './body.ts';
 import { sortEvents } from './accept-events.ts';
@@ -21,7 +21,11 @@ export interface IngestDeps {
   registry: Registry;
   metrics: IngestMetrics;
   stages: StageCounter;
-  batcher: ProduceBatcher;
+  /** Events, packed into one message per partition. */
+  eventBatcher: ProduceBatcher;
+  deadLetterBatcher: ProduceBatcher;
+  /** Partitions of the events topic, for placing each event_id. */
+  eventPartitions: () => number;
   lookupKey: KeyLookup;
   topics: TopicNames;
   /** Dependency checks for /readyz; each resolves true when reachable. */
@@ -84,22 +88,28 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
       deps.stages.add('received', events.length);
       const sorted = sortEvents(events, key, new Date());
 
-      const headers = {
+      const headers: Record<string, string> = {
         ...traceHeaders(trace.setSpan(context.active(), span)),
         [HEADERS.source]: key.sourceName,
       };
+      const traceparent = headers.traceparent;
+      const partitions = deps.eventPartitions();
       const sends: Promise<void>[] = [];
       if (sorted.accepted.length > 0) {
         sends.push(
-          deps.batcher.send(
+          deps.eventBatcher.send(
             deps.topics.events,
-            sorted.accepted.map((e) => ({ key: e.event_id, value: JSON.stringify(e), headers })),
+            sorted.accepted.map((e) => ({
+              partition: partitionForEventId(e.event_id, partitions),
+              value: JSON.stringify(traceparent ? { ...e, traceparent } : e),
+              headers,
+            })),
           ),
         );
       }
       if (sorted.deadLetters.length > 0) {
         sends.push(
-          deps.batcher.send(
+          deps.deadLetterBatcher.send(
             deps.topics.deadLetters,
             sorted.deadLetters.map((d) => ({ key: d.id, value: JSON.stringify(d), headers })),
           ),

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { topicNames } from '@tributary/contracts';
+import { topicNames, topicSpecs } from '@tributary/contracts';
 import { createAdmin, createProducer } from '@tributary/kafka';
 import { createDb, findWriteKey } from '@tributary/db';
 import { createClickHouse, insertRows } from '@tributary/clickhouse';
@@ -8,6 +8,7 @@ import type { IngestEnv } from './env.ts';
 import { buildServer } from './server.ts';
 import { createProduceBatcher } from './produce-batcher.ts';
 import { cachedKeyLookup } from './write-keys.ts';
+import { packByPartition } from './pack-events.ts';
 import { createIngestMetrics } from './metrics.ts';
 
 export interface IngestService {
@@ -34,20 +35,27 @@ export function createIngestService(env: IngestEnv): IngestService {
     sink: (rows) => insertRows(clickhouse, 'pipeline_metrics', rows),
     onError: (err) => logger.warn({ err: String(err) }, 'pipeline metrics flush failed; will retry'),
   });
-  const batcher = createProduceBatcher(producer, {
+  const batcherOptions = {
     lingerMs: env.INGEST_LINGER_MS,
-    maxBatch: 1000,
+    maxBatch: 2000,
     deliveryTimeoutMs: env.KAFKA_DELIVERY_TIMEOUT_MS,
-  });
+  };
+  const eventBatcher = createProduceBatcher(producer, { ...batcherOptions, pack: packByPartition });
+  const deadLetterBatcher = createProduceBatcher(producer, batcherOptions);
+  const topics = topicNames(env.TOPIC_PREFIX);
+  // The declared count until the broker tells us the real one (an external cluster may differ).
+  let eventPartitions = topicSpecs(env.TOPIC_PREFIX).find((t) => t.name === topics.events)!.partitions;
 
   const app = buildServer({
     logger,
     registry,
     metrics: createIngestMetrics(registry),
     stages,
-    batcher,
+    eventBatcher,
+    deadLetterBatcher,
+    eventPartitions: () => eventPartitions,
     lookupKey: cachedKeyLookup((key) => findWriteKey(db, key), env.WRITE_KEY_CACHE_TTL_MS),
-    topics: topicNames(env.TOPIC_PREFIX),
+    topics,
     readiness: async () => {
       const [kafka, postgres] = await Promise.all([
         withDeadline(
@@ -70,13 +78,14 @@ export function createIngestService(env: IngestEnv): IngestService {
 
   return {
     async start() {
+      eventPartitions = await withDeadline(admin.partitionCount(topics.events), 5000).catch(() => eventPartitions);
       const address = await app.listen({ host: env.HOST, port: env.PORT });
       logger.info({ address }, 'ingest listening');
       return address;
     },
     async stop() {
       await app.close();
-      await batcher.flush();
+      await Promise.all([eventBatcher.flush(), deadLetterBatcher.flush()]);
       await stages.stop();
       await Promise.allSettled([producer.close(), admin.close(), db.$disconnect(), clickhouse.close()]);
       await tracing.shutdown();
@@ -85,13 +94,18 @@ export function createIngestService(env: IngestEnv): IngestService {
   };
 }
 
-async function withDeadline(p: Promise<boolean>, ms: number): Promise<boolean> {
+/** Resolves false when `p` fails or is slower than `ms`. */
+async function reachable(p: Promise<boolean>, ms: number): Promise<boolean> {
+  return withDeadline(p, ms).catch(() => false);
+}
+
+async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   try {
-    return await Promise.race([p.catch(() => false), timeout]);
+    return await Promise.race([p, timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@tributary/clickhouse';
-import { envelopeSchema, type DeadLetter, type Envelope, type TopicNames } from '@tributary/contracts';
-import type { Batch, IncomingMessage, Producer } from '@tributary/kafka';
-import { contextFromHeaders, SpanStatusCode, trace, type Logger, type StageCounter } from '@tributary/telemetry';
+import type { DeadLetter, TopicNames } from '@tributary/contracts';
+import type { Batch, Producer } from '@tributary/kafka';
+import { contextFromHeaders, SpanStatusCode, trace, type Link, type Logger, type StageCounter } from '@tributary/telemetry';
 import type { Dedupe } from './dedupe.ts';
+import { deadLetterFor, parseBatch, type Parsed } from './parse-batch.ts';
 import { toEventRow, type EventRow } from './rows.ts';
 import { isTransientClickHouseError } from './clickhouse-errors.ts';
 import { retryTransient } from './retry.ts';
@@ -21,11 +21,6 @@ export interface EventsHandlerDeps {
   permanentRetries: number;
 }
 
-interface Parsed {
-  message: IncomingMessage;
-  envelope: Envelope;
-}
-
 /**
  * One batch of one partition: parse → dedupe → enrich → insert (with a token derived from the
  * offset range) → mark ids → return, after which the consumer commits. Anything not inserted
@@ -41,12 +36,10 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
   });
 
   return async function handleBatch(batch: Batch): Promise<void> {
-    // One span per batch, linked to the ingest spans whose context came in the Kafka headers.
+    const { parsed, deadLetters } = parseBatch(batch);
+    // One span per batch, linked to the ingest request spans whose context each envelope carries.
     const span = tracer.startSpan('workers.events_batch', {
-      links: batch.messages.slice(0, MAX_LINKS).flatMap((m) => {
-        const ctx = trace.getSpanContext(contextFromHeaders(m.headers));
-        return ctx ? [{ context: ctx }] : [];
-      }),
+      links: linksOf(parsed),
       attributes: {
         'messaging.destination.name': batch.topic,
         'messaging.kafka.partition': batch.partition,
@@ -54,7 +47,7 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
       },
     });
     try {
-      await handle(batch);
+      await handle(batch, parsed, deadLetters);
     } catch (err) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(err) });
       throw err;
@@ -63,15 +56,9 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     }
   };
 
-  async function handle(batch: Batch): Promise<void> {
+  async function handle(batch: Batch, parsed: Parsed[], deadLetters: DeadLetter[]): Promise<void> {
     const started = Date.now();
-    const deadLetters: DeadLetter[] = [];
-    const parsed: Parsed[] = [];
-    for (const message of batch.messages) {
-      const result = parseEnvelope(message);
-      if (result.ok) parsed.push({ message, envelope: result.envelope });
-      else deadLetters.push(deadLetterFor(message, 'worker', 'invalid_envelope', result.reason, null));
-    }
+    const processed = parsed.length + deadLetters.length;
 
     // Duplicates inside the batch keep their first occurrence.
     const unique = new Map<string, Parsed>();
@@ -117,7 +104,13 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     const failed = await insertWithFallback(rows, token, candidates);
     for (const f of failed) {
       deadLetters.push(
-        deadLetterFor(f.parsed.message, 'sink', 'insert_rejected', f.reason, f.parsed.envelope),
+        deadLetterFor(f.parsed.message, {
+          stage: 'sink',
+          code: 'insert_rejected',
+          reason: f.reason,
+          envelope: f.parsed.envelope,
+          payload: JSON.stringify(f.parsed.envelope),
+        }),
       );
     }
 
@@ -140,7 +133,7 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
       transient('redis intent clear'),
     );
 
-    deps.stages.add('processed', batch.messages.length);
+    deps.stages.add('processed', processed);
     deps.stages.add('deduplicated', duplicates);
     deps.stages.add('inserted', insertedIds.length);
     deps.stages.add('dead_lettered', deadLetters.length);
@@ -162,7 +155,7 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     );
     for (const d of deadLetters) {
       logger.warn(
-        { event_id: d.event_id, trace_id: traceIdOf(d, batch), stage: d.stage, code: d.code, reason: d.message },
+        { event_id: d.event_id, trace_id: traceIdOf(d, parsed), stage: d.stage, code: d.code, reason: d.message },
         'event dead-lettered',
       );
     }
@@ -195,7 +188,7 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     for (let i = 0; i < rows.length; i++) {
       const parsed = candidates[i]!;
       try {
-        await retryTransient(() => insert([rows[i]!], `${token}:${parsed.message.offset}`), {
+        await retryTransient(() => insert([rows[i]!], `${token}:${parsed.message.offset}:${parsed.index}`), {
           ...transient('clickhouse row insert'),
           isTransient: isTransientClickHouseError,
         });
@@ -220,58 +213,25 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
 const tracer = trace.getTracer('tributary-workers');
 const MAX_LINKS = 128;
 
-/** The trace id the event carried from ingest, for logs. */
-function traceIdOf(d: DeadLetter, batch: Batch): string | undefined {
-  const m = batch.messages.find((x) => x.offset === d.origin_offset);
-  return m ? trace.getSpanContext(contextFromHeaders(m.headers))?.traceId : undefined;
+/** Links to the distinct ingest spans of a batch's events (bounded). */
+function linksOf(parsed: Parsed[]): Link[] {
+  const seen = new Set<string>();
+  const links: Link[] = [];
+  for (const p of parsed) {
+    const tp = p.envelope.traceparent;
+    if (!tp || seen.has(tp)) continue;
+    seen.add(tp);
+    const ctx = trace.getSpanContext(contextFromHeaders({ traceparent: tp }));
+    if (ctx) links.push({ context: ctx });
+    if (links.length >= MAX_LINKS) break;
+  }
+  return links;
 }
 
-function parseEnvelope(
-  message: IncomingMessage,
-): { ok: true; envelope: Envelope } | { ok: false; reason: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(message.value.toString('utf8'));
-  } catch (err) {
-    return { ok: false, reason: `not JSON: ${(err as Error).message}` };
-  }
-  const result = envelopeSchema.safeParse(value);
-  if (!result.success) {
-    return {
-      ok: false,
-      reason: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-    };
-  }
-  return { ok: true, envelope: result.data };
-}
-
-function deadLetterFor(
-  message: IncomingMessage,
-  stage: 'worker' | 'sink',
-  code: string,
-  reason: string,
-  envelope: Envelope | null,
-): DeadLetter {
-  const text = message.value.toString('utf8');
-  const isUtf8 = Buffer.from(text, 'utf8').equals(message.value);
-  return {
-    id: randomUUID(),
-    event_id: envelope?.event_id ?? message.key ?? '',
-    stage,
-    code,
-    message: reason,
-    payload: isUtf8 ? text : message.value.toString('base64'),
-    payload_encoding: isUtf8 ? 'utf8' : 'base64',
-    source: envelope?.source ?? message.headers['tributary-source'] ?? null,
-    write_key_id: envelope?.write_key_id ?? null,
-    event_type: envelope?.event_type ?? null,
-    schema_version: envelope?.schema_version ?? null,
-    origin_topic: message.topic,
-    origin_partition: message.partition,
-    origin_offset: message.offset,
-    failed_at: new Date().toISOString(),
-    attempts: 1,
-  };
+/** The trace id a dead-lettered event carried from ingest, for logs. */
+function traceIdOf(d: DeadLetter, parsed: Parsed[]): string | undefined {
+  const tp = parsed.find((p) => p.envelope.event_id === d.event_id)?.envelope.traceparent;
+  return tp ? trace.getSpanContext(contextFromHeaders({ traceparent: tp }))?.traceId : undefined;
 }
 
 async function existingIds(clickhouse: ClickHouseClient, ids: string[]): Promise<Set<string>> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '@tributary/clickhouse';
-import { topicNames, type Envelope } from '@tributary/contracts';
+import { encodeEventsMessage, topicNames, type Envelope } from '@tributary/contracts';
 import { createProducer, type Producer } from '@tributary/kafka';
 import { eventually, isolate, type Isolated } from '../../../scripts/test-infra/fixtures.ts';
 import { parseEnv } from './env.ts';
@@ -72,12 +72,28 @@ describe('workers against real Kafka, Redis and ClickHouse', () => {
     // A client retry of 'b' arrives later, in another batch.
     await send(['b', 'c']);
     await eventually(async () => Number((await rows('SELECT count() AS n FROM events'))[0]!.n) >= 3);
+    // A packed message (as ingest sends) holding a copy of 'c', a new event and a broken one.
+    await producer.send(topic, [
+      {
+        value: encodeEventsMessage([
+          JSON.stringify(envelope('c')),
+          JSON.stringify(envelope('d')),
+          JSON.stringify({ event_id: 'broken-in-pack' }),
+        ]),
+      },
+    ]);
     await send(['marker']);
     await eventually(async () => (await rows(`SELECT 1 FROM events WHERE event_id = 'marker'`)).length === 1);
     const all = await rows(
       'SELECT event_id, data.nested.n AS n, processed_at >= received_at AS ordered FROM events ORDER BY event_id',
     );
-    expect(all.map((r) => r.event_id)).toEqual(['a', 'b', 'c', 'marker']);
+    expect(all.map((r) => r.event_id)).toEqual(['a', 'b', 'c', 'd', 'marker']);
+    const broken = await eventually(async () => {
+      const r = await rows(`SELECT code, payload, details FROM dead_letters WHERE event_id = 'broken-in-pack'`);
+      return r.length > 0 ? r : null;
+    });
+    expect(broken[0]).toMatchObject({ code: 'invalid_envelope', payload: '{"event_id":"broken-in-pack"}' });
+    expect(JSON.parse(String(broken[0]!.details))).toEqual({ index_in_message: 2 });
     expect(all[0]).toMatchObject({ n: 1, ordered: 1 });
   });
 

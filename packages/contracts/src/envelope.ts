@@ -45,5 +45,7 @@ export const envelopeSchema = z.object({
   write_key_id: z.string(),
   /** ISO time at which ingest received the request. */
   received_at: z.string(),
+  /** W3C trace context of the ingest request, so the worker's span can link to it. */
+  traceparent: z.string().optional(),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;

@@ -3,3 +3,4 @@ export * from './topics.ts';
 export * from './dead-letter.ts';
 export * from './pipeline.ts';
 export * from './errors.ts';
+export * from './events-message.ts';

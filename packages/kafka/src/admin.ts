@@ -31,6 +31,7 @@ export function createAdmin(opts: CreateAdminOptions): Admin {
   };
 
   return {
+    partitionCount,
     async ensureTopics(specs) {
       const existing = new Set(await client.listTopics());
       const missing = specs.filter((s) => !existing.has(s.name));

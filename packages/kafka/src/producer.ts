@@ -20,7 +20,7 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-type PltMessage = { topic: string; key?: Buffer; value: Buffer; headers?: Map<Buffer, Buffer> };
+type PltMessage = { topic: string; key?: Buffer; value: Buffer; headers?: Map<Buffer, Buffer>; partition?: number };
 
 /**
  * Idempotent, acks=all producer with one produce request in flight at a time.
@@ -200,6 +200,7 @@ export function createProducer(opts: CreateProducerOptions): Producer {
 function toPlt(topic: string, m: OutgoingMessage): PltMessage {
   const out: PltMessage = { topic, value: typeof m.value === 'string' ? Buffer.from(m.value) : m.value };
   if (m.key !== undefined && m.key !== null) out.key = Buffer.from(m.key);
+  if (m.partition !== undefined) out.partition = m.partition;
   if (m.headers) {
     const headers = new Map<Buffer, Buffer>();
     for (const [k, v] of Object.entries(m.headers)) headers.set(Buffer.from(k), Buffer.from(v));

@@ -5,6 +5,8 @@
 
 export interface OutgoingMessage {
   key?: string | null;
+  /** Explicit partition; when absent the key (murmur2) or round-robin decides. */
+  partition?: number;
   value: Buffer | string;
   headers?: Record<string, string>;
 }
@@ -81,6 +83,7 @@ export interface Admin {
   ensureTopics(specs: { name: string; partitions: number; config: Record<string, string> }[]): Promise<void>;
   deleteTopics(names: string[]): Promise<void>;
   listTopics(): Promise<string[]>;
+  partitionCount(topic: string): Promise<number>;
   /** Sum over partitions of (log end offset − committed offset) for a group on a topic. */
   consumerLag(groupId: string, topic: string): Promise<number>;
   close(): Promise<void>;

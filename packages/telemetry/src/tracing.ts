@@ -1,11 +1,11 @@
-import { context, propagation, trace, type Context, type Span, SpanStatusCode } from '@opentelemetry/api';
+import { context, propagation, trace, type Context, type Link, type Span, SpanStatusCode } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 
-export { trace, context, SpanStatusCode, type Span, type Context };
+export { trace, context, SpanStatusCode, type Span, type Context, type Link };
 
 export interface TracingHandle {
   shutdown(): Promise<void>;
