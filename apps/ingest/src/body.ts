@@ -1,6 +1,7 @@
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { TributaryError } from '@tributary/contracts';
+import { depthOf } from './depth.ts';
 
 const gunzipAsync = promisify(gunzip);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -8,8 +9,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** One event as the producer sent it: the parsed value and its original text. */
 export interface RawEvent {
   value: unknown;
-  /** The event's own text: the NDJSON line as sent, or the JSON re-serialised for array bodies. */
-  text: string;
+  /**
+   * The event's own text: the NDJSON line as sent, or the JSON re-serialised for array bodies.
+   * Only rejected events need it, so array items serialise on first use.
+   */
+  readonly text: string;
 }
 
 const JSON_TYPES = new Set(['application/json', 'text/plain']);
@@ -110,15 +114,22 @@ function malformed(err: unknown, prefix: string): TributaryError {
   return new TributaryError('bad_request', `${prefix}: ${(err as Error).message}`);
 }
 
+// Array items are re-serialised only when needed (rejected events), which JSON.stringify does
+// recursively; refuse up front what it could not serialise.
+const SERIALISABLE_DEPTH = 1000;
+
 function itemOf(value: unknown, index: number): RawEvent {
-  try {
-    return { value, text: JSON.stringify(value) ?? 'null' };
-  } catch (err) {
-    // JSON.stringify recurses: an item too deep to serialise is too deep to accept.
-    if (err instanceof RangeError)
-      throw new TributaryError('bad_request', `Event at index ${index} is nested too deeply`);
-    throw err;
+  if (depthOf(value, SERIALISABLE_DEPTH) > SERIALISABLE_DEPTH) {
+    throw new TributaryError('bad_request', `Event at index ${index} is nested too deeply`);
   }
+  let text: string | undefined;
+  return {
+    value,
+    get text() {
+      text ??= JSON.stringify(value) ?? 'null';
+      return text;
+    },
+  };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

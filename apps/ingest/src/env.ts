@@ -25,7 +25,7 @@ const schema = z.object({
   /** How long a request waits for Kafka before it is answered 503. */
   KAFKA_DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   /** Messages from concurrent requests are sent together when they arrive within this window. */
-  INGEST_LINGER_MS: z.coerce.number().int().min(0).default(2),
+  INGEST_LINGER_MS: z.coerce.number().int().min(0).default(5),
   WRITE_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { EVENT_LIMITS } from '@tributary/contracts';
+import { depthOf } from './depth.ts';
 
 // ajv-formats ships CommonJS; its default export arrives wrapped under ESM interop.
 const addFormats =
@@ -47,7 +48,7 @@ export function validateEvent(value: unknown): Validation {
   if (!validateEnvelope(value)) {
     return { ok: false, reasons: (validateEnvelope.errors ?? []).map(describe) };
   }
-  const depth = depthOf(value);
+  const depth = depthOf(value, EVENT_LIMITS.maxDepth);
   if (depth > EVENT_LIMITS.maxDepth) {
     return { ok: false, reasons: [`event is nested ${depth} levels deep (limit ${EVENT_LIMITS.maxDepth})`] };
   }
@@ -62,21 +63,4 @@ function describe(e: ErrorObject): string {
     return `${where}: unknown field '${String(e.params.additionalProperty)}' (put custom fields under data)`;
   }
   return `${where}: ${e.message ?? 'is invalid'}`;
-}
-
-/** Iterative, so a hostile payload cannot overflow the stack here. */
-function depthOf(root: unknown): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[root, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (depth > max) max = depth;
-    if (depth > EVENT_LIMITS.maxDepth) return depth;
-    if (typeof node === 'object' && node !== null) {
-      for (const child of Object.values(node)) {
-        if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-      }
-    }
-  }
-  return max;
 }

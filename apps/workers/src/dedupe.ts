@@ -15,20 +15,41 @@ export interface Dedupe {
   clearIntent(topic: string, partition: number): Promise<void>;
 }
 
-export function createDedupe(redis: Redis, prefix: string, windowSeconds: number): Dedupe {
-  const seenKey = (id: string) => `${prefix}seen:${id}`;
+/**
+ * Inserted ids live in Redis sets, one per time bucket of half the window, and a lookup checks
+ * the three newest buckets (so an id is remembered for at least the window, at most 1.5×).
+ * One SMISMEMBER per bucket and one SADD per batch replace one command per event: per-command
+ * work in the client and in Redis dominated at 10k+ events/s (docs/decisions/exactly-once.md).
+ */
+export function createDedupe(redis: Redis, prefix: string, windowSeconds: number, now: () => number = Date.now): Dedupe {
+  const bucketSeconds = Math.max(1, Math.floor(windowSeconds / 2));
+  const bucketOf = (ms: number) => Math.floor(ms / 1000 / bucketSeconds);
+  const seenKey = (bucket: number) => `${prefix}seen:${bucket}`;
   const intentKey = (topic: string, partition: number) => `${prefix}intent:${topic}:${partition}`;
   return {
     async seen(ids) {
       if (ids.length === 0) return [];
-      const values = await redis.mget(ids.map(seenKey));
-      return values.map((v) => v !== null);
+      const current = bucketOf(now());
+      const pipeline = redis.pipeline();
+      for (let b = current; b > current - 3; b--) pipeline.smismember(seenKey(b), ...ids);
+      const results = await pipeline.exec();
+      const out = new Array<boolean>(ids.length).fill(false);
+      for (const [err, flags] of results ?? []) {
+        if (err) throw err;
+        (flags as number[]).forEach((f, i) => {
+          if (f === 1) out[i] = true;
+        });
+      }
+      return out;
     },
     async markInserted(ids) {
       if (ids.length === 0) return;
-      const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.set(seenKey(id), '1', 'EX', windowSeconds);
-      const results = await pipeline.exec();
+      const key = seenKey(bucketOf(now()));
+      const results = await redis
+        .pipeline()
+        .sadd(key, ...ids)
+        .expire(key, bucketSeconds * 3 + 60)
+        .exec();
       const failed = results?.find(([err]) => err);
       if (failed) throw failed[0];
     },

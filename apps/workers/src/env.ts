@@ -15,7 +15,8 @@ const schema = z.object({
     .int()
     .positive()
     .default(24 * 60 * 60),
-  WORKER_MAX_BATCH: z.coerce.number().int().positive().default(5000),
+  /** Kafka messages per batch; each message packs up to ~2,000 events (see events-message-format.md). */
+  WORKER_MAX_BATCH: z.coerce.number().int().positive().default(500),
   WORKER_MAX_WAIT_MS: z.coerce.number().int().positive().default(200),
   /** Tries for a batch that ClickHouse rejects as bad data before rows go one by one. */
   SINK_PERMANENT_RETRIES: z.coerce.number().int().min(0).default(2),

@@ -1,7 +1,16 @@
 import type { Envelope } from '@tributary/contracts';
-import { toDateTime64 as chTime } from '@tributary/clickhouse';
+import { toDateTime64 } from '@tributary/clickhouse';
 
-export { chTime };
+/**
+ * ClickHouse's DateTime64 text for an ISO time. Ingest always writes `toISOString()` form, so
+ * the common case is two slices instead of a Date round trip (measurable at 10k+ rows/s).
+ */
+export function chTime(value: Date | string): string {
+  if (typeof value === 'string' && value.length === 24 && value[10] === 'T' && value[23] === 'Z') {
+    return `${value.slice(0, 10)} ${value.slice(11, 23)}`;
+  }
+  return toDateTime64(value);
+}
 
 export interface EventRow {
   event_id: string;

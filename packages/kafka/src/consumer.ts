@@ -121,28 +121,44 @@ export function createBatchConsumer(opts: CreateBatchConsumerOptions): BatchCons
         }
         lastActivity = Date.now();
         const taken = buffer.splice(0, buffer.length);
+        // Partitions run concurrently (one batch at a time each, in offset order), so one
+        // partition's wait on a slow sink overlaps the others' work.
+        const lanes = new Map<string, Batch[]>();
         for (const batch of toBatches(taken, nextOffset, maxBatchSize)) {
-          // NOTE: stop() lets the batch in flight finish and commit, but starts no new one.
-          if (stopping) break;
-          try {
-            await handler(batch);
-          } catch (err) {
-            throw new HandlerFailed(err);
-          }
           const key = `${batch.topic}:${batch.partition}`;
-          const next = BigInt(batch.lastOffset) + 1n;
-          nextOffset.set(key, next);
-          try {
-            await client.commit({
-              offsets: [{ topic: batch.topic, partition: batch.partition, offset: next, leaderEpoch: -1 }],
-            });
-          } catch (err) {
-            // The handler's effects are durable; the batch is only redelivered if this partition
-            // moves to another member before a later commit covers it (effects are idempotent).
-            throw new ConnectionLost(err);
-          }
-          lastActivity = Date.now();
+          const lane = lanes.get(key);
+          if (lane) lane.push(batch);
+          else lanes.set(key, [batch]);
         }
+        const results = await Promise.allSettled(
+          [...lanes.entries()].map(async ([key, batches]) => {
+            for (const batch of batches) {
+              // NOTE: stop() lets the batch in flight finish and commit, but starts no new one.
+              if (stopping) return;
+              try {
+                await handler(batch);
+              } catch (err) {
+                throw new HandlerFailed(err);
+              }
+              const next = BigInt(batch.lastOffset) + 1n;
+              nextOffset.set(key, next);
+              try {
+                await client.commit({
+                  offsets: [{ topic: batch.topic, partition: batch.partition, offset: next, leaderEpoch: -1 }],
+                });
+              } catch (err) {
+                // The handler's effects are durable; the batch is only redelivered if this partition
+                // moves to another member before a later commit covers it (effects are idempotent).
+                throw new ConnectionLost(err);
+              }
+              lastActivity = Date.now();
+            }
+          }),
+        );
+        // Every lane has settled before a failure ends the session: no handler of this session
+        // can still be running when a new session hands the same partition out again.
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
       }
     } finally {
       await stream?.close().catch(() => {});
