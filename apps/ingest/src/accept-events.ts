@@ -18,14 +18,14 @@ export interface Sorted {
  * Splits a request's events into envelopes for the events topic and dead letters for the
  * rejected ones. Pure: the caller owns Kafka and the response.
  */
-export function sortEvents(events: RawEvent[], key: KeyInfo, receivedAt: Date): Sorted {
+export function sortEvents(events: RawEvent[], key: KeyInfo, receivedAt: Date, traceparent?: string): Sorted {
   const received_at = receivedAt.toISOString();
   const accepted: Envelope[] = [];
   const deadLetters: DeadLetter[] = [];
   const results: EventResult[] = [];
 
   events.forEach((raw, index) => {
-    const checked = validateEvent(raw.value);
+    const checked = validateEvent(raw.value, raw.depth);
     if (checked.ok) {
       const e = checked.event;
       const event_id = e.event_id ?? randomUUID();
@@ -40,6 +40,7 @@ export function sortEvents(events: RawEvent[], key: KeyInfo, receivedAt: Date): 
         source: key.sourceName,
         write_key_id: key.id,
         received_at,
+        ...(traceparent ? { traceparent } : {}),
       });
       results.push({ index, event_id, status: 'accepted' });
       return;

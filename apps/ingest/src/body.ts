@@ -14,6 +14,8 @@ export interface RawEvent {
    * Only rejected events need it, so array items serialise on first use.
    */
   readonly text: string;
+  /** Nesting depth (measured once here, used by validation). */
+  depth: number;
 }
 
 const JSON_TYPES = new Set(['application/json', 'text/plain']);
@@ -86,7 +88,7 @@ function parseJson(text: string): RawEvent[] {
   if (isObject(value) && Array.isArray(value.events) && Object.keys(value).length === 1) {
     return (value.events as unknown[]).map(itemOf);
   }
-  if (isObject(value)) return [{ value, text }];
+  if (isObject(value)) return [{ value, text, depth: depthOf(value, SERIALISABLE_DEPTH) }];
   throw new TributaryError(
     'bad_request',
     'Body must be an event object, an array of events or {"events": [...]}',
@@ -100,7 +102,8 @@ function parseNdjson(text: string): RawEvent[] {
     const line = lines[i]!.trim();
     if (line === '') continue;
     try {
-      events.push({ value: JSON.parse(line), text: line });
+      const value: unknown = JSON.parse(line);
+      events.push({ value, text: line, depth: depthOf(value, SERIALISABLE_DEPTH) });
     } catch (err) {
       throw malformed(err, `Malformed JSON on line ${i + 1}`);
     }
@@ -119,12 +122,14 @@ function malformed(err: unknown, prefix: string): TributaryError {
 const SERIALISABLE_DEPTH = 1000;
 
 function itemOf(value: unknown, index: number): RawEvent {
-  if (depthOf(value, SERIALISABLE_DEPTH) > SERIALISABLE_DEPTH) {
+  const depth = depthOf(value, SERIALISABLE_DEPTH);
+  if (depth > SERIALISABLE_DEPTH) {
     throw new TributaryError('bad_request', `Event at index ${index} is nested too deeply`);
   }
   let text: string | undefined;
   return {
     value,
+    depth,
     get text() {
       text ??= JSON.stringify(value) ?? 'null';
       return text;

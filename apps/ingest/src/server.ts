@@ -86,13 +86,12 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
         { maxInflatedBytes: deps.limits.maxInflatedBytes, maxEvents: deps.limits.maxEvents },
       );
       deps.stages.add('received', events.length);
-      const sorted = sortEvents(events, key, new Date());
 
       const headers: Record<string, string> = {
         ...traceHeaders(trace.setSpan(context.active(), span)),
         [HEADERS.source]: key.sourceName,
       };
-      const traceparent = headers.traceparent;
+      const sorted = sortEvents(events, key, new Date(), headers.traceparent);
       const partitions = deps.eventPartitions();
       const sends: Promise<void>[] = [];
       if (sorted.accepted.length > 0) {
@@ -101,7 +100,7 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
             deps.topics.events,
             sorted.accepted.map((e) => ({
               partition: partitionForEventId(e.event_id, partitions),
-              value: JSON.stringify(traceparent ? { ...e, traceparent } : e),
+              value: JSON.stringify(e),
               headers,
             })),
           ),

@@ -44,11 +44,11 @@ export interface ValidEvent {
 
 export type Validation = { ok: true; event: ValidEvent } | { ok: false; reasons: string[] };
 
-export function validateEvent(value: unknown): Validation {
+/** `depth` may be passed when the caller already measured it (ingest's body decoder does). */
+export function validateEvent(value: unknown, depth: number = depthOf(value, EVENT_LIMITS.maxDepth)): Validation {
   if (!validateEnvelope(value)) {
     return { ok: false, reasons: (validateEnvelope.errors ?? []).map(describe) };
   }
-  const depth = depthOf(value, EVENT_LIMITS.maxDepth);
   if (depth > EVENT_LIMITS.maxDepth) {
     return { ok: false, reasons: [`event is nested ${depth} levels deep (limit ${EVENT_LIMITS.maxDepth})`] };
   }
