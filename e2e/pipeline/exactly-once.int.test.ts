@@ -36,31 +36,36 @@ describe('exactly-once into ClickHouse', () => {
     expect(await t.count(`event_type = 'load_once'`)).toEqual({ rows: 100_000, distinct: 100_000 });
   });
 
-  it('keeps exactly 100,000 when the worker is SIGKILLed mid-load and restarted', async () => {
+  it('keeps exactly 100,000 when the worker is SIGKILLed mid-load and mid-drain, and restarted', async () => {
     const batches = makeBatches(100_000, 100, { eventType: 'load_kill' });
+    const count = async () => (await t.count(`event_type = 'load_kill'`)).rows;
     let killed = false;
-    const workers = t.stack.processes.get('workers')!;
-    const load = sendBatches({
+    const sent = await sendBatches({
       ingestUrl: t.stack.ingestUrl,
       writeKey: t.stack.writeKey,
       batches,
       concurrency: 8,
       onResponse: (done) => {
-        if (!killed && done >= 400) {
-          killed = true;
-          workers.child.kill('SIGKILL');
-        }
+        if (killed || done < 300) return;
+        killed = true;
+        t.stack.processes.get('workers')!.child.kill('SIGKILL');
       },
     });
-    const sent = await load;
     expect(killed).toBe(true);
     expect(sent.acceptedIds).toHaveLength(100_000);
-    // Some rows landed before the kill, the rest only after the restart.
-    const partial = await t.count(`event_type = 'load_kill'`);
-    expect(partial.rows).toBeLessThan(100_000);
+    await t.stack.processes.get('workers')!.exited;
+    const beforeRestart = await count();
+    expect(beforeRestart).toBeLessThan(100_000);
 
+    // The restarted worker drains a large backlog: killing it while it is busy inserting
+    // exercises the crash-between-insert-and-commit recovery.
     await t.stack.startApp('workers');
-    await eventually(async () => (await t.count(`event_type = 'load_kill'`)).rows >= 100_000, 180_000);
+    await eventually(async () => (await count()) >= beforeRestart + 15_000, 120_000);
+    t.stack.processes.get('workers')!.child.kill('SIGKILL');
+    await t.stack.processes.get('workers')!.exited;
+    await t.stack.startApp('workers');
+
+    await eventually(async () => (await count()) >= 100_000, 180_000);
     await t.drained();
     expect(await t.count(`event_type = 'load_kill'`)).toEqual({ rows: 100_000, distinct: 100_000 });
   });

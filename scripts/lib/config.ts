@@ -71,6 +71,6 @@ export function testConfig(runId: string, base: { stateDir: string; ports: TestP
     ingestPort: p.ingest,
     webPort: p.web,
     workerOpsPort: p.workerOps,
-    logLevel: 'warn',
+    logLevel: process.env.TRIBUTARY_TEST_LOG_LEVEL ?? 'warn',
   };
 }

@@ -72,7 +72,9 @@ export async function startTestStack(apps: AppName[] = ['workers', 'ingest'], op
       await s.stop();
       await dropDatabase(config.databaseUrl).catch(() => {});
       await deleteRedisPrefix(config.redisUrl, config.redisPrefix).catch(() => {});
-      rmSync(stateDir, { recursive: true, force: true });
+      // TRIBUTARY_KEEP_TEST_STATE=1 keeps data and logs of the run for a post-mortem.
+      if (process.env.TRIBUTARY_KEEP_TEST_STATE !== '1') rmSync(stateDir, { recursive: true, force: true });
+      else console.log(`test stack state kept in ${stateDir}`);
     },
   };
 }

@@ -1,7 +1,14 @@
 import type { ClickHouseClient } from '@tributary/clickhouse';
 import type { DeadLetter, TopicNames } from '@tributary/contracts';
 import type { Batch, Producer } from '@tributary/kafka';
-import { contextFromHeaders, SpanStatusCode, trace, type Link, type Logger, type StageCounter } from '@tributary/telemetry';
+import {
+  contextFromHeaders,
+  SpanStatusCode,
+  trace,
+  type Link,
+  type Logger,
+  type StageCounter,
+} from '@tributary/telemetry';
 import type { Dedupe } from './dedupe.ts';
 import { deadLetterFor, parseBatch, type Parsed } from './parse-batch.ts';
 import { toEventRow, type EventRow } from './rows.ts';
@@ -84,11 +91,10 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
           ),
         { ...transient('clickhouse recovery lookup'), isTransient: isTransientClickHouseError },
       );
-      if (landed.size > 0)
-        logger.info(
-          { partition: batch.partition, recovered: landed.size },
-          'skipping rows inserted before a crash',
-        );
+      logger.warn(
+        { partition: batch.partition, checked: candidates.length, already_inserted: landed.size },
+        'recovering a batch interrupted by a crash',
+      );
       candidates = candidates.filter((p) => !landed.has(p.envelope.event_id));
     }
     const duplicates = parsed.length - candidates.length;
@@ -155,7 +161,13 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     );
     for (const d of deadLetters) {
       logger.warn(
-        { event_id: d.event_id, trace_id: traceIdOf(d, parsed), stage: d.stage, code: d.code, reason: d.message },
+        {
+          event_id: d.event_id,
+          trace_id: traceIdOf(d, parsed),
+          stage: d.stage,
+          code: d.code,
+          reason: d.message,
+        },
         'event dead-lettered',
       );
     }
@@ -234,13 +246,19 @@ function traceIdOf(d: DeadLetter, parsed: Parsed[]): string | undefined {
   return tp ? trace.getSpanContext(contextFromHeaders({ traceparent: tp }))?.traceId : undefined;
 }
 
+// Query parameters travel in the URL, which HTTP servers cap (16 KB by default in Node):
+// ~45 bytes per quoted, encoded id keeps a chunk well under it.
+const RECOVERY_CHUNK = 200;
+
 async function existingIds(clickhouse: ClickHouseClient, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rs = await clickhouse.query({
-    query: 'SELECT event_id FROM events WHERE event_id IN {ids:Array(String)}',
-    query_params: { ids },
-    format: 'JSONEachRow',
-  });
-  const rows = await rs.json<{ event_id: string }>();
-  return new Set(rows.map((r) => r.event_id));
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += RECOVERY_CHUNK) {
+    const rs = await clickhouse.query({
+      query: 'SELECT event_id FROM events WHERE event_id IN {ids:Array(String)}',
+      query_params: { ids: ids.slice(i, i + RECOVERY_CHUNK) },
+      format: 'JSONEachRow',
+    });
+    for (const r of await rs.json<{ event_id: string }>()) found.add(r.event_id);
+  }
+  return found;
 }

@@ -5,6 +5,9 @@ import { createProducer, type Producer } from '@tributary/kafka';
 import { eventually, isolate, type Isolated } from '../../../scripts/test-infra/fixtures.ts';
 import { parseEnv } from './env.ts';
 import { createWorkerService, type WorkerService } from './service.ts';
+import { Redis } from 'ioredis';
+import { createDedupe } from './dedupe.ts';
+import { toEventRow } from './rows.ts';
 
 let iso: Isolated;
 let service: WorkerService;
@@ -89,7 +92,9 @@ describe('workers against real Kafka, Redis and ClickHouse', () => {
     );
     expect(all.map((r) => r.event_id)).toEqual(['a', 'b', 'c', 'd', 'marker']);
     const broken = await eventually(async () => {
-      const r = await rows(`SELECT code, payload, details FROM dead_letters WHERE event_id = 'broken-in-pack'`);
+      const r = await rows(
+        `SELECT code, payload, details FROM dead_letters WHERE event_id = 'broken-in-pack'`,
+      );
       return r.length > 0 ? r : null;
     });
     expect(broken[0]).toMatchObject({ code: 'invalid_envelope', payload: '{"event_id":"broken-in-pack"}' });
@@ -112,6 +117,35 @@ describe('workers against real Kafka, Redis and ClickHouse', () => {
       payload: '{"not":"an envelope"}',
       origin_topic: topic,
     });
+  });
+
+  it('recovers a batch whose insert landed but was never marked (crash between insert and mark)', async () => {
+    const topic = topicNames(iso.topicPrefix).events;
+    // The previous owner of partition 0 inserted 'pre-crash' and died before marking it.
+    await ch.insert({
+      table: 'events',
+      values: [toEventRow(envelope('pre-crash'), new Date())],
+      format: 'JSONEachRow',
+    });
+    const redis = new Redis(iso.redisUrl);
+    await createDedupe(redis, iso.redisPrefix, 3600).writeIntent(topic, 0, '0', '999999');
+    await producer.send(topic, [
+      {
+        partition: 0,
+        value: encodeEventsMessage([
+          JSON.stringify(envelope('pre-crash')),
+          JSON.stringify(envelope('post-crash')),
+        ]),
+      },
+    ]);
+    await eventually(
+      async () => (await rows(`SELECT 1 FROM events WHERE event_id = 'post-crash'`)).length === 1,
+    );
+    expect(await rows(`SELECT count() AS n FROM events WHERE event_id = 'pre-crash'`)).toEqual([{ n: 1 }]);
+    await eventually(
+      async () => (await createDedupe(redis, iso.redisPrefix, 3600).readIntent(topic, 0)) === null,
+    );
+    redis.disconnect();
   });
 
   it('reports health from its consumer loops', () => {
