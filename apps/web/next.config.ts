@@ -4,7 +4,7 @@ const config: NextConfig = {
   // Workspace packages ship TypeScript source (main: src/index.ts), so Next compiles them.
   transpilePackages: ['@tributary/contracts', '@tributary/clickhouse'],
   // The HTTP client uses Node streams and keep-alive agents; leave it to Node at runtime.
-  serverExternalPackages: ['@clickhouse/client'],
+  serverExternalPackages: ['@clickhouse/client', 'prom-client'],
   poweredByHeader: false,
   reactStrictMode: true,
 };

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { benchRawInsert } from './bench.ts';
 import { createClickHouse } from './client.ts';
 import { insertRows, toDateTime64 } from './insert.ts';
-import { DEFAULT_MIGRATIONS_DIR, migrate, MigrationError } from './migrate.ts';
+import { defaultMigrationsDir, migrate, MigrationError } from './migrate.ts';
 import { waitForPing } from './ping.ts';
 
 declare module 'vitest' {
@@ -68,7 +68,7 @@ describe('@tributary/clickhouse against the embedded server', () => {
 
   it('refuses an applied migration whose file changed', async () => {
     const dir = join(tmp, 'migrations');
-    cpSync(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
+    cpSync(defaultMigrationsDir(), dir, { recursive: true });
     writeFileSync(join(dir, '0003_pipeline_metrics.sql'), '-- edited\nSELECT 1;\n');
     const err = await migrate({ client, database: db, migrationsDir: dir }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MigrationError);

@@ -3,7 +3,7 @@ export {
   migrate,
   loadMigrations,
   MigrationError,
-  DEFAULT_MIGRATIONS_DIR,
+  defaultMigrationsDir,
   type MigrateResult,
   type MigrationFile,
 } from './migrate.ts';

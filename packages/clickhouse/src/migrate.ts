@@ -6,7 +6,14 @@ import { join, resolve } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { splitStatements } from './sql-split.ts';
 
-export const DEFAULT_MIGRATIONS_DIR = resolve(import.meta.dirname, '../migrations');
+/**
+ * The migrations folder of this package. A function, not a constant: bundlers (the console's
+ * Next.js server build) leave import.meta.dirname undefined, and importing the package must
+ * not fail there — only running migrations needs the folder.
+ */
+export function defaultMigrationsDir(): string {
+  return resolve(import.meta.dirname, '../migrations');
+}
 
 const FILE_RE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 const DB_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -28,7 +35,7 @@ export class MigrationError extends Error {
   override readonly name = 'MigrationError';
 }
 
-export async function loadMigrations(migrationsDir = DEFAULT_MIGRATIONS_DIR): Promise<MigrationFile[]> {
+export async function loadMigrations(migrationsDir = defaultMigrationsDir()): Promise<MigrationFile[]> {
   const files = (await readdir(migrationsDir)).filter((f) => f.endsWith('.sql')).sort();
   const seen = new Map<number, string>();
   const out: MigrationFile[] = [];

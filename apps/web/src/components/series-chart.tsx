@@ -10,10 +10,13 @@ interface Props {
   kind: 'stacked-bar' | 'line';
   height?: number;
   formatTick?: (t: number) => string;
+  /** Fixed colours by key; keys without one take the palette by position. */
+  colors?: Record<string, string>;
 }
 
 /** Time series from fillSeries: one bar stack or line per key, zero-filled buckets. */
-export function SeriesChart({ series, kind, height = 260, formatTick = formatMinute }: Props) {
+export function SeriesChart({ series, kind, height = 260, formatTick = formatMinute, colors = {} }: Props) {
+  const color = (key: string, i: number) => colors[key] ?? seriesColor(i);
   const common = {
     data: series.points,
     responsive: true,
@@ -30,13 +33,13 @@ export function SeriesChart({ series, kind, height = 260, formatTick = formatMin
       tick={{ fontSize: 12, fill: '#5b6472' }}
       stroke="#c9ced6"
     />,
-    <YAxis key="y" allowDecimals={false} width={48} tick={{ fontSize: 12, fill: '#5b6472' }} stroke="#c9ced6" />,
+    <YAxis key="y" allowDecimals={false} domain={[0, (max: number) => Math.max(max, 4)]} width={48} tick={{ fontSize: 12, fill: '#5b6472' }} stroke="#c9ced6" />,
     <Tooltip
       key="tip"
       labelFormatter={(t) => (typeof t === 'number' ? `${formatTick(t)} UTC` : String(t))}
       contentStyle={{ fontSize: 13, borderRadius: 6 }}
     />,
-    <Legend key="legend" wrapperStyle={{ fontSize: 13 }} />,
+    <Legend key="legend" itemSorter={null} wrapperStyle={{ fontSize: 13 }} />,
   ];
   if (kind === 'line') {
     return (
@@ -47,7 +50,7 @@ export function SeriesChart({ series, kind, height = 260, formatTick = formatMin
             key={key}
             name={key}
             dataKey={(p: { values: Record<string, number> }) => p.values[key] ?? 0}
-            stroke={seriesColor(i)}
+            stroke={color(key, i)}
             strokeWidth={2}
             dot={false}
             isAnimationActive={false}
@@ -65,7 +68,7 @@ export function SeriesChart({ series, kind, height = 260, formatTick = formatMin
           name={key}
           stackId="all"
           dataKey={(p: { values: Record<string, number> }) => p.values[key] ?? 0}
-          fill={seriesColor(i)}
+          fill={color(key, i)}
           isAnimationActive={false}
         />
       ))}

@@ -1,11 +1,17 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createClickHouse, type ClickHouseClient } from '@tributary/clickhouse';
 import { env } from '../env.ts';
 
-// NOTE: temporary until @tributary/clickhouse exports createClickHouse.
+// Kept on globalThis so dev-mode hot reloads reuse the client instead of leaking sockets.
 const holder = globalThis as unknown as { tributaryClickHouse?: ClickHouseClient };
 
-/** One client per server process (also across dev hot reloads); created on first use. */
+/** One client per server process, created on first use (never at import time). */
 export function getClickHouse(): ClickHouseClient {
-  holder.tributaryClickHouse ??= createClient({ url: env.CLICKHOUSE_URL, database: env.CLICKHOUSE_DATABASE });
+  holder.tributaryClickHouse ??= createClickHouse({
+    url: env.CLICKHOUSE_URL,
+    database: env.CLICKHOUSE_DATABASE,
+    application: 'tributary-web',
+    // A console poll that takes longer than this is worth an error on screen, not a hang.
+    requestTimeoutMs: 10_000,
+  });
   return holder.tributaryClickHouse;
 }

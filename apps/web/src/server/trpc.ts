@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { env } from '../env.ts';
 import { getClickHouse } from './clickhouse.ts';
 import type { QueryTarget } from './queries/run.ts';
+import { webMetrics } from './metrics.ts';
 
 export interface Context {
   clickhouse: QueryTarget;
@@ -40,7 +41,15 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Every procedure's duration lands in /api/metrics. */
+const timed = t.middleware(async ({ path, next }) => {
+  const end = webMetrics().procedureSeconds.startTimer({ procedure: path });
+  const result = await next();
+  end({ result: result.ok ? 'ok' : 'error' });
+  return result;
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 /** Read-only console views; authenticated procedures arrive with the management API. */
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(timed).use(domainErrors);

@@ -2,6 +2,7 @@
 
 import { pipelineStages } from '@tributary/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { stageColors } from '../../lib/colors.ts';
 import { formatClock, formatCount, formatMinute, formatMs } from '../../lib/format.ts';
 import { pipelineWindowKeys, pipelineWindows, REFRESH_MS, type PipelineWindow } from '../../lib/windows.ts';
 import { useTRPC } from '../../trpc/react.tsx';
@@ -27,6 +28,8 @@ export function PipelineView({ range, onRange }: { range: PipelineWindow; onRang
     trpc.pipeline.overview.queryOptions({ window: range }, { refetchInterval: REFRESH_MS, placeholderData: keepPreviousData }),
   );
   const o = query.data;
+  // While another window loads, the previous figures stay (dimmed) instead of flashing empty.
+  const stale = query.isPlaceholderData ? ' stale' : '';
   const spec = pipelineWindows[range];
   const tick = range === '5m' ? (t: number) => formatClock(t).slice(0, 8) : formatMinute;
 
@@ -50,7 +53,7 @@ export function PipelineView({ range, onRange }: { range: PipelineWindow; onRang
         </div>
       </div>
       <QueryError error={query.error} />
-      <section className="card">
+      <section className={`card${stale}`} data-window={o?.window} aria-busy={query.isPlaceholderData}>
         <h2>Stage counts · last {spec.label}</h2>
         <div className="stages">
           {pipelineStages.map((stage) => (
@@ -65,7 +68,7 @@ export function PipelineView({ range, onRange }: { range: PipelineWindow; onRang
           ))}
         </div>
       </section>
-      <div className="stats">
+      <div className={`stats${stale}`}>
         <Stat label="Freshness p50" value={o ? formatMs(o.freshness.p50) : '…'} hint="received → queryable" testId="freshness-p50" />
         <Stat label="Freshness p99" value={o ? formatMs(o.freshness.p99) : '…'} hint="received → queryable" testId="freshness-p99" />
         <Stat label="Events in ClickHouse" value={o ? formatCount(o.stored.events) : '…'} hint={`received in the last ${spec.label}`} testId="stored-events" />
@@ -77,9 +80,9 @@ export function PipelineView({ range, onRange }: { range: PipelineWindow; onRang
           tone={o && o.stored.deadLetters > 0 ? 'bad' : undefined}
         />
       </div>
-      <section className="card">
+      <section className={`card${stale}`}>
         <h2>Throughput by stage · {spec.stepLabel}</h2>
-        {o ? <SeriesChart series={o.series} kind="line" height={240} formatTick={tick} /> : <div className="chart-placeholder" />}
+        {o ? <SeriesChart series={o.series} kind="line" height={240} formatTick={tick} colors={stageColors} /> : <div className="chart-placeholder" />}
       </section>
     </>
   );

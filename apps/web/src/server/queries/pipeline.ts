@@ -26,7 +26,8 @@ export async function getPipelineOverview(
   const spec = pipelineWindows[window];
   const stepMs = spec.stepSeconds * 1000;
   const from = now - spec.seconds * 1000;
-  const to = alignDown(now, stepMs);
+  // The chart ends at the last complete bucket: a half-filled one would read as a sudden drop.
+  const to = alignDown(now, stepMs) - stepMs;
   const chartFrom = to - (spec.seconds / spec.stepSeconds - 1) * stepMs;
   const [stageRows, seriesRows, freshRows, dlqRows] = await Promise.all([
     selectRows(
@@ -44,8 +45,9 @@ export async function getPipelineOverview(
               stage AS key, sum(count) AS value
        FROM {db:Identifier}.pipeline_metrics
        WHERE ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+         AND ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
        GROUP BY t, stage`,
-      { from: chartFrom, step: stepMs },
+      { from: chartFrom, to: to + stepMs, step: stepMs },
       z.object({ t: num, key: z.string(), value: num }),
     ),
     // Freshness = how long an event took from the ingest request to being queryable.

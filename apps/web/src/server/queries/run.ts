@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@tributary/clickhouse';
 import { TributaryError } from '@tributary/contracts';
 import type { z } from 'zod';
 

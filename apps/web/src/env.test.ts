@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { parseEnv } from './env.ts';
+
+describe('parseEnv', () => {
+  it('has single-machine defaults', () => {
+    expect(parseEnv({})).toEqual({
+      CLICKHOUSE_URL: 'http://127.0.0.1:8123',
+      CLICKHOUSE_DATABASE: 'tributary',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/tributary',
+      INGEST_PUBLIC_URL: 'http://127.0.0.1:8080',
+    });
+  });
+
+  it('fails readably on a bad value', () => {
+    expect(() => parseEnv({ CLICKHOUSE_DATABASE: 'x; DROP' })).toThrow(/CLICKHOUSE_DATABASE/);
+    expect(() => parseEnv({ CLICKHOUSE_URL: 'not a url' })).toThrow(/CLICKHOUSE_URL/);
+  });
+});
