@@ -19,6 +19,7 @@ describe('Kafka broker restart during a load', () => {
     const batches = makeBatches(60_000, 100, { eventType: 'load_outage' });
     let outage: Promise<void> | null = null;
     const statusesDuringOutage = new Map<number, number>();
+    const readinessDuringOutage: number[] = [];
     let down = false;
 
     const load = sendBatches({
@@ -55,6 +56,7 @@ describe('Kafka broker restart during a load', () => {
           concurrency: 1,
         });
         if (!down) break; // the broker came back while this request was in flight
+        readinessDuringOutage.push((await fetch(`${t.stack.ingestUrl}/readyz`)).status);
         for (const [s, n] of r.statuses) statusesDuringOutage.set(s, (statusesDuringOutage.get(s) ?? 0) + n);
       }
     })();
@@ -64,6 +66,9 @@ describe('Kafka broker restart during a load', () => {
     await probe;
 
     expect(statusesDuringOutage.get(503) ?? 0).toBeGreaterThanOrEqual(5);
+    // Readiness says what the requests meet: not ready while Kafka is away.
+    expect(readinessDuringOutage.length).toBeGreaterThan(0);
+    expect(readinessDuringOutage.filter((s) => s === 503).length).toBeGreaterThan(0);
     expect([...statusesDuringOutage.keys()].filter((s) => s !== 503)).toEqual([]);
     expect(result.statuses.get(503) ?? 0).toBeGreaterThan(0);
     expect(result.acceptedIds.length).toBeGreaterThan(0);

@@ -14,7 +14,10 @@ import { startStack, type AppName, type Stack } from './stack.ts';
  * A whole private platform for one test file: its own Kafka broker (so the test may stop it),
  * embedded ClickHouse, Postgres database, Redis prefix, and the apps as real processes.
  */
-export async function startTestStack(apps: AppName[] = ['workers', 'ingest'], opts: { nodeArgs?: string[] } = {}) {
+export async function startTestStack(
+  apps: AppName[] = ['workers', 'ingest'],
+  opts: { nodeArgs?: string[] } = {},
+) {
   const runId = randomBytes(3).toString('hex');
   const stateDir = mkdtempSync(join(tmpdir(), `tributary-stack-${runId}-`));
   const [kafka, kafkaController, clickhouse, ingest, web, workerOps] = await Promise.all(

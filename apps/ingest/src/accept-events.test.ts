@@ -6,7 +6,11 @@ const key = { id: 'wk1', sourceId: 's1', sourceName: 'web' };
 describe('sortEvents', () => {
   it('completes accepted events and keeps rejected ones as dead letters with their index', () => {
     const raw = [
-      { value: { event_type: 'a', event_id: 'keep-me' }, text: '{"event_type":"a","event_id":"keep-me"}', depth: 1 },
+      {
+        value: { event_type: 'a', event_id: 'keep-me' },
+        text: '{"event_type":"a","event_id":"keep-me"}',
+        depth: 1,
+      },
       { value: { event_id: 'bad-1' }, text: '{"event_id":"bad-1"}', depth: 1 },
       { value: { event_type: 'b' }, text: '{"event_type":"b"}', depth: 1 },
     ];

@@ -149,7 +149,9 @@ describe('ingest against real Kafka and Postgres', () => {
 
     // Events travel packed per partition, each on the partition its event_id maps to.
     const messages = await readTopic(topicNames(iso.topicPrefix).events, 2);
-    const placed = messages.flatMap((m) => envelopesOf(m).map((e) => ({ e, partition: m.partition, headers: m.headers })));
+    const placed = messages.flatMap((m) =>
+      envelopesOf(m).map((e) => ({ e, partition: m.partition, headers: m.headers })),
+    );
     const ok2 = placed.find((x) => x.e.event_id === 'ok-2')!;
     expect(ok2.e.timestamp).toBe('2026-11-22T09:00:00.000Z');
     expect(ok2.e.source).toBe('demo');

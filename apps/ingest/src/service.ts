@@ -58,11 +58,11 @@ export function createIngestService(env: IngestEnv): IngestService {
     topics,
     readiness: async () => {
       const [kafka, postgres] = await Promise.all([
-        withDeadline(
+        reachable(
           admin.listTopics().then(() => true),
           2000,
         ),
-        withDeadline(
+        reachable(
           db.$queryRaw`SELECT 1`.then(() => true),
           2000,
         ),
@@ -78,7 +78,9 @@ export function createIngestService(env: IngestEnv): IngestService {
 
   return {
     async start() {
-      eventPartitions = await withDeadline(admin.partitionCount(topics.events), 5000).catch(() => eventPartitions);
+      eventPartitions = await withDeadline(admin.partitionCount(topics.events), 5000).catch(
+        () => eventPartitions,
+      );
       const address = await app.listen({ host: env.HOST, port: env.PORT });
       logger.info({ address }, 'ingest listening');
       return address;

@@ -45,7 +45,10 @@ export interface ValidEvent {
 export type Validation = { ok: true; event: ValidEvent } | { ok: false; reasons: string[] };
 
 /** `depth` may be passed when the caller already measured it (ingest's body decoder does). */
-export function validateEvent(value: unknown, depth: number = depthOf(value, EVENT_LIMITS.maxDepth)): Validation {
+export function validateEvent(
+  value: unknown,
+  depth: number = depthOf(value, EVENT_LIMITS.maxDepth),
+): Validation {
   if (!validateEnvelope(value)) {
     return { ok: false, reasons: (validateEnvelope.errors ?? []).map(describe) };
   }

@@ -21,7 +21,12 @@ export interface Dedupe {
  * One SMISMEMBER per bucket and one SADD per batch replace one command per event: per-command
  * work in the client and in Redis dominated at 10k+ events/s (docs/decisions/exactly-once.md).
  */
-export function createDedupe(redis: Redis, prefix: string, windowSeconds: number, now: () => number = Date.now): Dedupe {
+export function createDedupe(
+  redis: Redis,
+  prefix: string,
+  windowSeconds: number,
+  now: () => number = Date.now,
+): Dedupe {
   const bucketSeconds = Math.max(1, Math.floor(windowSeconds / 2));
   const bucketOf = (ms: number) => Math.floor(ms / 1000 / bucketSeconds);
   const seenKey = (bucket: number) => `${prefix}seen:${bucket}`;

@@ -20,7 +20,9 @@ export function parseBatch(batch: Batch): { parsed: Parsed[]; deadLetters: DeadL
   for (const message of batch.messages) {
     const decoded = decodeEventsMessage(message.value);
     if (!decoded.ok) {
-      deadLetters.push(deadLetterFor(message, { stage: 'worker', code: 'invalid_envelope', reason: decoded.reason }));
+      deadLetters.push(
+        deadLetterFor(message, { stage: 'worker', code: 'invalid_envelope', reason: decoded.reason }),
+      );
       continue;
     }
     decoded.items.forEach((item, index) => {
@@ -29,7 +31,9 @@ export function parseBatch(batch: Batch): { parsed: Parsed[]; deadLetters: DeadL
         parsed.push({ message, index, envelope: result.data });
         return;
       }
-      const reason = result.error.issues.map((i) => `${i.path.join('.') || 'envelope'}: ${i.message}`).join('; ');
+      const reason = result.error.issues
+        .map((i) => `${i.path.join('.') || 'envelope'}: ${i.message}`)
+        .join('; ');
       deadLetters.push(
         deadLetterFor(message, {
           stage: 'worker',

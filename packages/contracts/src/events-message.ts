@@ -22,7 +22,9 @@ export function encodeEventsMessage(serialisedEnvelopes: string[]): string {
 }
 
 /** The items of an events message (envelopes still to be validated), or an error. */
-export function decodeEventsMessage(value: Buffer): { ok: true; items: unknown[] } | { ok: false; reason: string } {
+export function decodeEventsMessage(
+  value: Buffer,
+): { ok: true; items: unknown[] } | { ok: false; reason: string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value.toString('utf8'));

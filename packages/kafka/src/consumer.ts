@@ -144,7 +144,9 @@ export function createBatchConsumer(opts: CreateBatchConsumerOptions): BatchCons
               nextOffset.set(key, next);
               try {
                 await client.commit({
-                  offsets: [{ topic: batch.topic, partition: batch.partition, offset: next, leaderEpoch: -1 }],
+                  offsets: [
+                    { topic: batch.topic, partition: batch.partition, offset: next, leaderEpoch: -1 },
+                  ],
                 });
               } catch (err) {
                 // The handler's effects are durable; the batch is only redelivered if this partition

@@ -20,7 +20,13 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-type PltMessage = { topic: string; key?: Buffer; value: Buffer; headers?: Map<Buffer, Buffer>; partition?: number };
+type PltMessage = {
+  topic: string;
+  key?: Buffer;
+  value: Buffer;
+  headers?: Map<Buffer, Buffer>;
+  partition?: number;
+};
 
 /**
  * Idempotent, acks=all producer with one produce request in flight at a time.

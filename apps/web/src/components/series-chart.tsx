@@ -33,7 +33,14 @@ export function SeriesChart({ series, kind, height = 260, formatTick = formatMin
       tick={{ fontSize: 12, fill: '#5b6472' }}
       stroke="#c9ced6"
     />,
-    <YAxis key="y" allowDecimals={false} domain={[0, (max: number) => Math.max(max, 4)]} width={48} tick={{ fontSize: 12, fill: '#5b6472' }} stroke="#c9ced6" />,
+    <YAxis
+      key="y"
+      allowDecimals={false}
+      domain={[0, (max: number) => Math.max(max, 4)]}
+      width={48}
+      tick={{ fontSize: 12, fill: '#5b6472' }}
+      stroke="#c9ced6"
+    />,
     <Tooltip
       key="tip"
       labelFormatter={(t) => (typeof t === 'number' ? `${formatTick(t)} UTC` : String(t))}

@@ -1,6 +1,12 @@
 import type { ReactNode } from 'react';
 
-export function Stat(props: { label: string; value: ReactNode; hint?: ReactNode; testId?: string; tone?: 'bad' | 'good' }) {
+export function Stat(props: {
+  label: string;
+  value: ReactNode;
+  hint?: ReactNode;
+  testId?: string;
+  tone?: 'bad' | 'good';
+}) {
   return (
     <div className={`stat${props.tone ? ` stat-${props.tone}` : ''}`}>
       <div className="stat-label">{props.label}</div>

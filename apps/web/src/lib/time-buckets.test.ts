@@ -6,7 +6,11 @@ const base = Date.UTC(2025, 0, 1, 12, 0, 0);
 
 describe('bucketStarts', () => {
   it('aligns both ends down and includes the last bucket', () => {
-    expect(bucketStarts(base + 5_000, base + 2 * MIN + 59_000, MIN)).toEqual([base, base + MIN, base + 2 * MIN]);
+    expect(bucketStarts(base + 5_000, base + 2 * MIN + 59_000, MIN)).toEqual([
+      base,
+      base + MIN,
+      base + 2 * MIN,
+    ]);
   });
 
   it('rejects a non-positive step', () => {

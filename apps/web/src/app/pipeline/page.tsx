@@ -10,7 +10,11 @@ function parseWindow(value: unknown): PipelineWindow {
   return (pipelineWindowKeys as readonly unknown[]).includes(value) ? (value as PipelineWindow) : '1h';
 }
 
-export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function Page({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const window = parseWindow((await searchParams).window);
   const queryClient = getQueryClient();
   await queryClient.prefetchQuery(trpc.pipeline.overview.queryOptions({ window }));

@@ -9,8 +9,8 @@ export function EmptyState({ ingestUrl }: { ingestUrl: string }) {
     <section className="card empty" data-testid="live-empty">
       <h2>No events yet — send one with curl</h2>
       <p>
-        Events appear here within a couple of seconds of reaching ClickHouse. With <code>npm start</code>, the demo
-        source&apos;s write key is in <code>.tributary/demo.env</code>.
+        Events appear here within a couple of seconds of reaching ClickHouse. With <code>npm start</code>, the
+        demo source&apos;s write key is in <code>.tributary/demo.env</code>.
       </p>
       <pre className="code">{curl}</pre>
     </section>

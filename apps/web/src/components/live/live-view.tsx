@@ -15,7 +15,9 @@ export function LiveView({ ingestUrl }: { ingestUrl: string }) {
   const overview = useQuery(trpc.live.overview.queryOptions(undefined, { refetchInterval: REFRESH_MS }));
   const tail = useQuery(trpc.live.tail.queryOptions({ limit: TAIL_LIMIT }, { refetchInterval: REFRESH_MS }));
   const o = overview.data;
-  const lastHour = o ? o.perMinute.points.reduce((sum, p) => sum + Object.values(p.values).reduce((a, b) => a + b, 0), 0) : 0;
+  const lastHour = o
+    ? o.perMinute.points.reduce((sum, p) => sum + Object.values(p.values).reduce((a, b) => a + b, 0), 0)
+    : 0;
 
   return (
     <>

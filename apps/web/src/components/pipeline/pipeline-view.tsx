@@ -22,10 +22,19 @@ const stageHints: Record<(typeof pipelineStages)[number], string> = {
 
 const badStages = new Set(['rejected', 'dead_lettered']);
 
-export function PipelineView({ range, onRange }: { range: PipelineWindow; onRange: (w: PipelineWindow) => void }) {
+export function PipelineView({
+  range,
+  onRange,
+}: {
+  range: PipelineWindow;
+  onRange: (w: PipelineWindow) => void;
+}) {
   const trpc = useTRPC();
   const query = useQuery(
-    trpc.pipeline.overview.queryOptions({ window: range }, { refetchInterval: REFRESH_MS, placeholderData: keepPreviousData }),
+    trpc.pipeline.overview.queryOptions(
+      { window: range },
+      { refetchInterval: REFRESH_MS, placeholderData: keepPreviousData },
+    ),
   );
   const o = query.data;
   // While another window loads, the previous figures stay (dimmed) instead of flashing empty.
@@ -69,9 +78,24 @@ export function PipelineView({ range, onRange }: { range: PipelineWindow; onRang
         </div>
       </section>
       <div className={`stats${stale}`}>
-        <Stat label="Freshness p50" value={o ? formatMs(o.freshness.p50) : '…'} hint="received → queryable" testId="freshness-p50" />
-        <Stat label="Freshness p99" value={o ? formatMs(o.freshness.p99) : '…'} hint="received → queryable" testId="freshness-p99" />
-        <Stat label="Events in ClickHouse" value={o ? formatCount(o.stored.events) : '…'} hint={`received in the last ${spec.label}`} testId="stored-events" />
+        <Stat
+          label="Freshness p50"
+          value={o ? formatMs(o.freshness.p50) : '…'}
+          hint="received → queryable"
+          testId="freshness-p50"
+        />
+        <Stat
+          label="Freshness p99"
+          value={o ? formatMs(o.freshness.p99) : '…'}
+          hint="received → queryable"
+          testId="freshness-p99"
+        />
+        <Stat
+          label="Events in ClickHouse"
+          value={o ? formatCount(o.stored.events) : '…'}
+          hint={`received in the last ${spec.label}`}
+          testId="stored-events"
+        />
         <Stat
           label="Dead letters"
           value={o ? formatCount(o.stored.deadLetters) : '…'}
@@ -82,7 +106,11 @@ export function PipelineView({ range, onRange }: { range: PipelineWindow; onRang
       </div>
       <section className={`card${stale}`}>
         <h2>Throughput by stage · {spec.stepLabel}</h2>
-        {o ? <SeriesChart series={o.series} kind="line" height={240} formatTick={tick} colors={stageColors} /> : <div className="chart-placeholder" />}
+        {o ? (
+          <SeriesChart series={o.series} kind="line" height={240} formatTick={tick} colors={stageColors} />
+        ) : (
+          <div className="chart-placeholder" />
+        )}
       </section>
     </>
   );

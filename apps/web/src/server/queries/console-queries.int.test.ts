@@ -99,7 +99,9 @@ describe('live queries', () => {
     expect(sum('click')).toBe(1);
     const clickBucket = o.perMinute.points.find((p) => p.t === Math.floor((now - 2 * MIN) / MIN) * MIN);
     expect(clickBucket?.values.click).toBe(1);
-    expect(o.perMinute.points.filter((p) => Object.values(p.values).every((v) => v === 0)).length).toBeGreaterThan(50);
+    expect(
+      o.perMinute.points.filter((p) => Object.values(p.values).every((v) => v === 0)).length,
+    ).toBeGreaterThan(50);
   });
 
   it('tails the newest events first, with the payload as pretty JSON', async () => {
@@ -126,7 +128,13 @@ describe('pipeline queries', () => {
   it('sums stage counts over the chosen window, every stage present', async () => {
     const five = await getPipelineOverview(target, '5m', now);
     expect(Object.keys(five.stages)).toEqual([...pipelineStages]);
-    expect(five.stages).toMatchObject({ received: 10, accepted: 8, rejected: 2, inserted: 0, dead_lettered: 0 });
+    expect(five.stages).toMatchObject({
+      received: 10,
+      accepted: 8,
+      rejected: 2,
+      inserted: 0,
+      dead_lettered: 0,
+    });
     expect((await getPipelineOverview(target, '1h', now)).stages.received).toBe(15);
     expect((await getPipelineOverview(target, '24h', now)).stages.received).toBe(115);
   });
@@ -163,7 +171,10 @@ describe('pipeline queries', () => {
 });
 
 describe('errors', () => {
-  const down: () => QueryTarget = () => ({ client: createClickHouse({ url: 'http://127.0.0.1:1' }), database });
+  const down: () => QueryTarget = () => ({
+    client: createClickHouse({ url: 'http://127.0.0.1:1' }),
+    database,
+  });
 
   it('reports an unreachable ClickHouse as unavailable', async () => {
     const t = down();
@@ -179,13 +190,17 @@ describe('errors', () => {
     const err = await caller.pipeline.overview({ window: '1h' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe('SERVICE_UNAVAILABLE');
-    const ok = await appRouter.createCaller({ clickhouse: target, headers: new Headers() }).live.tail({ limit: 1 });
+    const ok = await appRouter
+      .createCaller({ clickhouse: target, headers: new Headers() })
+      .live.tail({ limit: 1 });
     expect(ok).toHaveLength(1);
     await t.client.close();
   });
 
   it('rejects an unknown window before touching ClickHouse', async () => {
     const caller = appRouter.createCaller({ clickhouse: target, headers: new Headers() });
-    await expect(caller.pipeline.overview({ window: '7d' as never })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(caller.pipeline.overview({ window: '7d' as never })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
   });
 });

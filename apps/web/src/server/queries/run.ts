@@ -46,7 +46,10 @@ export async function selectRows<T extends z.ZodType>(
     if (isUnreachable(err)) {
       throw new TributaryError('unavailable', 'ClickHouse is unreachable', { cause: String(err) });
     }
-    throw new TributaryError('internal', `ClickHouse query failed: ${err instanceof Error ? err.message : String(err)}`);
+    throw new TributaryError(
+      'internal',
+      `ClickHouse query failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return raw.map((r) => row.parse(r) as z.output<T>);
 }
