@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseConfig } from '@tributary/contracts';
 
 /** Ingest configuration, parsed once at start. Nothing else reads process.env. */
 const schema = z.object({
@@ -34,10 +35,5 @@ const schema = z.object({
 export type IngestEnv = z.infer<typeof schema>;
 
 export function parseEnv(source: Record<string, string | undefined> = process.env): IngestEnv {
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`ingest: invalid configuration\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+  return parseConfig('ingest', schema, source);
 }

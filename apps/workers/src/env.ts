@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseConfig } from '@tributary/contracts';
 
 /** Worker configuration, parsed once at start. Nothing else reads process.env. */
 const schema = z.object({
@@ -29,10 +30,5 @@ const schema = z.object({
 export type WorkerEnv = z.infer<typeof schema>;
 
 export function parseEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`workers: invalid configuration\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+  return parseConfig('workers', schema, source);
 }

@@ -4,3 +4,4 @@ export * from './dead-letter.ts';
 export * from './pipeline.ts';
 export * from './errors.ts';
 export * from './events-message.ts';
+export * from './config.ts';
