@@ -2,7 +2,13 @@ import type { NextConfig } from 'next';
 
 const config: NextConfig = {
   // Workspace packages ship TypeScript source (main: src/index.ts), so Next compiles them.
-  transpilePackages: ['@tributary/contracts', '@tributary/clickhouse'],
+  transpilePackages: [
+    '@tributary/contracts',
+    '@tributary/clickhouse',
+    '@tributary/db',
+    '@tributary/registry',
+    '@tributary/schema-compat',
+  ],
   // The HTTP client uses Node streams and keep-alive agents; leave it to Node at runtime.
   serverExternalPackages: ['@clickhouse/client', 'prom-client'],
   poweredByHeader: false,

@@ -34,4 +34,6 @@ export interface CompatibilityReason {
 export interface CompatibilityResult {
   compatible: boolean;
   reasons: CompatibilityReason[];
+  /** The earlier versions the candidate was compared against (empty for NONE or a first version). */
+  checkedVersions?: number[];
 }
