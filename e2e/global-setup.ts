@@ -14,6 +14,7 @@ export default async function globalSetup() {
       ingestUrl: t.stack.ingestUrl,
       webUrl: t.stack.webUrl,
       writeKey: t.stack.writeKey,
+      apiKey: t.stack.apiKey,
       clickhouseUrl: t.stack.clickhouseUrl,
       clickhouseDatabase: t.config.clickhouseDatabase,
     }),

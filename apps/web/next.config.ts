@@ -6,11 +6,12 @@ const config: NextConfig = {
     '@tributary/contracts',
     '@tributary/clickhouse',
     '@tributary/db',
+    '@tributary/kafka',
     '@tributary/registry',
     '@tributary/schema-compat',
   ],
   // The HTTP client uses Node streams and keep-alive agents; leave it to Node at runtime.
-  serverExternalPackages: ['@clickhouse/client', 'prom-client'],
+  serverExternalPackages: ['@clickhouse/client', 'prom-client', '@platformatic/kafka', 'kafkajs'],
   poweredByHeader: false,
   reactStrictMode: true,
 };

@@ -4,6 +4,10 @@ import { benchRawInsert } from '../../packages/clickhouse/src/bench.ts';
 import { benchRawProducer } from './kafka-clients.ts';
 import { makeBatches, sendBatches, type LoadEvent } from '../../scripts/lib/load.ts';
 import { startTestStack } from '../../scripts/lib/test-stack.ts';
+import { topicNames } from '@tributary/contracts';
+import { createDb } from '@tributary/db';
+import { createProducer } from '@tributary/kafka';
+import { publishSubject, registerVersion } from '@tributary/registry';
 
 /**
  * npm run bench: one run, one private stack (real Kafka broker, embedded ClickHouse, Postgres,
@@ -14,6 +18,9 @@ const scale = Number(process.env.BENCH_SCALE ?? 1);
 const N_BATCHED = Math.round(200_000 * scale);
 const N_SINGLE = Math.round(20_000 * scale);
 const N_RAW = Math.round(300_000 * scale);
+/** Per round of the schema validation comparison (two rounds each, alternating). */
+const N_VALIDATION = Math.round(50_000 * scale);
+const VALIDATION_PROPS = 15;
 const LATENCY_SECONDS = 15;
 
 const log = (m: string) => console.log(`· ${m}`);
@@ -65,6 +72,36 @@ try {
   const batchedRate = N_BATCHED / batched.seconds;
   figures.push(['ingest HTTP, batches of 100', batchedRate, 'events/s']);
 
+  log(`schema validation: registering a ${VALIDATION_PROPS}-property schema for bench_validated (enforce)`);
+  const probes = await registerBenchSchema(t.stack.ingestUrl, t.stack.writeKey, {
+    ...t.config,
+    brokers: t.stack.brokers,
+  });
+  log(
+    `ingest over HTTP, schema validation on/off: 2 × ${N_VALIDATION} events of ${VALIDATION_PROPS} properties each, alternating`,
+  );
+  // Alternating rounds, so drift during the run (JIT, broker log segments) hits both sides alike.
+  const seconds = { on: 0, off: 0 };
+  for (const side of ['off', 'on', 'off', 'on'] as const) {
+    const r = await sendBatches({
+      ingestUrl: t.stack.ingestUrl,
+      writeKey: t.stack.writeKey,
+      batches: makeBatches(N_VALIDATION, 100, {
+        props: VALIDATION_PROPS,
+        eventType: side === 'on' ? 'bench_validated' : 'bench_unvalidated',
+      }),
+      concurrency: 16,
+    });
+    assertAll(r.acceptedIds.length, N_VALIDATION, `schema validation ${side}`);
+    seconds[side] += r.seconds;
+  }
+  figures.push([
+    'ingest HTTP, batches of 100, schema validation on',
+    (2 * N_VALIDATION) / seconds.on,
+    'events/s',
+  ]);
+  figures.push(['ingest HTTP, batches of 100, no schema', (2 * N_VALIDATION) / seconds.off, 'events/s']);
+
   log(`ingest over HTTP: ${N_SINGLE} single-event requests, 64 connections`);
   const single = await sendBatches({
     ingestUrl: t.stack.ingestUrl,
@@ -75,13 +112,17 @@ try {
   assertAll(single.acceptedIds.length, N_SINGLE, 'single-event ingest');
   figures.push(['ingest HTTP, single events', N_SINGLE / single.seconds, 'events/s']);
 
-  const backlog = N_BATCHED + N_SINGLE + 30_000;
+  const backlog = N_BATCHED + N_SINGLE + 30_000 + 4 * N_VALIDATION + probes;
   log(`workers: draining a backlog of ${backlog} events into ClickHouse`);
   // Timed from the moment the worker process is up (its module loading is not throughput).
   await t.stack.startApp('workers');
   const drainStart = performance.now();
   await t.drained(600_000);
-  const inserted = (await t.count(`event_type IN ('bench_batched', 'bench_single', 'bench_warmup')`)).rows;
+  const inserted = (
+    await t.count(
+      `event_type IN ('bench_batched', 'bench_single', 'bench_warmup', 'bench_validated', 'bench_unvalidated')`,
+    )
+  ).rows;
   assertAll(inserted, backlog, 'worker drain');
   figures.push([
     'workers end-to-end into ClickHouse',
@@ -105,16 +146,69 @@ try {
   const get = (name: string) => figures.find((f) => f[0] === name)![1];
   console.log('\nTributary benchmark — one run on this machine\n');
   for (const [name, value, unit] of figures)
-    console.log(`  ${name.padEnd(40)} ${fmt(value).padStart(10)} ${unit}`);
+    console.log(`  ${name.padEnd(50)} ${fmt(value).padStart(10)} ${unit}`);
   console.log('\nRatios');
-  const ratio = (a: string, b: string) => `  ${`${a} / ${b}`.padEnd(80)} ${(get(a) / get(b)).toFixed(2)}`;
+  const ratio = (a: string, b: string) => `  ${`${a} / ${b}`.padEnd(100)} ${(get(a) / get(b)).toFixed(2)}`;
   console.log(ratio('ingest HTTP, batches of 100', 'raw Kafka producer (in-process)'));
   console.log(ratio('ingest HTTP, single events', 'ingest HTTP, batches of 100'));
+  console.log(
+    ratio('ingest HTTP, batches of 100, schema validation on', 'ingest HTTP, batches of 100, no schema') +
+      '  (target ≥ 0.90)',
+  );
   console.log(ratio('workers end-to-end into ClickHouse', 'ingest HTTP, batches of 100'));
   console.log(ratio('workers end-to-end into ClickHouse', 'raw ClickHouse insert'));
   console.log(`\nlogs: ${join(t.config.stateDir, 'logs')} (removed at exit)`);
 } finally {
   await t.stop();
+}
+
+/**
+ * Registers (enforce mode) a closed schema describing makeEvent's data at VALIDATION_PROPS
+ * properties, publishes it, and waits until ingest rejects data that breaks it. Returns how many
+ * probe events ingest accepted before it enforced (they reach ClickHouse too).
+ */
+async function registerBenchSchema(
+  ingestUrl: string,
+  writeKey: string,
+  config: { databaseUrl: string; topicPrefix: string; brokers: string },
+): Promise<number> {
+  const properties: Record<string, unknown> = {
+    path: { type: 'string', minLength: 1, maxLength: 256 },
+    n: { type: 'integer', minimum: 0 },
+    ok: { type: 'boolean' },
+  };
+  for (let p = 3; p < VALIDATION_PROPS; p++) {
+    properties[`prop_${p}`] = p % 2 === 0 ? { type: 'string', maxLength: 64 } : { type: 'integer' };
+  }
+  const schema = {
+    type: 'object',
+    properties,
+    required: Object.keys(properties),
+    additionalProperties: false,
+  };
+  const db = createDb(config.databaseUrl);
+  const producer = createProducer({ brokers: config.brokers.split(','), clientId: 'bench-registry' });
+  try {
+    await registerVersion(db, 'bench_validated', schema, { actor: 'bench' });
+    await publishSubject(producer, topicNames(config.topicPrefix).control, db, 'bench_validated');
+  } finally {
+    await producer.close();
+    await db.$disconnect();
+  }
+  let accepted = 0;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await fetch(`${ingestUrl}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writeKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ event_type: 'bench_validated', data: { path: 1 } }),
+    });
+    const body = (await res.json()) as { accepted: number; results: Array<{ code?: string }> };
+    if (body.results[0]?.code === 'schema_violation') return accepted;
+    accepted += body.accepted;
+    if (Date.now() > deadline) throw new Error('ingest did not enforce the bench schema within 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 function fmt(n: number): string {

@@ -5,6 +5,8 @@ export interface E2EStack {
   ingestUrl: string;
   webUrl: string;
   writeKey: string;
+  /** Management API key (admin scope) of the seeded demo. */
+  apiKey: string;
   clickhouseUrl: string;
   clickhouseDatabase: string;
 }

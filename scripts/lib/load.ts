@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
 
-/** A realistic event of roughly `props` data properties. */
+/**
+ * A realistic event of roughly `props` data properties. The default type has no registered
+ * schema: the demo's seeded types (page_view, ...) describe other data and would be rejected.
+ */
 export function makeEvent(i: number, props = 8, eventType?: string) {
   const data: Record<string, unknown> = { path: `/page/${i % 50}`, n: i, ok: i % 3 === 0 };
   for (let p = 3; p < props; p++) data[`prop_${p}`] = p % 2 === 0 ? `value-${i % 97}` : i * p;
   return {
     event_id: randomUUID(),
-    event_type: eventType ?? ['page_view', 'user_signup', 'purchase'][i % 3]!,
+    event_type: eventType ?? ['load_view', 'load_signup', 'load_purchase'][i % 3]!,
     timestamp: new Date().toISOString(),
     user_id: `user_${i % 1000}`,
     data,

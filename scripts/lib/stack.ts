@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startKafka, type KafkaHandle } from '@tributary/kafka-broker';
 import { spawnEmbeddedClickHouse, type SpawnedClickHouse } from '@tributary/embedded-clickhouse';
-import { topicSpecs } from '@tributary/contracts';
-import { createAdmin } from '@tributary/kafka';
+import { topicNames, topicSpecs } from '@tributary/contracts';
+import { createAdmin, createProducer } from '@tributary/kafka';
+import { publishAll } from '@tributary/registry';
 import { createClickHouse, migrate as migrateClickHouse } from '@tributary/clickhouse';
 import { createDb, ensureDatabase, migrate as migratePostgres, seedDemo } from '@tributary/db';
 import { ensurePostgres, ensureRedis } from './local-services.ts';
@@ -126,9 +127,16 @@ export async function prepare(config: StackConfig, infra: Infra, progress: Progr
   }
   progress('seeding the demo source');
   const db = createDb(config.databaseUrl);
+  const producer = createProducer({ brokers: infra.brokers.split(','), clientId: 'tributary-setup' });
   try {
-    return await seedDemo(db);
+    const seed = await seedDemo(db);
+    // The whole registry on the control topic, so it holds every key (ingest also loads from
+    // Postgres at start; this keeps the topic a complete picture for any other reader).
+    progress('publishing the schema registry on the control topic');
+    await publishAll(producer, topicNames(config.topicPrefix).control, db);
+    return seed;
   } finally {
+    await producer.close();
     await db.$disconnect();
   }
 }

@@ -27,6 +27,11 @@ const schema = z.object({
   KAFKA_DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   /** Messages from concurrent requests are sent together when they arrive within this window. */
   INGEST_LINGER_MS: z.coerce.number().int().min(0).default(5),
+  /**
+   * Schema changes arrive live on the control topic; this full reload from Postgres is the
+   * safety net for a change whose publish failed. 0 turns it off.
+   */
+  INGEST_SCHEMA_RELOAD_MS: z.coerce.number().int().min(0).default(60_000),
   WRITE_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),

@@ -121,7 +121,7 @@ describe('ingest against real Kafka and Postgres', () => {
     const body = [
       '{"event_id":"ok-1","event_type":"page_view","data":{"path":"/"}}',
       '{"event_id":"bad-1","data":{}}',
-      '{"event_id":"ok-2","event_type":"purchase","timestamp":"2026-11-22T10:00:00+01:00","data":{"amount":5}}',
+      '{"event_id":"ok-2","event_type":"purchase","timestamp":"2026-11-22T10:00:00+01:00","data":{"sku":"team","amount":5,"currency":"USD"}}',
       '{"event_id":"bad-2","event_type":"x","timestamp":"soon"}',
     ].join('\n');
     const res = await post(body, { 'content-type': 'application/x-ndjson' });

@@ -3,6 +3,7 @@ import { Counter, Histogram, type Registry } from '@tributary/telemetry';
 export interface IngestMetrics {
   events: Counter<'result'>;
   requestSeconds: Histogram<'status'>;
+  schemaViolations: Counter<'subject' | 'enforcement'>;
 }
 
 export function createIngestMetrics(registry: Registry): IngestMetrics {
@@ -11,6 +12,12 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
       name: 'ingest_events_total',
       help: 'Events received by ingest, by result (accepted or rejected to the dead-letter topic)',
       labelNames: ['result'],
+      registers: [registry],
+    }),
+    schemaViolations: new Counter({
+      name: 'ingest_schema_violations_total',
+      help: 'Events whose data failed their subject schema, by subject and enforcement (enforce: rejected; observe: accepted)',
+      labelNames: ['subject', 'enforcement'],
       registers: [registry],
     }),
     requestSeconds: new Histogram({

@@ -15,6 +15,7 @@ import { sortEvents } from './accept-events.ts';
 import type { KeyLookup } from './write-keys.ts';
 import type { ProduceBatcher } from './produce-batcher.ts';
 import type { IngestMetrics } from './metrics.ts';
+import type { SchemaRules } from './schema-rules.ts';
 
 export interface IngestDeps {
   logger: Logger;
@@ -27,6 +28,8 @@ export interface IngestDeps {
   /** Partitions of the events topic, for placing each event_id. */
   eventPartitions: () => number;
   lookupKey: KeyLookup;
+  /** The schema registry as this instance holds it; events are checked against it. */
+  rules: SchemaRules;
   topics: TopicNames;
   /** Dependency checks for /readyz; each resolves true when reachable. */
   readiness: () => Promise<Record<string, boolean>>;
@@ -91,7 +94,7 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
         ...traceHeaders(trace.setSpan(context.active(), span)),
         [HEADERS.source]: key.sourceName,
       };
-      const sorted = sortEvents(events, key, new Date(), headers.traceparent);
+      const sorted = sortEvents(events, key, new Date(), headers.traceparent, deps.rules);
       const partitions = deps.eventPartitions();
       const sends: Promise<void>[] = [];
       if (sorted.accepted.length > 0) {
@@ -122,6 +125,25 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
       deps.stages.add('dead_lettered', sorted.deadLetters.length);
       deps.metrics.events.inc({ result: 'accepted' }, sorted.accepted.length);
       deps.metrics.events.inc({ result: 'rejected' }, sorted.deadLetters.length);
+      for (const [subject, n] of sorted.rejectedViolations) {
+        deps.metrics.schemaViolations.inc({ subject, enforcement: 'enforce' }, n);
+      }
+      if (sorted.observed.length > 0) {
+        deps.stages.add('schema_violations_observed', sorted.observed.length);
+        for (const o of sorted.observed) {
+          deps.metrics.schemaViolations.inc({ subject: o.subject, enforcement: 'observe' });
+          log.warn(
+            {
+              event_id: o.event_id,
+              subject: o.subject,
+              version: o.version,
+              reasons: o.reasons,
+              source: key.sourceName,
+            },
+            'schema violation observed (subject in observe mode): event accepted',
+          );
+        }
+      }
       if (sorted.deadLetters.length > 0) {
         log.info(
           { rejected: sorted.deadLetters.length, source: key.sourceName },

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { topicNames, topicSpecs } from '@tributary/contracts';
 import { createAdmin, createProducer } from '@tributary/kafka';
 import { createDb, findWriteKey } from '@tributary/db';
+import { controlSnapshot } from '@tributary/registry';
 import { createClickHouse, insertRows } from '@tributary/clickhouse';
 import { createLogger, createMetricsRegistry, createStageCounter, initTracing } from '@tributary/telemetry';
 import type { IngestEnv } from './env.ts';
@@ -10,6 +11,8 @@ import { createProduceBatcher } from './produce-batcher.ts';
 import { cachedKeyLookup } from './write-keys.ts';
 import { packByPartition } from './pack-events.ts';
 import { createIngestMetrics } from './metrics.ts';
+import { createSchemaRules } from './schema-rules.ts';
+import { createControlFollower } from './control-follower.ts';
 
 export interface IngestService {
   /** Resolves with the address it listens on. */
@@ -46,6 +49,19 @@ export function createIngestService(env: IngestEnv): IngestService {
   // The declared count until the broker tells us the real one (an external cluster may differ).
   let eventPartitions = topicSpecs(env.TOPIC_PREFIX).find((t) => t.name === topics.events)!.partitions;
 
+  const rules = createSchemaRules({
+    onCompileError: (subject, version, message) =>
+      logger.error({ subject, version, message }, 'schema cannot be compiled; its events are refused'),
+  });
+  const control = createControlFollower({
+    brokers,
+    topic: topics.control,
+    rules,
+    logger,
+    loadSnapshot: () => withDeadline(controlSnapshot(db), 15_000),
+    reloadIntervalMs: env.INGEST_SCHEMA_RELOAD_MS,
+  });
+
   const app = buildServer({
     logger,
     registry,
@@ -55,6 +71,7 @@ export function createIngestService(env: IngestEnv): IngestService {
     deadLetterBatcher,
     eventPartitions: () => eventPartitions,
     lookupKey: cachedKeyLookup((key) => findWriteKey(db, key), env.WRITE_KEY_CACHE_TTL_MS),
+    rules,
     topics,
     readiness: async () => {
       const [kafka, postgres] = await Promise.all([
@@ -67,7 +84,9 @@ export function createIngestService(env: IngestEnv): IngestService {
           2000,
         ),
       ]);
-      return { kafka, postgres };
+      // A control consumer whose fetch loop stalled would leave this instance on stale schemas.
+      const control_topic = Date.now() - control.lastActivityAt() < 30_000;
+      return { kafka, postgres, control_topic };
     },
     limits: {
       maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
@@ -81,12 +100,15 @@ export function createIngestService(env: IngestEnv): IngestService {
       eventPartitions = await withDeadline(admin.partitionCount(topics.events), 5000).catch(
         () => eventPartitions,
       );
+      // Schemas first: no event is taken before this instance holds the registry's state.
+      await control.start();
       const address = await app.listen({ host: env.HOST, port: env.PORT });
       logger.info({ address }, 'ingest listening');
       return address;
     },
     async stop() {
       await app.close();
+      await control.stop();
       await Promise.all([eventBatcher.flush(), deadLetterBatcher.flush()]);
       await stages.stop();
       await Promise.allSettled([producer.close(), admin.close(), db.$disconnect(), clickhouse.close()]);

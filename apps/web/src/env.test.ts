@@ -7,6 +7,8 @@ describe('parseEnv', () => {
       CLICKHOUSE_URL: 'http://127.0.0.1:8123',
       CLICKHOUSE_DATABASE: 'tributary',
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/tributary',
+      KAFKA_BROKERS: '127.0.0.1:9092',
+      TOPIC_PREFIX: 'tributary.',
       INGEST_PUBLIC_URL: 'http://127.0.0.1:8080',
     });
   });

@@ -7,6 +7,9 @@ const schema = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain ClickHouse identifier')
     .default('tributary'),
   DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/tributary'),
+  // Schema changes are published on the control topic for ingest to apply live.
+  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
+  TOPIC_PREFIX: z.string().default('tributary.'),
   // Shown to producers in the empty state; the console never calls it.
   INGEST_PUBLIC_URL: z.url().default('http://127.0.0.1:8080'),
 });

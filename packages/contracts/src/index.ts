@@ -5,3 +5,4 @@ export * from './pipeline.ts';
 export * from './errors.ts';
 export * from './events-message.ts';
 export * from './config.ts';
+export * from './control.ts';

@@ -19,3 +19,12 @@ export { testCompatibility } from './compatibility.ts';
 export { registerVersion, type RegisterOptions, type RegisterResult } from './register.ts';
 export { deleteVersion, deprecateVersion, setMode, type ActorOptions, type DeleteOptions } from './manage.ts';
 export type { Enforcement, SubjectView, VersionStatus, VersionView } from './views.ts';
+export {
+  controlSnapshot,
+  publishAll,
+  publishSource,
+  publishSubject,
+  sourceState,
+  subjectState,
+  type ControlProducer,
+} from './publish.ts';

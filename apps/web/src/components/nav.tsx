@@ -6,6 +6,7 @@ import { usePathname } from 'next/navigation';
 const links = [
   { href: '/live', label: 'Live' },
   { href: '/pipeline', label: 'Pipeline' },
+  { href: '/schemas', label: 'Schemas' },
 ] as const;
 
 export function Nav() {

@@ -9,7 +9,10 @@ import {
   type TestDatabase,
 } from '@tributary/db';
 import { testCompatibility } from '@tributary/registry';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { topicSpecs } from '@tributary/contracts';
+import { createAdmin } from '@tributary/kafka';
+import '../../../../../scripts/test-infra/provided-context.ts';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 interface Routes {
@@ -31,6 +34,12 @@ beforeAll(async () => {
   db = createDb(testDb.url);
   // NOTE: the console's env is parsed when first imported, so the routes load only after this.
   process.env.DATABASE_URL = testDb.url;
+  // Registrations publish on the control topic: this run's broker and topics, never a running stack's.
+  process.env.KAFKA_BROKERS = inject('kafkaBrokers');
+  process.env.TOPIC_PREFIX = `itapi${Date.now().toString(36)}.`;
+  const admin = createAdmin({ brokers: inject('kafkaBrokers').split(','), clientId: 'it-schemas-api' });
+  await admin.ensureTopics(topicSpecs(process.env.TOPIC_PREFIX));
+  await admin.close();
   routes = {
     subjects: await import('../../app/api/v1/schemas/route.ts'),
     subject: await import('../../app/api/v1/schemas/[subject]/route.ts'),
@@ -43,6 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await (await import('../control.ts')).closeControlProducer();
   const { getDb } = await import('../db.ts');
   await getDb().$disconnect();
   await db?.$disconnect();

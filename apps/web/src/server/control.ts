@@ -1,0 +1,47 @@
+import { topicNames } from '@tributary/contracts';
+import { createProducer, type Producer } from '@tributary/kafka';
+import { publishSubject } from '@tributary/registry';
+import { env } from '../env.ts';
+import { getDb } from './db.ts';
+
+// Kept on globalThis so dev-mode hot reloads reuse the producer instead of leaking connections.
+const holder = globalThis as unknown as { tributaryControlProducer?: Producer };
+
+/** One Kafka producer per server process, created on the first change (never at import time). */
+function getProducer(): Producer {
+  holder.tributaryControlProducer ??= createProducer({
+    brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+    clientId: 'tributary-console',
+    deliveryTimeoutMs: 5000,
+  });
+  return holder.tributaryControlProducer;
+}
+
+/**
+ * Publishes a subject's current state on the control topic after a committed change, so ingest
+ * applies it live. Never throws: the change is already durable in Postgres, and ingest also
+ * reloads the registry from Postgres periodically, so a failed publish delays propagation but
+ * does not lose it. Registering the same schema again re-publishes.
+ */
+export async function publishSubjectChange(subject: string): Promise<void> {
+  try {
+    await publishSubject(getProducer(), topicNames(env.TOPIC_PREFIX).control, getDb(), subject);
+  } catch (err) {
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        service: 'web',
+        msg: 'could not publish schema change on the control topic',
+        subject,
+        err: err instanceof Error ? err.message : String(err),
+      }),
+    );
+  }
+}
+
+/** For tests and shutdown: flushes and closes the producer if one was created. */
+export async function closeControlProducer(): Promise<void> {
+  const p = holder.tributaryControlProducer;
+  holder.tributaryControlProducer = undefined;
+  await p?.close();
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/**
+ * Records of the compacted control topic. Each key carries the *full* current state of one
+ * piece of configuration (never a delta), so a service that replays the topic from the
+ * beginning, or loads the same state from Postgres, ends with the same picture.
+ *
+ * `revision` orders states of a key: the Postgres transaction time at which the state was read
+ * (microseconds since the epoch). A consumer keeps the state with the highest revision, so a
+ * stale record (replayed from the topic after a fresher load from Postgres, or sent late by a
+ * slower publisher) never overwrites a newer one.
+ */
+
+export const controlKeys = {
+  subject: (name: string) => `subject:${name}`,
+  source: (name: string) => `source:${name}`,
+} as const;
+
+const revision = z.number().int().nonnegative();
+
+export const subjectControlStateSchema = z.object({
+  compatibility: z.string(),
+  enforcement: z.enum(['enforce', 'observe']),
+  /** Highest existing version number (active or deprecated), null when none exists. */
+  latestVersion: z.number().int().positive().nullable(),
+  /** Active versions only, oldest first: deprecated ones no longer validate events. */
+  versions: z.array(
+    z.object({
+      version: z.number().int().positive(),
+      schema: z.record(z.string(), z.unknown()),
+    }),
+  ),
+});
+export type SubjectControlState = z.infer<typeof subjectControlStateSchema>;
+
+export const sourceControlStateSchema = z.object({
+  unknownEventTypes: z.enum(['allow', 'reject']),
+});
+export type SourceControlState = z.infer<typeof sourceControlStateSchema>;
+
+/** `state: null` is the tombstone: the subject or source no longer exists. */
+export const controlRecordSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('subject'),
+    name: z.string().min(1),
+    revision,
+    state: subjectControlStateSchema.nullable(),
+  }),
+  z.object({
+    kind: z.literal('source'),
+    name: z.string().min(1),
+    revision,
+    state: sourceControlStateSchema.nullable(),
+  }),
+]);
+export type ControlRecord = z.infer<typeof controlRecordSchema>;
+export type SubjectControlRecord = Extract<ControlRecord, { kind: 'subject' }>;
+export type SourceControlRecord = Extract<ControlRecord, { kind: 'source' }>;
+
+export function controlKeyOf(record: ControlRecord): string {
+  return controlKeys[record.kind](record.name);
+}
+
+export function encodeControlRecord(record: ControlRecord): { key: string; value: string } {
+  return { key: controlKeyOf(record), value: JSON.stringify(record) };
+}
+
+/** A control message checked against its schema and its key, or why it cannot be used. */
+export function decodeControlRecord(
+  key: string | null,
+  value: Buffer,
+): { ok: true; record: ControlRecord } | { ok: false; reason: string } {
+  if (value.length === 0) return { ok: false, reason: 'empty value (a Kafka tombstone) is not used' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.toString('utf8'));
+  } catch (err) {
+    return { ok: false, reason: `not JSON: ${(err as Error).message}` };
+  }
+  const result = controlRecordSchema.safeParse(parsed);
+  if (!result.success) return { ok: false, reason: z.prettifyError(result.error) };
+  if (key !== controlKeyOf(result.data)) {
+    return { ok: false, reason: `key ${JSON.stringify(key)} does not match the record's` };
+  }
+  return { ok: true, record: result.data };
+}
