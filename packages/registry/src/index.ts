@@ -18,6 +18,15 @@ export { getSubject, getVersion, listSubjects, listVersions, type VersionRef } f
 export { testCompatibility } from './compatibility.ts';
 export { registerVersion, type RegisterOptions, type RegisterResult } from './register.ts';
 export { deleteVersion, deprecateVersion, setMode, type ActorOptions, type DeleteOptions } from './manage.ts';
+export {
+  enforcements,
+  listSources,
+  setEnforcement,
+  setSourcePolicy,
+  unknownEventTypePolicies,
+  type SourceView,
+  type UnknownEventTypePolicy,
+} from './policy.ts';
 export type { Enforcement, SubjectView, VersionStatus, VersionView } from './views.ts';
 export {
   controlSnapshot,

@@ -1,6 +1,6 @@
 import { topicNames } from '@tributary/contracts';
 import { createProducer, type Producer } from '@tributary/kafka';
-import { publishSubject } from '@tributary/registry';
+import { publishSource, publishSubject } from '@tributary/registry';
 import { env } from '../env.ts';
 import { getDb } from './db.ts';
 
@@ -33,6 +33,26 @@ export async function publishSubjectChange(subject: string): Promise<void> {
         service: 'web',
         msg: 'could not publish schema change on the control topic',
         subject,
+        err: err instanceof Error ? err.message : String(err),
+      }),
+    );
+  }
+}
+
+/**
+ * Publishes a source's current unknown-event-type policy after a committed change. Never throws,
+ * for the same reason as `publishSubjectChange`.
+ */
+export async function publishSourceChange(source: string): Promise<void> {
+  try {
+    await publishSource(getProducer(), topicNames(env.TOPIC_PREFIX).control, getDb(), source);
+  } catch (err) {
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        service: 'web',
+        msg: 'could not publish source change on the control topic',
+        source,
         err: err instanceof Error ? err.message : String(err),
       }),
     );

@@ -7,7 +7,10 @@ export const metadata = { title: 'Schemas · Tributary' };
 
 export default async function SchemasPage() {
   const queryClient = getQueryClient();
-  await queryClient.prefetchQuery(trpc.schemas.list.queryOptions());
+  await Promise.all([
+    queryClient.prefetchQuery(trpc.schemas.list.queryOptions()),
+    queryClient.prefetchQuery(trpc.sources.list.queryOptions()),
+  ]);
   return (
     <HydrationBoundary state={dehydrated(queryClient)}>
       <SubjectsView />

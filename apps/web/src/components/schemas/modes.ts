@@ -21,3 +21,16 @@ export const modeHelp: Record<Mode, string> = {
   FULL_TRANSITIVE: 'Backward and forward against every earlier version',
   NONE: 'No compatibility checks',
 };
+
+export const enforcements = ['enforce', 'observe'] as const;
+
+export type Enforcement = (typeof enforcements)[number];
+
+export const enforcementHelp: Record<Enforcement, string> = {
+  enforce: 'Ingest rejects events that do not match the schema',
+  observe: 'Ingest accepts events that do not match the schema and flags them',
+};
+
+export const unknownEventTypePolicies = ['allow', 'reject'] as const;
+
+export type UnknownEventTypePolicy = (typeof unknownEventTypePolicies)[number];

@@ -8,7 +8,14 @@ import { useTRPC } from '../../trpc/react.tsx';
 import { QueryError } from '../query-error.tsx';
 import { Stat } from '../stat.tsx';
 import { formatDateTime, subjectHref } from './display.ts';
-import { compatibilityModes, modeHelp, type Mode } from './modes.ts';
+import {
+  compatibilityModes,
+  enforcementHelp,
+  enforcements,
+  modeHelp,
+  type Enforcement,
+  type Mode,
+} from './modes.ts';
 import { VersionDiff } from './version-diff.tsx';
 
 export function SubjectView({ subject, registered }: { subject: string; registered: number | null }) {
@@ -35,6 +42,16 @@ export function SubjectView({ subject, registered }: { subject: string; register
       onSuccess: (r) => {
         setActionError(null);
         setNotice(`Mode set to ${r.mode}.`);
+        return refresh();
+      },
+      onError,
+    }),
+  );
+  const setEnforcement = useMutation(
+    trpc.schemas.setEnforcement.mutationOptions({
+      onSuccess: (r) => {
+        setActionError(null);
+        setNotice(`Enforcement set to ${r.enforcement}.`);
         return refresh();
       },
       onError,
@@ -93,7 +110,7 @@ export function SubjectView({ subject, registered }: { subject: string; register
   const newest = versions.at(-1)?.version ?? null;
   const left = diffPick.left ?? versions.at(-2)?.version ?? newest ?? 0;
   const right = diffPick.right ?? newest ?? 0;
-  const busy = setMode.isPending || deprecate.isPending || remove.isPending;
+  const busy = setMode.isPending || setEnforcement.isPending || deprecate.isPending || remove.isPending;
 
   return (
     <>
@@ -168,6 +185,28 @@ export function SubjectView({ subject, registered }: { subject: string; register
             ))}
           </select>
           <span className="muted">{modeHelp[d.subject.mode]}. Existing versions are not re-checked.</span>
+        </div>
+        <div className="mode-row">
+          <label htmlFor="enforcement-select">
+            <h2>Enforcement</h2>
+          </label>
+          <select
+            id="enforcement-select"
+            className="select"
+            value={d.subject.enforcement}
+            disabled={busy}
+            onChange={(e) => setEnforcement.mutate({ subject, enforcement: e.target.value as Enforcement })}
+            data-testid="enforcement-select"
+          >
+            {enforcements.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+          <span className="muted">
+            {enforcementHelp[d.subject.enforcement]}. Applies to ingest within seconds.
+          </span>
         </div>
       </section>
       <section className="card table-card">

@@ -8,6 +8,7 @@ import { formatCount } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { QueryError } from '../query-error.tsx';
 import { formatDateTime, subjectHref } from './display.ts';
+import { SourcesPanel } from './sources-panel.tsx';
 
 // Same characters the registry (and ingest's event_type) accept.
 const SUBJECT_NAME_RE = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -122,6 +123,7 @@ export function SubjectsView() {
         )}
         {!list.data && !list.error && <p className="muted empty-row">Loading…</p>}
       </section>
+      <SourcesPanel />
     </>
   );
 }

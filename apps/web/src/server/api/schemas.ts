@@ -10,11 +10,15 @@ import {
   listVersions,
   MAX_METADATA_BYTES,
   MAX_SCHEMA_BYTES,
+  enforcements,
   registerVersion,
+  setEnforcement,
+  setMode,
   testCompatibility,
   type VersionRef,
 } from '@tributary/registry';
 import { z } from 'zod';
+import { compatibilityModes } from '../../components/schemas/modes.ts';
 import { authenticate } from './auth.ts';
 import { readJson } from './body.ts';
 import { handle, json } from './responses.ts';
@@ -122,5 +126,44 @@ export function compatibilityHandler(req: Request, ctx: SubjectParams, db: Db): 
     const subject = await subjectName(ctx.params);
     const body = parseBody(compatibilityBody, await readJson(req, BODY_LIMIT_BYTES), '{"schema": {...}}');
     return json(await testCompatibility(db, subject, body.schema));
+  });
+}
+
+const configBody = z.strictObject({
+  mode: z.enum(compatibilityModes).optional(),
+  enforcement: z.enum(enforcements).optional(),
+});
+const CONFIG_SHAPE = `{"mode"?: ${compatibilityModes.join('|')}, "enforcement"?: ${enforcements.join('|')}}`;
+
+/**
+ * Sets the subject's compatibility mode and/or enforcement; 200 with the subject. Both values are
+ * checked before either is written, so a bad value changes nothing.
+ */
+export function configHandler(req: Request, ctx: SubjectParams, db: Db): Promise<Response> {
+  return handle(async () => {
+    const caller = await authenticate(req, db, 'write');
+    const subject = await subjectName(ctx.params);
+    const parsed = configBody.safeParse(await readJson(req, 64 * 1024));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new TributaryError(
+        'bad_request',
+        `body must be ${CONFIG_SHAPE}` +
+          (issue ? ` (${issue.path.join('.') || 'body'}: ${issue.message})` : ''),
+      );
+    }
+    const { mode, enforcement } = parsed.data;
+    if (mode === undefined && enforcement === undefined) {
+      throw new TributaryError(
+        'bad_request',
+        `body must set at least one of "mode", "enforcement": ${CONFIG_SHAPE}`,
+      );
+    }
+    // Answers 404 for an unknown subject even when the body only repeats defaults.
+    let view = await getSubject(db, subject);
+    if (mode !== undefined) view = await setMode(db, subject, mode, { actor: caller.actor });
+    if (enforcement !== undefined)
+      view = await setEnforcement(db, subject, enforcement, { actor: caller.actor });
+    return json(view);
   });
 }

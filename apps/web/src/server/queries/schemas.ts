@@ -1,6 +1,4 @@
 import { toDateTime64 } from '@tributary/clickhouse';
-import { TributaryError } from '@tributary/contracts';
-import { checkExamples } from '@tributary/registry';
 import { z } from 'zod';
 import { selectRows, type QueryTarget } from './run.ts';
 
@@ -102,60 +100,6 @@ export async function hasEventsForVersion(
   return (rows[0]?.n ?? 0) > 0;
 }
 
-export interface TrafficFailure {
-  event_id: string;
-  messages: string[];
-}
-
-export interface TrafficCheck {
-  checked: number;
-  failing: number;
-  /** Up to `maxExamples` failing events, newest first. */
-  examples: TrafficFailure[];
-}
-
-// The registry's example checker is the validator (ajv, draft 2020-12, formats) that schemas'
-// examples must pass; it takes at most this many data objects per call.
-const CHUNK = 20;
-
-/**
- * Runs `schema` over each event's `data`. The registry's checker stops at the first failing
- * object, so a chunk is re-checked from just past each failure: one schema compile per chunk
- * plus one per failing event.
- */
-export function checkEventsAgainst(
-  schema: Record<string, unknown>,
-  events: { event_id: string; data: unknown }[],
-  maxExamples = 5,
-): TrafficCheck {
-  const examples: TrafficFailure[] = [];
-  let failing = 0;
-  let start = 0;
-  while (start < events.length) {
-    const chunk = events.slice(start, start + CHUNK);
-    try {
-      checkExamples(
-        schema,
-        chunk.map((e) => e.data),
-      );
-      start += chunk.length;
-    } catch (err) {
-      const failure = failedExample(err);
-      const failed = failure ? chunk[failure.index] : undefined;
-      if (!failure || !failed) throw err;
-      failing++;
-      if (examples.length < maxExamples)
-        examples.push({ event_id: failed.event_id, messages: failure.messages });
-      start += failure.index + 1;
-    }
-  }
-  return { checked: events.length, failing, examples };
-}
-
-function failedExample(err: unknown): { index: number; messages: string[] } | null {
-  if (!(err instanceof TributaryError)) return null;
-  const details = err.details as { example?: unknown; errors?: unknown } | undefined;
-  if (typeof details?.example !== 'number') return null;
-  const messages = Array.isArray(details.errors) ? details.errors.map(String) : [err.message];
-  return { index: details.example, messages };
-}
+// The traffic check is pure (no ClickHouse); it lives in its own file and is re-exported here
+// for the router and tests that import the schema queries.
+export { checkEventsAgainst, type TrafficCheck, type TrafficFailure } from './traffic-check.ts';

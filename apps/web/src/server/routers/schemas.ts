@@ -8,6 +8,7 @@ import {
   listVersions,
   MAX_SCHEMA_BYTES,
   registerVersion,
+  setEnforcement,
   setMode,
   SUBJECT_NAME_RE,
   testCompatibility,
@@ -37,11 +38,12 @@ const subjectName = z.string().regex(SUBJECT_NAME_RE, 'use 1-128 characters of A
 const schemaText = z.string().max(MAX_SCHEMA_BYTES * 2);
 const versionNumber = z.number().int().min(1);
 const mode = z.enum(compatibilityModes);
+const enforcement = z.enum(['enforce', 'observe']);
 
 const subjectSummary = z.object({
   name: z.string(),
   mode,
-  enforcement: z.enum(['enforce', 'observe']),
+  enforcement,
   description: z.string().nullable(),
   owner: z.string().nullable(),
   latestVersion: z.number().nullable(),
@@ -254,6 +256,16 @@ export const schemasRouter = router({
       const subject = await setMode(ctx.db, input.subject, input.mode, { actor: ACTOR });
       await afterRegistryChange(input.subject);
       return { mode: subject.compatibility };
+    }),
+
+  /** `observe` makes ingest accept (and mark) events that fail validation. */
+  setEnforcement: registryProcedure
+    .input(z.object({ subject: subjectName, enforcement }))
+    .output(z.object({ enforcement }))
+    .mutation(async ({ ctx, input }) => {
+      const subject = await setEnforcement(ctx.db, input.subject, input.enforcement, { actor: ACTOR });
+      await afterRegistryChange(input.subject);
+      return { enforcement: subject.enforcement };
     }),
 
   deprecate: registryProcedure

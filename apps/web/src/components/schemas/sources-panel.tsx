@@ -1,0 +1,74 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTRPC } from '../../trpc/react.tsx';
+import { QueryError } from '../query-error.tsx';
+import { unknownEventTypePolicies, type UnknownEventTypePolicy } from './modes.ts';
+
+/** Per source: whether ingest accepts events whose type has no registered subject. */
+export function SourcesPanel() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const list = useQuery(trpc.sources.list.queryOptions());
+  const [error, setError] = useState<string | null>(null);
+  const setPolicy = useMutation(
+    trpc.sources.setPolicy.mutationOptions({
+      onSuccess: () => {
+        setError(null);
+        return queryClient.invalidateQueries(trpc.sources.pathFilter());
+      },
+      onError: (err) => setError(err.message),
+    }),
+  );
+  const sources = list.data?.sources ?? [];
+  return (
+    <section className="card table-card" data-testid="sources-panel">
+      <h2 className="card-title">Sources</h2>
+      <QueryError error={list.error} />
+      {error && (
+        <div className="banner banner-error" role="alert" data-testid="source-policy-error">
+          {error}
+        </div>
+      )}
+      <table className="table" data-testid="sources-table">
+        <thead>
+          <tr>
+            <th>Source</th>
+            <th>Unknown event types</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sources.map((s) => (
+            <tr key={s.name} data-testid="source-row" data-source={s.name}>
+              <td>
+                <span className="mono">{s.name}</span>
+                {s.description && <div className="muted small ellipsis">{s.description}</div>}
+              </td>
+              <td>
+                <select
+                  className="select"
+                  aria-label={`Unknown event types from ${s.name}`}
+                  value={s.unknownEventTypes}
+                  disabled={setPolicy.isPending}
+                  onChange={(e) =>
+                    setPolicy.mutate({ source: s.name, policy: e.target.value as UnknownEventTypePolicy })
+                  }
+                  data-testid={`source-policy-${s.name}`}
+                >
+                  {unknownEventTypePolicies.map((p) => (
+                    <option key={p} value={p}>
+                      {p}
+                    </option>
+                  ))}
+                </select>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {list.data && sources.length === 0 && <p className="muted empty-row">No sources yet.</p>}
+      {!list.data && !list.error && <p className="muted empty-row">Loading…</p>}
+    </section>
+  );
+}

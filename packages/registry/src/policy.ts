@@ -1,0 +1,105 @@
+import { TributaryError } from '@tributary/contracts';
+import { writeAudit, type Db } from '@tributary/db';
+import type { ActorOptions } from './manage.ts';
+import { getSubject, subjectNotFound } from './queries.ts';
+import type { Enforcement, SubjectView } from './views.ts';
+
+export type UnknownEventTypePolicy = 'allow' | 'reject';
+
+export const enforcements = ['enforce', 'observe'] as const satisfies readonly Enforcement[];
+export const unknownEventTypePolicies = [
+  'allow',
+  'reject',
+] as const satisfies readonly UnknownEventTypePolicy[];
+
+/** A source as the API and the console show it. */
+export interface SourceView {
+  name: string;
+  description: string | null;
+  unknownEventTypes: UnknownEventTypePolicy;
+  createdAt: Date;
+}
+
+function sourceNotFound(name: string): TributaryError {
+  return new TributaryError('not_found', `no source ${JSON.stringify(name)} exists`);
+}
+
+function oneOf<T extends string>(what: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new TributaryError(
+    'bad_request',
+    `unknown ${what} ${JSON.stringify(value)}; one of ${allowed.join(', ')}`,
+  );
+}
+
+/**
+ * `observe` lets ingest accept events that fail validation (marking them) instead of rejecting
+ * them. Takes effect in ingest once the subject is published.
+ */
+export async function setEnforcement(
+  db: Db,
+  subject: string,
+  enforcement: Enforcement,
+  opts: ActorOptions,
+): Promise<SubjectView> {
+  const wanted = oneOf('enforcement', enforcement, enforcements);
+  await db.$transaction(async (tx) => {
+    const row = await tx.subject.findUnique({ where: { name: subject } });
+    if (!row) throw subjectNotFound(subject);
+    if (row.enforcement === wanted) return;
+    await tx.subject.update({ where: { id: row.id }, data: { enforcement: wanted } });
+    await writeAudit(tx, {
+      actor: opts.actor,
+      action: 'subject.set_enforcement',
+      entity: 'subject',
+      entityId: row.id,
+      before: { name: subject, enforcement: row.enforcement },
+      after: { name: subject, enforcement: wanted },
+    });
+  });
+  return getSubject(db, subject);
+}
+
+export async function listSources(db: Db): Promise<SourceView[]> {
+  const rows = await db.source.findMany({ orderBy: { name: 'asc' } });
+  return rows.map((r) => ({
+    name: r.name,
+    description: r.description,
+    unknownEventTypes: r.unknownEventTypes,
+    createdAt: r.createdAt,
+  }));
+}
+
+/**
+ * What ingest does with an event of this source whose type has no subject. Takes effect in
+ * ingest once the source is published.
+ */
+export async function setSourcePolicy(
+  db: Db,
+  sourceName: string,
+  policy: UnknownEventTypePolicy,
+  opts: ActorOptions,
+): Promise<SourceView> {
+  const wanted = oneOf('unknown-event-type policy', policy, unknownEventTypePolicies);
+  return db.$transaction(async (tx) => {
+    const row = await tx.source.findUnique({ where: { name: sourceName } });
+    if (!row) throw sourceNotFound(sourceName);
+    const view = (p: UnknownEventTypePolicy): SourceView => ({
+      name: row.name,
+      description: row.description,
+      unknownEventTypes: p,
+      createdAt: row.createdAt,
+    });
+    if (row.unknownEventTypes === wanted) return view(wanted);
+    await tx.source.update({ where: { id: row.id }, data: { unknownEventTypes: wanted } });
+    await writeAudit(tx, {
+      actor: opts.actor,
+      action: 'source.set_policy',
+      entity: 'source',
+      entityId: row.id,
+      before: { name: sourceName, unknownEventTypes: row.unknownEventTypes },
+      after: { name: sourceName, unknownEventTypes: wanted },
+    });
+    return view(wanted);
+  });
+}
