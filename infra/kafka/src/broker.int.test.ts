@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { probeMetadata, startKafka, type KafkaHandle } from './index.ts';
+import { KAFKA_VERSION, probeMetadata, startKafka, type KafkaHandle } from './index.ts';
 
 const dirs: string[] = [];
 const handles: KafkaHandle[] = [];
@@ -11,6 +11,20 @@ const handles: KafkaHandle[] = [];
 afterAll(async () => {
   await Promise.allSettled(handles.map((h) => h.stop()));
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+it("formats storage for a cluster id that starts with '-' (1 in 64 random ids do)", async () => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tributary-broker-test-'));
+  dirs.push(dataDir);
+  await writeFile(
+    path.join(dataDir, 'tributary-broker.json'),
+    JSON.stringify({ clusterId: '-AbCdEfGhIjKlMnOpQrStU', nodeId: 1, kafkaVersion: KAFKA_VERSION }),
+  );
+  const [port, controllerPort] = await freePorts(2);
+  const broker = await startKafka({ port, controllerPort, dataDir, heapMb: 512 });
+  handles.push(broker);
+  expect((await probeMetadata('127.0.0.1', port)).clusterId).toBe('-AbCdEfGhIjKlMnOpQrStU');
+  await broker.stop();
 });
 
 it('starts, refuses a taken port, stops, and starts again on the same data', async () => {

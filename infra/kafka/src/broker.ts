@@ -187,7 +187,18 @@ function runFormat(java: string, classpath: string, clusterId: string, propsFile
   return new Promise((resolve, reject) => {
     const child = spawn(
       java,
-      ['-Xmx256m', '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile],
+      // NOTE: `--cluster-id=<id>`, not `-t <id>`: an id may start with '-', which the tool's
+      // argument parser would then read as an option (seen: "expected one argument").
+      [
+        '-Xmx256m',
+        '-cp',
+        classpath,
+        'kafka.tools.StorageTool',
+        'format',
+        `--cluster-id=${clusterId}`,
+        '-c',
+        propsFile,
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
