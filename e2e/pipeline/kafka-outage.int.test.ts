@@ -20,7 +20,22 @@ describe('Kafka broker restart during a load', () => {
     let outage: Promise<void> | null = null;
     const statusesDuringOutage = new Map<number, number>();
     const readinessDuringOutage: number[] = [];
-    let down = false;
+
+    // Probes run only while the broker is certainly down: the restart waits for them to end,
+    // so every probe answer belongs to the outage.
+    async function probeOutage() {
+      const deadline = Date.now() + 60_000;
+      while ((statusesDuringOutage.get(503) ?? 0) < 5 && Date.now() < deadline) {
+        const r = await sendBatches({
+          ingestUrl: t.stack.ingestUrl,
+          writeKey: t.stack.writeKey,
+          batches: makeBatches(10, 10, { eventType: 'load_outage_probe' }),
+          concurrency: 1,
+        });
+        for (const [s, n] of r.statuses) statusesDuringOutage.set(s, (statusesDuringOutage.get(s) ?? 0) + n);
+        readinessDuringOutage.push((await fetch(`${t.stack.ingestUrl}/readyz`)).status);
+      }
+    }
 
     const load = sendBatches({
       ingestUrl: t.stack.ingestUrl,
@@ -31,39 +46,18 @@ describe('Kafka broker restart during a load', () => {
         if (outage || done < 100) return;
         outage = (async () => {
           await t.stack.infra.kafka!.stop();
-          down = true;
-          // Keep the broker away long enough for requests to meet the outage.
-          await eventually(async () => (statusesDuringOutage.get(503) ?? 0) >= 5, 60_000);
+          await probeOutage();
           t.stack.infra.kafka = await startKafka({
             port: kafkaConfig.port,
             controllerPort: kafkaConfig.controllerPort,
             dataDir: join(t.config.stateDir, 'kafka'),
           });
-          down = false;
         })();
       },
     });
 
-    // Observe what requests answer while the broker is down, beside the main load.
-    const probe = (async () => {
-      while (!outage) await new Promise((r) => setTimeout(r, 20));
-      while (!down) await new Promise((r) => setTimeout(r, 20));
-      while (down) {
-        const r = await sendBatches({
-          ingestUrl: t.stack.ingestUrl,
-          writeKey: t.stack.writeKey,
-          batches: makeBatches(10, 10, { eventType: 'load_outage_probe' }),
-          concurrency: 1,
-        });
-        if (!down) break; // the broker came back while this request was in flight
-        readinessDuringOutage.push((await fetch(`${t.stack.ingestUrl}/readyz`)).status);
-        for (const [s, n] of r.statuses) statusesDuringOutage.set(s, (statusesDuringOutage.get(s) ?? 0) + n);
-      }
-    })();
-
     const result = await load;
     await outage;
-    await probe;
 
     expect(statusesDuringOutage.get(503) ?? 0).toBeGreaterThanOrEqual(5);
     // Readiness says what the requests meet: not ready while Kafka is away.
