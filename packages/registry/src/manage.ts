@@ -3,7 +3,7 @@ import { compatibilityModes, type CompatibilityMode } from '@tributary/schema-co
 import { writeAudit, type Db } from '@tributary/db';
 import { getSubject, subjectNotFound } from './queries.ts';
 import { auditSnapshot } from './register.ts';
-import { toVersionView, type SubjectView, type VersionView } from './views.ts';
+import { toVersionView, type Enforcement, type SubjectView, type VersionView } from './views.ts';
 
 export interface ActorOptions {
   actor: string;
@@ -21,6 +21,34 @@ function versionNotFound(subject: string, version: number): TributaryError {
   return new TributaryError('not_found', `subject ${JSON.stringify(subject)} has no version ${version}`);
 }
 
+/**
+ * Sets one of a subject's settings in a transaction with its audit row; setting the value it
+ * already has writes nothing. Mode and enforcement changes both go through here.
+ */
+export async function setSubjectSetting<F extends 'compatibility' | 'enforcement'>(
+  db: Db,
+  subject: string,
+  field: F,
+  value: F extends 'compatibility' ? CompatibilityMode : Enforcement,
+  opts: ActorOptions & { action: string },
+): Promise<SubjectView> {
+  await db.$transaction(async (tx) => {
+    const row = await tx.subject.findUnique({ where: { name: subject } });
+    if (!row) throw subjectNotFound(subject);
+    if (row[field] === value) return;
+    await tx.subject.update({ where: { id: row.id }, data: { [field]: value } });
+    await writeAudit(tx, {
+      actor: opts.actor,
+      action: opts.action,
+      entity: 'subject',
+      entityId: row.id,
+      before: { name: subject, [field]: row[field] },
+      after: { name: subject, [field]: value },
+    });
+  });
+  return getSubject(db, subject);
+}
+
 /** Changes how later registrations are checked; existing versions are not re-checked. */
 export async function setMode(
   db: Db,
@@ -34,21 +62,7 @@ export async function setMode(
       `unknown compatibility mode ${JSON.stringify(mode)}; one of ${compatibilityModes.join(', ')}`,
     );
   }
-  await db.$transaction(async (tx) => {
-    const row = await tx.subject.findUnique({ where: { name: subject } });
-    if (!row) throw subjectNotFound(subject);
-    if (row.compatibility === mode) return;
-    await tx.subject.update({ where: { id: row.id }, data: { compatibility: mode } });
-    await writeAudit(tx, {
-      actor: opts.actor,
-      action: 'subject.set_mode',
-      entity: 'subject',
-      entityId: row.id,
-      before: { name: subject, compatibility: row.compatibility },
-      after: { name: subject, compatibility: mode },
-    });
-  });
-  return getSubject(db, subject);
+  return setSubjectSetting(db, subject, 'compatibility', mode, { ...opts, action: 'subject.set_mode' });
 }
 
 /**

@@ -1,7 +1,6 @@
 import { TributaryError } from '@tributary/contracts';
 import { writeAudit, type Db } from '@tributary/db';
-import type { ActorOptions } from './manage.ts';
-import { getSubject, subjectNotFound } from './queries.ts';
+import { setSubjectSetting, type ActorOptions } from './manage.ts';
 import type { Enforcement, SubjectView } from './views.ts';
 
 export type UnknownEventTypePolicy = 'allow' | 'reject';
@@ -43,21 +42,10 @@ export async function setEnforcement(
   opts: ActorOptions,
 ): Promise<SubjectView> {
   const wanted = oneOf('enforcement', enforcement, enforcements);
-  await db.$transaction(async (tx) => {
-    const row = await tx.subject.findUnique({ where: { name: subject } });
-    if (!row) throw subjectNotFound(subject);
-    if (row.enforcement === wanted) return;
-    await tx.subject.update({ where: { id: row.id }, data: { enforcement: wanted } });
-    await writeAudit(tx, {
-      actor: opts.actor,
-      action: 'subject.set_enforcement',
-      entity: 'subject',
-      entityId: row.id,
-      before: { name: subject, enforcement: row.enforcement },
-      after: { name: subject, enforcement: wanted },
-    });
+  return setSubjectSetting(db, subject, 'enforcement', wanted, {
+    ...opts,
+    action: 'subject.set_enforcement',
   });
-  return getSubject(db, subject);
 }
 
 export async function listSources(db: Db): Promise<SourceView[]> {

@@ -1,16 +1,9 @@
-// The registry's compatibility modes, in the order the mode selector lists them. Kept here (not
-// imported from the checker) so client components can use it without server code.
-export const compatibilityModes = [
-  'BACKWARD',
-  'BACKWARD_TRANSITIVE',
-  'FORWARD',
-  'FORWARD_TRANSITIVE',
-  'FULL',
-  'FULL_TRANSITIVE',
-  'NONE',
-] as const;
+// The checker's contract module holds only data and types (no ajv), so client components can
+// import the mode list from it without pulling server code into the browser bundle.
+import { compatibilityModes, type CompatibilityMode } from '@tributary/schema-compat/modes';
 
-export type Mode = (typeof compatibilityModes)[number];
+export { compatibilityModes };
+export type Mode = CompatibilityMode;
 
 export const modeHelp: Record<Mode, string> = {
   BACKWARD: 'New schema reads data written with the previous version',
