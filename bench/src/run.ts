@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { benchRawInsert } from '../../packages/clickhouse/src/bench.ts';
 import { benchRawProducer } from './kafka-clients.ts';
 import { makeBatches, sendBatches, type LoadEvent } from '../../scripts/lib/load.ts';
-import { startTestStack } from '../../scripts/lib/test-stack.ts';
+import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts';
+import { runDlqBench } from './dlq.ts';
 import { topicNames } from '@tributary/contracts';
 import { createDb } from '@tributary/db';
 import { createProducer } from '@tributary/kafka';
@@ -13,7 +14,20 @@ import { publishSubject, registerVersion } from '@tributary/registry';
  * npm run bench: one run, one private stack (real Kafka broker, embedded ClickHouse, Postgres,
  * Redis, ingest and workers as processes), every figure printed side by side. Sizes scale with
  * BENCH_SCALE (default 1).
+ *
+ * Sections: `npm run bench` runs all; `npm run bench -- pipeline` or `npm run bench -- dlq` runs
+ * one (the dead-letter section needs no ingest or workers, so it starts none).
  */
+const SECTIONS = ['pipeline', 'dlq'] as const;
+type Section = (typeof SECTIONS)[number];
+const asked = process.argv.slice(2).filter((a) => a !== '--');
+const unknown = asked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
+if (unknown.length > 0) {
+  console.error(`unknown bench section(s): ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`);
+  process.exit(2);
+}
+const sections = new Set<Section>(asked.length > 0 ? (asked as Section[]) : SECTIONS);
+
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const N_BATCHED = Math.round(200_000 * scale);
 const N_SINGLE = Math.round(20_000 * scale);
@@ -24,10 +38,31 @@ const VALIDATION_PROPS = 15;
 const LATENCY_SECONDS = 15;
 
 const log = (m: string) => console.log(`· ${m}`);
-log('starting a private stack (Kafka, ClickHouse, ingest, workers)…');
-const t = await startTestStack(['workers', 'ingest']);
-const figures: Array<[string, number, string]> = [];
+const withApps = sections.has('pipeline');
+log(`starting a private stack (Kafka, ClickHouse${withApps ? ', ingest, workers' : ''})…`);
+const t = await startTestStack(withApps ? ['workers', 'ingest'] : []);
 try {
+  if (sections.has('pipeline')) await pipelineBench(t);
+  if (sections.has('dlq')) {
+    // The apps would only share the two cores; the dead-letter section uses topics of its own.
+    for (const p of t.stack.processes.values()) await p.stop();
+    await runDlqBench({
+      brokers: t.stack.brokers.split(','),
+      clickhouseUrl: t.stack.clickhouseUrl,
+      clickhouseDatabase: t.config.clickhouseDatabase,
+      databaseUrl: t.config.databaseUrl,
+      topicPrefix: t.config.topicPrefix,
+      log,
+    });
+  }
+  console.log(`\nlogs: ${join(t.config.stateDir, 'logs')} (removed at exit)`);
+} finally {
+  await t.stop();
+}
+
+/** Ingest, schema validation, workers and latency, against raw Kafka and ClickHouse. */
+async function pipelineBench(t: TestStack): Promise<void> {
+  const figures: Array<[string, number, string]> = [];
   log('warm-up: 30,000 events through ingest');
   // Warm-up: the broker's JIT and ingest's hot paths settle before anything is timed.
   await sendBatches({
@@ -157,9 +192,6 @@ try {
   );
   console.log(ratio('workers end-to-end into ClickHouse', 'ingest HTTP, batches of 100'));
   console.log(ratio('workers end-to-end into ClickHouse', 'raw ClickHouse insert'));
-  console.log(`\nlogs: ${join(t.config.stateDir, 'logs')} (removed at exit)`);
-} finally {
-  await t.stop();
 }
 
 /**

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { startProcess, waitFor, type ManagedProcess } from './processes.ts';
 
 /**
  * Postgres and Redis are the machine's own. When one is down and its binary is here, start
@@ -118,4 +119,73 @@ export async function deleteRedisPrefix(url: string, prefix: string): Promise<vo
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * A redis-server owned by one test run, on its own port, that the test may stop and start
+ * again. Nothing is persisted (no RDB, no AOF, its own working directory), so every start is
+ * an empty Redis, as after losing a production Redis without persistence.
+ */
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  running(): boolean;
+  /** SIGTERM, then waits until the process exited (the port is closed). */
+  stop(): Promise<void>;
+  /** Starts a fresh, empty server on the same port and waits until it answers PING. */
+  start(): Promise<void>;
+}
+
+export async function startPrivateRedis(opts: {
+  port: number;
+  dir: string;
+  logFile: string;
+}): Promise<PrivateRedis> {
+  if (!commandExists('redis-server'))
+    throw new Error('redis-server is not on PATH (apt-get install redis-server)');
+  mkdirSync(opts.dir, { recursive: true });
+  const url = `redis://127.0.0.1:${opts.port}`;
+  let proc: ManagedProcess | null = null;
+  const running = () => proc !== null && proc.child.exitCode === null && proc.child.signalCode === null;
+
+  async function start() {
+    if (running()) throw new Error(`private redis on port ${opts.port} is already running`);
+    const p = startProcess({
+      name: 'redis',
+      command: 'redis-server',
+      args: [
+        '--port',
+        String(opts.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--dir',
+        opts.dir,
+      ],
+      cwd: opts.dir,
+      env: {},
+      logFile: opts.logFile,
+    });
+    proc = p;
+    await waitFor('private redis', async () => running() && (await canPingRedis(url)), {
+      timeoutMs: 20_000,
+      describe: () => `see ${p.logFile}`,
+    });
+  }
+
+  await start();
+  return {
+    url,
+    port: opts.port,
+    running,
+    start,
+    async stop() {
+      await proc?.stop();
+    },
+  };
 }

@@ -3,20 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createClickHouse } from '@tributary/clickhouse';
+import { createConnection } from 'node:net';
 import { createAdmin } from '@tributary/kafka';
 import { dropDatabase } from '@tributary/db';
+import { spawnEmbeddedClickHouse } from '@tributary/embedded-clickhouse';
+import { topicNames } from '@tributary/contracts';
 import { testConfig } from './config.ts';
 import { freePort } from './ports.ts';
-import { deleteRedisPrefix } from './local-services.ts';
+import { deleteRedisPrefix, startPrivateRedis, type PrivateRedis } from './local-services.ts';
 import { startStack, type AppName, type Stack } from './stack.ts';
 
 /**
  * A whole private platform for one test file: its own Kafka broker (so the test may stop it),
- * embedded ClickHouse, Postgres database, Redis prefix, and the apps as real processes.
+ * embedded ClickHouse (likewise), Postgres database, Redis prefix (or, with `privateRedis`, a
+ * redis-server of its own that the test may stop), and the apps as real processes.
  */
 export async function startTestStack(
   apps: AppName[] = ['workers', 'ingest'],
-  opts: { nodeArgs?: string[] } = {},
+  opts: { nodeArgs?: string[]; privateRedis?: boolean } = {},
 ) {
   const runId = randomBytes(3).toString('hex');
   const stateDir = mkdtempSync(join(tmpdir(), `tributary-stack-${runId}-`));
@@ -35,7 +39,22 @@ export async function startTestStack(
     },
   });
   config.nodeArgs = opts.nodeArgs;
-  const stack = await startStack(config, () => {}, { apps, buildWeb: apps.includes('web') });
+  let redis: PrivateRedis | null = null;
+  if (opts.privateRedis) {
+    redis = await startPrivateRedis({
+      port: await freePort(),
+      dir: join(stateDir, 'redis'),
+      logFile: join(stateDir, 'logs', 'redis.log'),
+    });
+    config.redisUrl = redis.url;
+  }
+  let stack: Stack;
+  try {
+    stack = await startStack(config, () => {}, { apps, buildWeb: apps.includes('web') });
+  } catch (err) {
+    await redis?.stop();
+    throw err;
+  }
   const ch = createClickHouse({ url: stack.clickhouseUrl, database: config.clickhouseDatabase });
   const admin = createAdmin({ brokers: stack.brokers.split(','), clientId: `test-${runId}` });
 
@@ -62,19 +81,63 @@ export async function startTestStack(
     }
   }
 
+  /** Waits until the dead-letter consumer stored everything on the dead-letter topic. */
+  async function deadLettersDrained(timeoutMs = 120_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lag = await admin
+        .consumerLag(`${config.consumerGroup}-dead-letters`, topicNames(config.topicPrefix).deadLetters)
+        .catch(() => -1);
+      if (lag === 0) return;
+      if (Date.now() > deadline)
+        throw new Error(`dead letters did not drain within ${timeoutMs} ms (lag ${lag})`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  const clickhousePort = (config.clickhouse as { port: number }).port;
+
+  /**
+   * Stops the embedded ClickHouse process (SIGTERM, or SIGKILL for a crash) and returns once
+   * its port refuses connections: every client now meets a real outage.
+   */
+  async function stopClickHouse(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') {
+    const server = stack.infra.clickhouse;
+    if (!server) throw new Error('this stack does not run the embedded ClickHouse');
+    if (signal === 'SIGKILL') server.child.kill('SIGKILL');
+    await server.stop();
+    stack.infra.clickhouse = null;
+    if (await portOpen(clickhousePort)) throw new Error(`ClickHouse port ${clickhousePort} still open`);
+  }
+
+  /** Starts the embedded ClickHouse again on the same port and data directory. */
+  async function startClickHouse() {
+    if (stack.infra.clickhouse) throw new Error('ClickHouse is already running');
+    stack.infra.clickhouse = await spawnEmbeddedClickHouse({
+      port: clickhousePort,
+      dataDir: join(stateDir, 'clickhouse'),
+    });
+  }
+
   return {
     stack,
     config,
     clickhouse: ch,
     admin,
+    /** The stack's own redis-server when started with `privateRedis`. */
+    redis,
     count,
     drained,
+    deadLettersDrained,
+    stopClickHouse,
+    startClickHouse,
     async stop(s: Stack = stack) {
       await admin.close().catch(() => {});
       await ch.close().catch(() => {});
       await s.stop();
       await dropDatabase(config.databaseUrl).catch(() => {});
-      await deleteRedisPrefix(config.redisUrl, config.redisPrefix).catch(() => {});
+      if (redis) await redis.stop();
+      else await deleteRedisPrefix(config.redisUrl, config.redisPrefix).catch(() => {});
       // TRIBUTARY_KEEP_TEST_STATE=1 keeps data and logs of the run for a post-mortem.
       if (process.env.TRIBUTARY_KEEP_TEST_STATE !== '1') rmSync(stateDir, { recursive: true, force: true });
       else console.log(`test stack state kept in ${stateDir}`);
@@ -83,3 +146,15 @@ export async function startTestStack(
 }
 
 export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,20 +1,17 @@
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { TributaryError } from '@tributary/contracts';
-import { depthOf } from './depth.ts';
+import { depthOf, type RawEvent as PipelineRawEvent } from '@tributary/pipeline';
 
 const gunzipAsync = promisify(gunzip);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** One event as the producer sent it: the parsed value and its original text. */
-export interface RawEvent {
-  value: unknown;
-  /**
-   * The event's own text: the NDJSON line as sent, or the JSON re-serialised for array bodies.
-   * Only rejected events need it, so array items serialise on first use.
-   */
-  readonly text: string;
-  /** Nesting depth (measured once here, used by validation). */
+/**
+ * One event as the producer sent it. `text` is the NDJSON line as sent, or the JSON
+ * re-serialised for array bodies (only rejected events need it, so array items serialise on
+ * first use); `depth` is measured once here and reused by validation.
+ */
+export interface RawEvent extends PipelineRawEvent {
   depth: number;
 }
 

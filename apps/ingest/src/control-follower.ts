@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeControlRecord, type ControlRecord } from '@tributary/contracts';
 import { createBatchConsumer, type BatchConsumer } from '@tributary/kafka';
 import type { Logger } from '@tributary/telemetry';
-import type { SchemaRules } from './schema-rules.ts';
+import type { SchemaRules } from '@tributary/pipeline';
 
 export interface ControlFollower {
   /** Loads the snapshot, then follows the control topic. Resolves once the snapshot is held. */

@@ -11,11 +11,11 @@ import {
 import { HEADERS, TributaryError, partitionForEventId, type TopicNames } from '@tributary/contracts';
 import { KafkaUnavailableError } from '@tributary/kafka';
 import { decodeBody } from './body.ts';
-import { sortEvents } from './accept-events.ts';
+import { sortEvents } from '@tributary/pipeline';
 import type { KeyLookup } from './write-keys.ts';
 import type { ProduceBatcher } from './produce-batcher.ts';
 import type { IngestMetrics } from './metrics.ts';
-import type { SchemaRules } from './schema-rules.ts';
+import type { SchemaRules } from '@tributary/pipeline';
 
 export interface IngestDeps {
   logger: Logger;

@@ -11,7 +11,7 @@ import { createProduceBatcher } from './produce-batcher.ts';
 import { cachedKeyLookup } from './write-keys.ts';
 import { packByPartition } from './pack-events.ts';
 import { createIngestMetrics } from './metrics.ts';
-import { createSchemaRules } from './schema-rules.ts';
+import { createSchemaRules } from '@tributary/pipeline';
 import { createControlFollower } from './control-follower.ts';
 
 export interface IngestService {

@@ -71,6 +71,7 @@ function toRow(d: DeadLetter) {
     ...d,
     details: d.details === undefined ? '' : JSON.stringify(d.details),
     failed_at: chTime(d.failed_at),
-    status: 'pending',
+    first_failed_at: chTime(d.first_failed_at ?? d.failed_at),
+    replay_of: d.replay_of ?? '',
   };
 }

@@ -97,6 +97,21 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
       );
       candidates = candidates.filter((p) => !landed.has(p.envelope.event_id));
     }
+    // NOTE: a replayed event may arrive long after its first insert, when Redis no longer holds
+    // (or lost) the mark. Replays are rare, so their ids are always checked against ClickHouse:
+    // replaying twice must never count twice, in events or in the aggregates fed from it.
+    const replayed = candidates.filter((p) => p.envelope.replay);
+    if (replayed.length > 0) {
+      const landed = await retryTransient(
+        () =>
+          existingIds(
+            deps.clickhouse,
+            replayed.map((p) => p.envelope.event_id),
+          ),
+        { ...transient('clickhouse replay lookup'), isTransient: isTransientClickHouseError },
+      );
+      if (landed.size > 0) candidates = candidates.filter((p) => !landed.has(p.envelope.event_id));
+    }
     const duplicates = parsed.length - candidates.length;
 
     await retryTransient(

@@ -72,6 +72,9 @@ export function deadLetterFor(
     encoding = isUtf8 ? 'utf8' : 'base64';
   }
   const raw = asRecord(f.payload !== undefined ? safeJson(f.payload) : null);
+  const failedAt = new Date().toISOString();
+  // A replayed event failing again: the same story continues, one attempt further.
+  const replay = f.envelope?.replay;
   return {
     id: randomUUID(),
     event_id: f.envelope?.event_id ?? stringOf(raw?.event_id) ?? message.key ?? '',
@@ -88,8 +91,10 @@ export function deadLetterFor(
     origin_topic: message.topic,
     origin_partition: message.partition,
     origin_offset: message.offset,
-    failed_at: new Date().toISOString(),
-    attempts: 1,
+    failed_at: failedAt,
+    first_failed_at: replay?.first_failed_at ?? failedAt,
+    attempts: replay ? replay.attempts + 1 : 1,
+    replay_of: replay?.dead_letter_id ?? null,
   };
 }
 

@@ -46,10 +46,11 @@ describe('@tributary/clickhouse against the embedded server', () => {
       '0002_dead_letters.sql',
       '0003_pipeline_metrics.sql',
       '0004_events_per_minute.sql',
+      '0005_dead_letter_status.sql',
     ]);
     const second = await migrate({ client, database: db });
     expect(second.applied).toEqual([]);
-    expect(second.alreadyApplied).toHaveLength(4);
+    expect(second.alreadyApplied).toHaveLength(5);
 
     const rs = await client.query({
       query: 'SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name',
@@ -57,6 +58,7 @@ describe('@tributary/clickhouse against the embedded server', () => {
       format: 'JSONEachRow',
     });
     expect((await rs.json<{ name: string }>()).map((r) => r.name)).toEqual([
+      'dead_letter_status',
       'dead_letters',
       'events',
       'events_per_minute',

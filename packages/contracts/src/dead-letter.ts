@@ -21,7 +21,24 @@ export const deadLetterSchema = z.object({
   origin_topic: z.string().nullable(),
   origin_partition: z.number().int().nullable(),
   origin_offset: z.string().nullable(),
+  /** When this failure happened. */
   failed_at: z.string(),
+  /** When the event first failed: differs from failed_at for an event that failed again on replay. */
+  first_failed_at: z.string().optional(),
+  /** How many times the event has failed, this time included. */
   attempts: z.number().int().min(1),
+  /** The entry whose replay produced this failure, when it is one. */
+  replay_of: z.string().nullable().optional(),
 });
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
+
+/** An entry's status; only the changes away from `pending` are recorded (with their history). */
+export const deadLetterStatuses = ['pending', 'replayed', 'discarded'] as const;
+export type DeadLetterStatus = (typeof deadLetterStatuses)[number];
+
+/** Kafka headers a replayed event carries, naming the replay and the attempt. */
+export const REPLAY_HEADERS = {
+  replayId: 'tributary-replay-id',
+  attempt: 'tributary-replay-attempt',
+  deadLetterId: 'tributary-dead-letter-id',
+} as const;

@@ -29,6 +29,16 @@ export const incomingEventSchema = z.object({
 });
 export type IncomingEvent = z.input<typeof incomingEventSchema>;
 
+/** Which dead-letter entry a replayed event comes from. */
+export const replayMarkSchema = z.object({
+  replay_id: z.string(),
+  dead_letter_id: z.string(),
+  /** The entry's attempts (failures so far). */
+  attempts: z.number().int().min(1),
+  first_failed_at: z.string(),
+});
+export type ReplayMark = z.infer<typeof replayMarkSchema>;
+
 /**
  * What travels on the events topic: the producer's event made complete (event_id and
  * timestamp filled in) plus what ingest knows about it.
@@ -47,5 +57,7 @@ export const envelopeSchema = z.object({
   received_at: z.string(),
   /** W3C trace context of the ingest request, so the worker's span can link to it. */
   traceparent: z.string().optional(),
+  /** Present on a replayed event: lets a stage that fails it again raise the entry's attempts. */
+  replay: replayMarkSchema.optional(),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;

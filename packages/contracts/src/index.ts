@@ -6,3 +6,4 @@ export * from './errors.ts';
 export * from './events-message.ts';
 export * from './config.ts';
 export * from './control.ts';
+export * from './dlq.ts';

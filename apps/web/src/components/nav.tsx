@@ -7,6 +7,7 @@ const links = [
   { href: '/live', label: 'Live' },
   { href: '/pipeline', label: 'Pipeline' },
   { href: '/schemas', label: 'Schemas' },
+  { href: '/dlq', label: 'Dead letters' },
 ] as const;
 
 export function Nav() {

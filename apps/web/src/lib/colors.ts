@@ -26,3 +26,10 @@ export const stageColors: Record<string, string> = {
   inserted: '#009E73',
   dead_lettered: '#D55E00',
 };
+
+/** Dead letters by the stage that failed them: all warm (they are failures), told apart by hue. */
+export const deadLetterStageColors: Record<string, string> = {
+  ingest: '#E69F00',
+  worker: '#D55E00',
+  sink: '#882255',
+};

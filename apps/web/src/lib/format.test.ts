@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatClock, formatCount, formatMs, prettyJson } from './format.ts';
+import { formatAgo, formatClock, formatCount, formatMs, formatTimestamp, prettyJson } from './format.ts';
 
 describe('format', () => {
   it('formats ages', () => {
@@ -21,6 +21,8 @@ describe('format', () => {
 
   it('formats clock times in UTC', () => {
     expect(formatClock(Date.UTC(2025, 0, 1, 3, 4, 5, 6))).toBe('03:04:05.006');
+    expect(formatTimestamp('2026-11-22T01:40:05.123Z')).toBe('2026-11-22 01:40:05 UTC');
+    expect(formatTimestamp('not a time')).toBe('—');
   });
 
   it('pretty-prints JSON and leaves other text alone', () => {

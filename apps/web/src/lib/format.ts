@@ -43,3 +43,10 @@ export function prettyJson(text: string): string {
     return text;
   }
 }
+
+/** "2026-11-22 01:40:05 UTC" from an ISO time (or epoch ms); '—' when it is not a time. */
+export function formatTimestamp(value: string | number): string {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return '—';
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
+}

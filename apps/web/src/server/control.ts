@@ -1,21 +1,8 @@
 import { topicNames } from '@tributary/contracts';
-import { createProducer, type Producer } from '@tributary/kafka';
 import { publishSource, publishSubject } from '@tributary/registry';
 import { env } from '../env.ts';
 import { getDb } from './db.ts';
-
-// Kept on globalThis so dev-mode hot reloads reuse the producer instead of leaking connections.
-const holder = globalThis as unknown as { tributaryControlProducer?: Producer };
-
-/** One Kafka producer per server process, created on the first change (never at import time). */
-function getProducer(): Producer {
-  holder.tributaryControlProducer ??= createProducer({
-    brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()),
-    clientId: 'tributary-console',
-    deliveryTimeoutMs: 5000,
-  });
-  return holder.tributaryControlProducer;
-}
+import { closeKafkaClients, getProducer } from './kafka.ts';
 
 /**
  * Publishes a subject's current state on the control topic after a committed change, so ingest
@@ -59,9 +46,7 @@ export async function publishSourceChange(source: string): Promise<void> {
   }
 }
 
-/** For tests and shutdown: flushes and closes the producer if one was created. */
+/** For tests and shutdown: flushes and closes the console's Kafka clients. */
 export async function closeControlProducer(): Promise<void> {
-  const p = holder.tributaryControlProducer;
-  holder.tributaryControlProducer = undefined;
-  await p?.close();
+  await closeKafkaClients();
 }

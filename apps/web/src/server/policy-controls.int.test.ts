@@ -61,10 +61,8 @@ function published(match: (r: ControlRecord) => boolean): Promise<ControlRecord>
 
 async function caller() {
   const { appRouter } = await import('./routers/index.ts');
-  return appRouter.createCaller({
-    clickhouse: { client: ch, database: iso.clickhouseDatabase },
-    headers: new Headers(),
-  });
+  const { callerContext } = await import('./trpc.ts');
+  return appRouter.createCaller(callerContext({ client: ch, database: iso.clickhouseDatabase }));
 }
 
 function config(subject: string, body: unknown, key = iso.apiKey): Promise<Response> {

@@ -4,16 +4,25 @@ import { env } from '../env.ts';
 import { getClickHouse } from './clickhouse.ts';
 import type { QueryTarget } from './queries/run.ts';
 import { webMetrics } from './metrics.ts';
+import { getDb } from './db.ts';
+import { ANONYMOUS, resolveViewer, type Viewer } from './viewer.ts';
 
 export interface Context {
   clickhouse: QueryTarget;
   headers: Headers;
+  /** Response headers (cookies) a procedure may set. */
+  resHeaders: Headers;
+  /** Who is looking, resolved from the request on first use. */
+  viewer(): Promise<Viewer>;
 }
 
-export function createContext(opts: { headers: Headers }): Context {
+export function createContext(opts: { headers: Headers; resHeaders?: Headers }): Context {
+  let viewer: Promise<Viewer> | null = null;
   return {
     clickhouse: { client: getClickHouse(), database: env.CLICKHOUSE_DATABASE },
     headers: opts.headers,
+    resHeaders: opts.resHeaders ?? new Headers(),
+    viewer: () => (viewer ??= resolveViewer(getDb(), opts.headers)),
   };
 }
 
@@ -53,3 +62,8 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 /** Read-only console views; authenticated procedures arrive with the management API. */
 export const publicProcedure = t.procedure.use(timed).use(domainErrors);
+
+/** A context for server-side callers and tests: a given ClickHouse target and viewer. */
+export function callerContext(clickhouse: QueryTarget, viewer: Viewer = ANONYMOUS): Context {
+  return { clickhouse, headers: new Headers(), resHeaders: new Headers(), viewer: async () => viewer };
+}

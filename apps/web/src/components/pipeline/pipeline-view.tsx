@@ -2,8 +2,10 @@
 
 import { pipelineStages } from '@tributary/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { stageColors } from '../../lib/colors.ts';
+import Link from 'next/link';
+import { deadLetterStageColors, stageColors } from '../../lib/colors.ts';
 import { formatClock, formatCount, formatMinute, formatMs } from '../../lib/format.ts';
+import type { Series } from '../../lib/time-buckets.ts';
 import { pipelineWindowKeys, pipelineWindows, REFRESH_MS, type PipelineWindow } from '../../lib/windows.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { QueryError } from '../query-error.tsx';
@@ -21,6 +23,10 @@ const stageHints: Record<(typeof pipelineStages)[number], string> = {
 };
 
 const badStages = new Set(['rejected', 'dead_lettered']);
+
+function seriesTotal(series: Series): number {
+  return series.points.reduce((sum, p) => sum + Object.values(p.values).reduce((a, b) => a + b, 0), 0);
+}
 
 export function PipelineView({
   range,
@@ -99,7 +105,14 @@ export function PipelineView({
         <Stat
           label="Dead letters"
           value={o ? formatCount(o.stored.deadLetters) : '…'}
-          hint={`failed in the last ${spec.label}`}
+          hint={
+            <>
+              failed in the last {spec.label} ·{' '}
+              <Link href="/dlq" className="subject-link small" data-testid="pipeline-dlq-link">
+                inspect
+              </Link>
+            </>
+          }
           testId="stored-dead-letters"
           tone={o && o.stored.deadLetters > 0 ? 'bad' : undefined}
         />
@@ -108,6 +121,24 @@ export function PipelineView({
         <h2>Throughput by stage · {spec.stepLabel}</h2>
         {o ? (
           <SeriesChart series={o.series} kind="line" height={240} formatTick={tick} colors={stageColors} />
+        ) : (
+          <div className="chart-placeholder" />
+        )}
+      </section>
+      <section
+        className={`card${stale}`}
+        data-testid="dead-letter-chart"
+        data-total={o ? seriesTotal(o.deadLetterSeries) : undefined}
+      >
+        <h2>Dead letters by failing stage · {spec.stepLabel}</h2>
+        {o ? (
+          <SeriesChart
+            series={o.deadLetterSeries}
+            kind="stacked-bar"
+            height={200}
+            formatTick={tick}
+            colors={deadLetterStageColors}
+          />
         ) : (
           <div className="chart-placeholder" />
         )}

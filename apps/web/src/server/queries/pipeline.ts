@@ -1,4 +1,4 @@
-import { pipelineStages, type PipelineStage } from '@tributary/contracts';
+import { deadLetterStages, pipelineStages, type PipelineStage } from '@tributary/contracts';
 import { z } from 'zod';
 import { alignDown, fillSeries, type Series } from '../../lib/time-buckets.ts';
 import { pipelineWindows, type PipelineWindow } from '../../lib/windows.ts';
@@ -14,6 +14,8 @@ export interface PipelineOverview {
   /** sum(count) per stage over the window; every known stage is present (0 if silent). */
   stages: Record<PipelineStage, number>;
   series: Series & { stepMs: number };
+  /** Dead letters per failing stage (ingest, worker, sink) and bucket, same buckets as `series`. */
+  deadLetterSeries: Series & { stepMs: number };
   freshness: { p50: number | null; p99: number | null; events: number };
   stored: { events: number; deadLetters: number };
 }
@@ -29,7 +31,7 @@ export async function getPipelineOverview(
   // The chart ends at the last complete bucket: a half-filled one would read as a sudden drop.
   const to = alignDown(now, stepMs) - stepMs;
   const chartFrom = to - (spec.seconds / spec.stepSeconds - 1) * stepMs;
-  const [stageRows, seriesRows, freshRows, dlqRows] = await Promise.all([
+  const [stageRows, seriesRows, freshRows, dlqRows, deadRows] = await Promise.all([
     selectRows(
       target,
       `SELECT stage, sum(count) AS total
@@ -68,6 +70,19 @@ export async function getPipelineOverview(
       { from },
       z.object({ dead_letters: num }),
     ),
+    // Dead letters per failing stage, in the throughput chart's buckets; uniqExact(id) so an
+    // entry delivered twice to the table counts once.
+    selectRows(
+      target,
+      `SELECT intDiv(toUnixTimestamp64Milli(failed_at), {step:UInt32}) * {step:UInt32} AS t,
+              stage AS key, uniqExact(id) AS value
+       FROM {db:Identifier}.dead_letters
+       WHERE failed_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+         AND failed_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+       GROUP BY t, stage`,
+      { from: chartFrom, to: to + stepMs, step: stepMs },
+      z.object({ t: num, key: z.string(), value: num }),
+    ),
   ]);
 
   const stages = Object.fromEntries(pipelineStages.map((s) => [s, 0])) as Record<PipelineStage, number>;
@@ -81,7 +96,8 @@ export async function getPipelineOverview(
     now,
     from,
     stages,
-    series: withStageOrder(fillSeries(seriesRows, chartFrom, to, stepMs), stepMs),
+    series: withStageOrder(fillSeries(seriesRows, chartFrom, to, stepMs), pipelineStages, stepMs),
+    deadLetterSeries: withStageOrder(fillSeries(deadRows, chartFrom, to, stepMs), deadLetterStages, stepMs),
     freshness: {
       events,
       p50: events > 0 ? (fresh?.q[0] ?? null) : null,
@@ -92,8 +108,11 @@ export async function getPipelineOverview(
 }
 
 /** Stages keep their pipeline order (and so their chart colours) whether or not they had data. */
-function withStageOrder(series: Series, stepMs: number): Series & { stepMs: number } {
-  const known: readonly string[] = pipelineStages;
+function withStageOrder(
+  series: Series,
+  known: readonly string[],
+  stepMs: number,
+): Series & { stepMs: number } {
   const extra = series.keys.filter((k) => !known.includes(k));
   return { keys: [...known, ...extra], points: series.points, stepMs };
 }

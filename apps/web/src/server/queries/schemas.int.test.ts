@@ -121,7 +121,8 @@ describe('schemas router', () => {
 
   async function caller() {
     const { appRouter } = await import('../routers/index.ts');
-    return appRouter.createCaller({ clickhouse: target, headers: new Headers() });
+    const { callerContext } = await import('../trpc.ts');
+    return appRouter.createCaller(callerContext(target));
   }
 
   it('checks, registers and lists a subject with its traffic', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortEvents } from './accept-events.ts';
+import { sortEvents } from './sort-events.ts';
 
 const key = { id: 'wk1', sourceId: 's1', sourceName: 'web' };
 

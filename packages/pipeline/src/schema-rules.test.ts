@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ControlRecord } from '@tributary/contracts';
 import { createSchemaRules } from './schema-rules.ts';
-import { sortEvents } from './accept-events.ts';
+import { sortEvents } from './sort-events.ts';
 
 const v1 = {
   type: 'object',

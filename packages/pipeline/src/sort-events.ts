@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { DeadLetter, Envelope } from '@tributary/contracts';
-import type { RawEvent } from './body.ts';
-import type { KeyInfo } from './write-keys.ts';
-import { validateEvent } from './validate.ts';
+import { validateEvent } from './validate-event.ts';
 import type { SchemaRules } from './schema-rules.ts';
+
+/** One event as it arrived: its parsed value and its own text (kept for dead letters). */
+export interface RawEvent {
+  value: unknown;
+  readonly text: string;
+  /** Nesting depth when the caller already measured it. */
+  depth?: number;
+}
+
+/** Who sent the events: the write key and its source. */
+export interface EventOrigin {
+  id: string;
+  sourceName: string;
+}
 
 export type RejectCode = 'invalid_envelope' | 'unknown_event_type' | 'schema_violation';
 
@@ -36,7 +48,7 @@ export interface Sorted {
  */
 export function sortEvents(
   events: RawEvent[],
-  key: KeyInfo,
+  key: EventOrigin,
   receivedAt: Date,
   traceparent?: string,
   rules?: SchemaRules,
@@ -58,7 +70,8 @@ export function sortEvents(
     const claimedId = stringField(raw.value, 'event_id');
     deadLetters.push({
       id: randomUUID(),
-      event_id: claimedId ?? '',
+      // An id even when the producer sent none, so a replay of this entry is idempotent.
+      event_id: claimedId ?? randomUUID(),
       stage: 'ingest',
       code,
       message: extra.message ?? reasons.join('; '),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateEvent } from './validate.ts';
+import { validateEvent } from './validate-event.ts';
 
 describe('validateEvent', () => {
   it('accepts a complete event and a minimal one', () => {

@@ -1,0 +1,161 @@
+// The console's dead-letter and viewer procedures against real ClickHouse, Postgres and Kafka:
+// pii stays masked until a viewer unlocks it with a key holding a pii scope, odd filters and
+// missing entries are refused with a message, and a replay started through the router runs.
+import { randomUUID } from 'node:crypto';
+import { createClickHouse, insertRows, toDateTime64, type QueryTarget } from '@tributary/clickhouse';
+import { createDb, issueApiKey } from '@tributary/db';
+import { registerVersion } from '@tributary/registry';
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, isolate, type Isolated } from '../../../../scripts/test-infra/fixtures.ts';
+
+let iso: Isolated;
+let target: QueryTarget;
+const id = randomUUID();
+const subject = `signup_${randomUUID().slice(0, 6)}`;
+
+beforeAll(async () => {
+  iso = await isolate();
+  const client = createClickHouse({ url: iso.clickhouseUrl });
+  target = { client, database: iso.clickhouseDatabase };
+  const db = createDb(iso.databaseUrl);
+  const writeKeyId = (await db.writeKey.findFirstOrThrow()).id;
+  await registerVersion(db, subject, { type: 'object' }, { actor: 'test', fieldTags: { '/email': ['pii'] } });
+  await db.$disconnect();
+  const now = toDateTime64(Date.now() - 60_000);
+  await insertRows(client, `${iso.clickhouseDatabase}.dead_letters`, [
+    {
+      id,
+      event_id: 'ev-1',
+      stage: 'ingest',
+      code: 'schema_violation',
+      message: 'data does not match',
+      details: '{}',
+      payload: JSON.stringify({ event_id: 'ev-1', event_type: subject, data: { email: 'jo@example.com' } }),
+      payload_encoding: 'utf8',
+      source: 'demo',
+      write_key_id: writeKeyId,
+      event_type: subject,
+      schema_version: 1,
+      origin_topic: null,
+      origin_partition: null,
+      origin_offset: null,
+      failed_at: now,
+      first_failed_at: now,
+      attempts: 1,
+    },
+  ]);
+  // NOTE: the console's env is parsed when first imported, so the router loads only after this.
+  process.env.DATABASE_URL = iso.databaseUrl;
+  process.env.KAFKA_BROKERS = iso.brokers;
+  process.env.TOPIC_PREFIX = iso.topicPrefix;
+});
+
+afterAll(async () => {
+  const { getDb } = await import('./db.ts');
+  const { closeControlProducer } = await import('./control.ts');
+  await closeControlProducer();
+  await getDb().$disconnect();
+  await target?.client.close();
+  await iso?.cleanup();
+});
+
+async function caller(cookie?: string) {
+  const { appRouter } = await import('./routers/index.ts');
+  const { createContext } = await import('./trpc.ts');
+  const headers = new Headers(cookie ? { cookie } : {});
+  const resHeaders = new Headers();
+  const ctx = { ...createContext({ headers, resHeaders }), clickhouse: target };
+  return { api: appRouter.createCaller(ctx), resHeaders };
+}
+
+async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(TRPCError);
+  return { code: (err as TRPCError).code, message: (err as TRPCError).message };
+}
+
+describe('dead letters in the console', () => {
+  it('masks pii until a viewer unlocks it with a pii-scoped key, and audits the unlock', async () => {
+    const anonymous = await caller();
+    const masked = await anonymous.api.dlq.entry({ id });
+    expect(masked.masked_fields).toEqual(['/email']);
+    expect(JSON.stringify(masked)).not.toContain('jo@example.com');
+    // Nor can the value be found by searching for it.
+    const search = { filter: { text: 'jo@example.com' } };
+    expect(await anonymous.api.dlq.list({ ...search, limit: 10 })).toMatchObject({ total: 0 });
+    expect((await anonymous.api.dlq.groups(search)).groups).toEqual([]);
+
+    const { getDb } = await import('./db.ts');
+    const readOnly = await issueApiKey(getDb(), { name: 'ro', scopes: ['schemas:read'] });
+    expect(await refusal(anonymous.api.viewer.unlockPii({ apiKey: readOnly.key }))).toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringMatching(/no pii scope/),
+    });
+    expect(await refusal(anonymous.api.viewer.unlockPii({ apiKey: 'nope' }))).toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+
+    const unlocked = await anonymous.api.viewer.unlockPii({ apiKey: iso.apiKey });
+    expect(unlocked.canSeePii).toBe(true);
+    const cookie = anonymous.resHeaders.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly; SameSite=Strict/);
+
+    const viewer = await caller(cookie.split(';')[0]);
+    expect(await viewer.api.viewer.me()).toMatchObject({ canSeePii: true, keyName: 'demo' });
+    const open = await viewer.api.dlq.entry({ id });
+    expect(open.payload).toContain('jo@example.com');
+    expect(open.masked_fields).toEqual([]);
+    expect(await viewer.api.dlq.list({ ...search, limit: 10 })).toMatchObject({ total: 1 });
+    expect((await viewer.api.dlq.groups(search)).groups).toHaveLength(1);
+    expect(await getDb().auditLog.count({ where: { action: 'viewer.unlock_pii' } })).toBe(1);
+  });
+
+  it('refuses odd filters, missing entries and non-JSON edits with a clear message', async () => {
+    const { api } = await caller();
+    expect(await refusal(api.dlq.list({ filter: { text: 'a\u0007b' }, limit: 10 }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/payload text contains control or unpaired characters/),
+    });
+    const gone = { kind: 'ids' as const, ids: [randomUUID()] };
+    expect(await refusal(api.dlq.replay({ selection: gone, rate: 100 }))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/no longer exist/),
+    });
+    const edit = {
+      selection: { kind: 'ids' as const, ids: [id] },
+      editedPayload: '{"event_type":',
+      rate: 100,
+    };
+    expect(await refusal(api.dlq.replay(edit))).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/edited payload is not JSON/),
+    });
+  });
+
+  it('replays an edited event through the router and reports progress to the end', async () => {
+    const { api } = await caller();
+    const edited = JSON.stringify({
+      event_id: 'ev-1',
+      event_type: subject,
+      data: { email: 'fixed@example.com' },
+    });
+    const dry = await api.dlq.dryRun({ selection: { kind: 'ids', ids: [id] }, editedPayload: edited });
+    expect(dry).toMatchObject({ total: 1, pass: 1, fail: 0 });
+    const started = await api.dlq.replay({
+      selection: { kind: 'ids', ids: [id] },
+      editedPayload: edited,
+      rate: 100,
+    });
+    const done = await eventually(async () => {
+      const r = await api.dlq.replayStatus({ id: started.id });
+      return r.state === 'completed' ? r : null;
+    });
+    expect(done).toMatchObject({ total: 1, processed: 1, sent: 1, failedAgain: 0 });
+    expect((await api.dlq.replays())[0]?.id).toBe(started.id);
+    expect((await api.dlq.entry({ id })).status).toBe('replayed');
+  });
+});

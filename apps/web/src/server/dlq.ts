@@ -1,0 +1,32 @@
+import { topicNames, type DlqReplay } from '@tributary/contracts';
+import { loadPiiPaths, type PiiView, type ReplayDeps } from '@tributary/dlq';
+import { env } from '../env.ts';
+import { getDb } from './db.ts';
+import { getAdmin, getProducer } from './kafka.ts';
+import type { Context } from './trpc.ts';
+
+/** What the dead-letter functions need, wired to this server's clients. */
+export function replayDeps(ctx: Context): ReplayDeps {
+  return {
+    target: ctx.clickhouse,
+    db: getDb(),
+    transport: {
+      producer: getProducer(),
+      topics: topicNames(env.TOPIC_PREFIX),
+      partitionCount: (topic) => getAdmin().partitionCount(topic),
+    },
+  };
+}
+
+export async function piiView(ctx: Context): Promise<PiiView> {
+  const [paths, viewer] = await Promise.all([loadPiiPaths(getDb()), ctx.viewer()]);
+  return { paths, reveal: viewer.canSeePii };
+}
+
+// Replays run in this server process; their promises are held so nothing settles unobserved.
+const running = new Set<Promise<DlqReplay>>();
+
+export function track(done: Promise<DlqReplay>): void {
+  running.add(done);
+  void done.finally(() => running.delete(done));
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeBatches, sendBatches, type LoadResult } from '../../scripts/lib/load.ts';
+import { eventually } from '../../scripts/test-infra/fixtures.ts';
+import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts';
+import { backoffGaps, errorKinds, retryLines, storedCounts } from './outage-checks.ts';
+
+const OUTAGE_MS = 30_000;
+
+let t: TestStack;
+beforeAll(async () => {
+  t = await startTestStack();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+// SIGTERM: the server closes its port after the requests in flight. SIGKILL: a crash, which
+// can cut an insert after ClickHouse stored it but before the worker heard so; the retry after
+// the restart carries the same deduplication token and must not add the rows twice.
+describe.each([
+  { signal: 'SIGTERM', type: 'ch_outage_term' },
+  { signal: 'SIGKILL', type: 'ch_outage_kill' },
+] as const)('ClickHouse stopped with $signal during a load', ({ signal, type }) => {
+  it('holds events while ClickHouse is down, then stores every accepted one exactly once', async () => {
+    const workers = t.stack.processes.get('workers')!;
+    const workersPid = workers.child.pid;
+    // Half the load starts with ClickHouse up; the other half is sent while it is down, so the
+    // workers certainly have batches to insert during the outage.
+    const before = makeBatches(30_000, 100, { eventType: type });
+    const during = makeBatches(30_000, 100, { eventType: type });
+    // Retry lines from this moment on belong to this outage.
+    let stopRequestedAt = 0;
+    let outage = null as Promise<{ ms: number; duringLoad: LoadResult; retriesSeen: number }> | null;
+
+    const load = sendBatches({
+      ingestUrl: t.stack.ingestUrl,
+      writeKey: t.stack.writeKey,
+      batches: before,
+      concurrency: 4,
+      onResponse: (done) => {
+        if (outage || done < 100) return;
+        outage = (async () => {
+          stopRequestedAt = Date.now();
+          await t.stopClickHouse(signal);
+          const stoppedAt = Date.now();
+          const duringLoad = await sendBatches({
+            ingestUrl: t.stack.ingestUrl,
+            writeKey: t.stack.writeKey,
+            batches: during,
+            concurrency: 4,
+          });
+          // The workers meet the outage (and say so) while ClickHouse is still down.
+          const retriesSeen = await eventually(
+            async () => retryLines(workers.logFile, 'clickhouse insert', stopRequestedAt).length,
+            OUTAGE_MS,
+          );
+          // NOTE: the outage itself has a length; this wait is the fault, not an assertion.
+          await new Promise((r) => setTimeout(r, Math.max(0, stoppedAt + OUTAGE_MS - Date.now())));
+          await t.startClickHouse();
+          return { ms: Date.now() - stoppedAt, duringLoad, retriesSeen };
+        })();
+      },
+    });
+
+    const result = await load;
+    expect(outage).not.toBeNull();
+    const { ms, duringLoad, retriesSeen } = await outage!;
+    const accepted = [...result.acceptedIds, ...duringLoad.acceptedIds];
+    console.log(
+      `ClickHouse (${signal}) down for ${(ms / 1000).toFixed(1)} s; accepted ${result.acceptedIds.length} before/around ` +
+        `and ${duringLoad.acceptedIds.length} during the outage (statuses ${JSON.stringify([
+          ...result.statuses,
+          ...duringLoad.statuses,
+        ])}); ${retriesSeen} insert retries logged while down`,
+    );
+    expect(ms).toBeGreaterThanOrEqual(OUTAGE_MS);
+    expect(retriesSeen).toBeGreaterThan(0);
+    // Ingest does not depend on ClickHouse: nothing is refused.
+    expect(accepted).toHaveLength(60_000);
+
+    await eventually(async () => (await t.count(`event_type = '${type}'`)).rows >= accepted.length, 180_000);
+    await t.drained();
+    await t.deadLettersDrained();
+    const counts = await storedCounts(t, type, accepted);
+    const lines = retryLines(workers.logFile, 'clickhouse insert', stopRequestedAt);
+    const backoff = backoffGaps(lines);
+    console.log(
+      `after recovery: ${JSON.stringify(counts)}; insert retries ${lines.length}, ` +
+        `max attempt ${Math.max(...lines.map((l) => l.attempt))}, errors ${JSON.stringify(errorKinds(lines))}, ` +
+        `first-attempt gaps ${JSON.stringify(backoff.gaps)}`,
+    );
+
+    expect(counts).toEqual({
+      acceptedRows: accepted.length,
+      acceptedDistinct: accepted.length,
+      rowsOfType: accepted.length,
+      perMinuteSum: accepted.length,
+      deadLettersOfType: 0,
+      deadLettersAll: 0,
+    });
+    expect(Math.max(...lines.map((l) => l.attempt))).toBeGreaterThanOrEqual(5);
+    expect(backoff.violations).toEqual([]);
+    // The same workers process rode the outage out: no crash, no restart.
+    expect(t.stack.processes.get('workers')).toBe(workers);
+    expect(workers.child.pid).toBe(workersPid);
+    expect(workers.child.exitCode).toBeNull();
+    expect(workers.child.signalCode).toBeNull();
+  }, 420_000);
+});

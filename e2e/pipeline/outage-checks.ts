@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import type { TestStack } from '../../scripts/lib/test-stack.ts';
+
+/** One "… failed; retrying" line of the workers' log. */
+export interface RetryLine {
+  at: number;
+  attempt: number;
+  err: string;
+}
+
+/** The workers' retry lines for one operation (`label`, e.g. 'clickhouse insert'), from `since` on. */
+export function retryLines(logFile: string, label: string, since = 0): RetryLine[] {
+  const out: RetryLine[] = [];
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let entry: { msg?: unknown; time?: unknown; attempt?: unknown; err?: unknown };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue;
+    }
+    if (entry.msg !== `${label} failed; retrying`) continue;
+    if (typeof entry.time !== 'string' || typeof entry.attempt !== 'number') continue;
+    const at = Date.parse(entry.time);
+    if (at >= since) out.push({ at, attempt: entry.attempt, err: String(entry.err) });
+  }
+  return out;
+}
+
+/**
+ * Proof of backoff from the log alone, with lower bounds only (a slow machine cannot break
+ * it): every retry chain sleeps at least 0.8 × min(5 s, 100 ms × 2^(k-1)) after attempt k
+ * (retry.ts), and each chain logs attempts 1, 2, 3, … in order. So the first line of attempt
+ * k+1 comes at least that long after the first line of attempt k, whichever chains they are.
+ * Returns the violations (empty when the spacing holds) and the gaps, for the run's output.
+ */
+export function backoffGaps(lines: RetryLine[]) {
+  const first = new Map<number, number>();
+  for (const l of lines) first.set(l.attempt, Math.min(first.get(l.attempt) ?? Infinity, l.at));
+  const gaps: Array<{ attempt: number; gapMs: number; minMs: number }> = [];
+  for (const [k, at] of [...first.entries()].sort((a, b) => a[0] - b[0])) {
+    const next = first.get(k + 1);
+    if (next === undefined) continue;
+    gaps.push({ attempt: k, gapMs: next - at, minMs: Math.floor(0.8 * Math.min(5000, 100 * 2 ** (k - 1))) });
+  }
+  return { gaps, violations: gaps.filter((g) => g.gapMs < g.minMs) };
+}
+
+/**
+ * How the accepted events stand in ClickHouse. `events` is a ReplacingMergeTree, whose merges
+ * would fold a duplicate away and hide it from count(); events_per_minute is fed by a view on
+ * every block that really landed in `events` and sums instead of folding, so a double insert
+ * shows there whatever the merges did.
+ */
+export async function storedCounts(t: TestStack, eventType: string, acceptedIds: string[]) {
+  const table = `accepted_${eventType}`;
+  await t.clickhouse.command({ query: `CREATE TABLE ${table} (id String) ENGINE = Memory` });
+  await t.clickhouse.insert({ table, values: acceptedIds.map((id) => ({ id })), format: 'JSONEachRow' });
+  const one = async <T>(query: string): Promise<T> => {
+    const rs = await t.clickhouse.query({ query, format: 'JSONEachRow', query_params: { type: eventType } });
+    const [row] = await rs.json<T>();
+    return row!;
+  };
+  const accepted = await one<{ n: string; u: string }>(
+    `SELECT count() AS n, uniqExact(event_id) AS u FROM events
+     WHERE event_type = {type:String} AND event_id IN (SELECT id FROM ${table})`,
+  );
+  const all = await one<{ n: string }>(`SELECT count() AS n FROM events WHERE event_type = {type:String}`);
+  const perMinute = await one<{ n: string }>(
+    `SELECT sum(events) AS n FROM events_per_minute WHERE event_type = {type:String}`,
+  );
+  const deadLetters = await one<{ n: string; all: string }>(
+    `SELECT countIf(event_type = {type:String}) AS n, count() AS all FROM dead_letters`,
+  );
+  return {
+    acceptedRows: Number(accepted.n),
+    acceptedDistinct: Number(accepted.u),
+    rowsOfType: Number(all.n),
+    perMinuteSum: Number(perMinute.n),
+    deadLettersOfType: Number(deadLetters.n),
+    deadLettersAll: Number(deadLetters.all),
+  };
+}
+
+/** How many retry lines each kind of error caused (port numbers dropped, so kinds group). */
+export function errorKinds(lines: RetryLine[]): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  for (const l of lines) {
+    const kind = l.err.replace(/127\.0\.0\.1:\d+/g, 'host:port').slice(0, 120);
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
+  return kinds;
+}

@@ -1,0 +1,434 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createClickHouse,
+  selectRows,
+  toDateTime64,
+  type ClickHouseClient,
+  type QueryTarget,
+} from '@tributary/clickhouse';
+import {
+  REPLAY_HEADERS,
+  topicNames,
+  TributaryError,
+  type DeadLetter,
+  type TopicNames,
+} from '@tributary/contracts';
+import { createDb, type Db } from '@tributary/db';
+import {
+  createAdmin,
+  createBatchConsumer,
+  createProducer,
+  type Admin,
+  type IncomingMessage,
+  type Producer,
+} from '@tributary/kafka';
+import { registerVersion } from '@tributary/registry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { eventually, isolate, type Isolated } from '../../../scripts/test-infra/fixtures.ts';
+import {
+  discardEntries,
+  dryRun,
+  getEntry,
+  getReplay,
+  getRetentionDays,
+  listEntries,
+  listGroups,
+  MASK,
+  resumeReplay,
+  scopeFor,
+  setRetentionDays,
+  startReplay,
+  type ReplayDeps,
+} from './index.ts';
+
+let iso: Isolated;
+let ch: ClickHouseClient;
+let target: QueryTarget;
+let db: Db;
+let admin: Admin;
+let producer: Producer;
+let topics: TopicNames;
+let deps: ReplayDeps;
+let writeKeyId: string;
+const subject = `dlq_it_${randomUUID().slice(0, 8)}`;
+const strict = {
+  type: 'object',
+  required: ['price'],
+  properties: { price: { type: 'number' }, email: { type: 'string' } },
+};
+const noPii = { paths: new Map<string, string[]>(), reveal: false };
+
+beforeAll(async () => {
+  iso = await isolate();
+  ch = createClickHouse({ url: iso.clickhouseUrl });
+  target = { client: ch, database: iso.clickhouseDatabase };
+  db = createDb(iso.databaseUrl);
+  admin = createAdmin({ brokers: iso.brokers.split(','), clientId: `dlq-it-${iso.id}` });
+  producer = createProducer({ brokers: iso.brokers.split(','), clientId: `dlq-it-${iso.id}` });
+  topics = topicNames(iso.topicPrefix);
+  deps = { target, db, transport: { producer, topics, partitionCount: (t) => admin.partitionCount(t) } };
+  writeKeyId = (await db.writeKey.findFirstOrThrow()).id;
+  await registerVersion(db, subject, strict, { actor: 'test', fieldTags: { '/email': ['pii'] } });
+});
+
+afterAll(async () => {
+  await producer?.close();
+  await admin?.close();
+  await db?.$disconnect();
+  await ch?.close();
+  await iso?.cleanup();
+});
+
+/** A schema violation as ingest records it, stored the way the dead-letter worker stores it. */
+function violation(i: number, failedAt: Date, overrides: Partial<DeadLetter> = {}): DeadLetter {
+  const event = { event_id: `ev-${i}`, event_type: subject, data: { price: String(i), email: `u${i}@x.io` } };
+  return {
+    id: randomUUID(),
+    event_id: event.event_id,
+    stage: 'ingest',
+    code: 'schema_violation',
+    message: `data does not match schema ${subject} v1: /price must be number`,
+    details: { reasons: ['/price must be number'] },
+    payload: JSON.stringify(event),
+    payload_encoding: 'utf8',
+    source: 'demo',
+    write_key_id: writeKeyId,
+    event_type: subject,
+    schema_version: 1,
+    origin_topic: null,
+    origin_partition: null,
+    origin_offset: null,
+    failed_at: failedAt.toISOString(),
+    attempts: 1,
+    ...overrides,
+  };
+}
+
+async function store(letters: DeadLetter[]): Promise<void> {
+  await ch.insert({
+    table: `${iso.clickhouseDatabase}.dead_letters`,
+    format: 'JSONEachRow',
+    values: letters.map((d) => ({
+      ...d,
+      details: JSON.stringify(d.details ?? null),
+      failed_at: toDateTime64(d.failed_at),
+      first_failed_at: toDateTime64(d.first_failed_at ?? d.failed_at),
+      replay_of: d.replay_of ?? '',
+    })),
+  });
+}
+
+/** The events topic, read by a fresh consumer group until `enough` says so. */
+async function eventsOnTopic(enough: (seen: IncomingMessage[]) => boolean): Promise<IncomingMessage[]> {
+  const seen: IncomingMessage[] = [];
+  const consumer = createBatchConsumer({
+    brokers: iso.brokers.split(','),
+    clientId: `dlq-it-read-${randomUUID().slice(0, 6)}`,
+    groupId: `dlq-it-read-${randomUUID()}`,
+    topics: [topics.events],
+  });
+  void consumer.start(async (batch) => {
+    seen.push(...batch.messages);
+  });
+  try {
+    await eventually(async () => enough(seen), 30_000);
+  } finally {
+    await consumer.stop();
+  }
+  return seen;
+}
+
+const base = Date.now() - 60 * 60_000;
+// Built when first used: they name the write key read in beforeAll.
+let letters: DeadLetter[];
+let other: DeadLetter;
+const makeLetters = () => Array.from({ length: 30 }, (_, i) => violation(i, new Date(base + i * 1000)));
+const makeOther = () =>
+  violation(100, new Date(base + 100_000), {
+    stage: 'sink',
+    code: 'insert_rejected',
+    message: 'Cannot parse input',
+    source: 'other_source',
+    event_type: 'other_type',
+  });
+
+describe('the dead-letter store in the console', () => {
+  it('groups failures by code and reason, with a sparkline over the range', async () => {
+    letters = makeLetters();
+    other = makeOther();
+    await store([...letters, other]);
+    const { groups } = await listGroups(target, { from: new Date(base - 60_000).toISOString() });
+    expect(groups.map((g) => [g.code, g.count, g.pending])).toEqual([
+      ['schema_violation', 30, 30],
+      ['insert_rejected', 1, 1],
+    ]);
+    expect(groups[0]!.sparkline.reduce((a, b) => a + b, 0)).toBe(30);
+    expect(groups[0]!.stages).toEqual(['ingest']);
+  });
+
+  it('filters and pages by keyset, newest first, and counts the whole match', async () => {
+    // A redelivered dead letter stored a second time counts and lists once.
+    await store([letters[12]!]);
+    const filter = { eventType: subject, stages: ['ingest' as const] };
+    const first = await listEntries(target, { filter, limit: 20 }, noPii);
+    expect(first.total).toBe(30);
+    expect(first.entries.map((e) => e.event_id)[0]).toBe('ev-29');
+    const second = await listEntries(target, { filter, cursor: first.nextCursor, limit: 20 }, noPii);
+    expect(second.entries).toHaveLength(10);
+    expect(second.nextCursor).toBeNull();
+    const ids = new Set([...first.entries, ...second.entries].map((e) => e.id));
+    expect(ids.size).toBe(30);
+
+    const text = await listEntries(target, { filter: { text: 'U7@X.IO' }, limit: 50 }, noPii);
+    expect(text.entries.map((e) => e.event_id)).toEqual(['ev-7']);
+    // Quotes, percent signs and backslashes are data, not SQL.
+    const odd = await listEntries(target, { filter: { text: `'%\\"); DROP TABLE x; --` }, limit: 50 }, noPii);
+    expect(odd.total).toBe(0);
+    const bySource = await listEntries(target, { filter: { source: 'other_source' }, limit: 50 }, noPii);
+    expect(bySource.entries.map((e) => e.code)).toEqual(['insert_rejected']);
+  });
+
+  it('masks pii-tagged fields unless the viewer may see them', async () => {
+    const paths = new Map([[subject, ['/email']]]);
+    const masked = await getEntry(target, letters[3]!.id, { paths, reveal: false });
+    expect(masked.masked_fields).toEqual(['/email']);
+    expect(masked.payload_pretty).toContain(MASK);
+    expect(masked.payload).not.toContain('u3@x.io');
+    const list = await listEntries(
+      target,
+      { filter: { eventType: subject }, limit: 5 },
+      { paths, reveal: false },
+    );
+    expect(list.entries.every((e) => !e.payload_preview.includes('@x.io'))).toBe(true);
+    const open = await getEntry(target, letters[3]!.id, { paths, reveal: true });
+    expect(open.payload).toBe(letters[3]!.payload);
+    expect(open.explanation).toMatch(/schema/);
+
+    // Searching a masked value must not tell a locked viewer that it is there: not in the list,
+    // not in the group counts, not in a replay of "everything matching".
+    const search = { text: 'u3@x.io' };
+    const locked = await listEntries(target, { filter: search, limit: 5 }, { paths, reveal: false });
+    expect(locked).toMatchObject({ total: 0, entries: [], textSkippedTypes: [subject] });
+    const lockedGroups = await listGroups(target, search, scopeFor({ paths, reveal: false }));
+    expect(lockedGroups.groups).toEqual([]);
+    await expect(
+      startReplay(
+        deps,
+        { selection: { kind: 'filter', filter: search }, rate: 100 },
+        'test',
+        scopeFor({ paths, reveal: false }),
+      ),
+    ).rejects.toThrow(/no dead-letter entries match/);
+    const unlocked = await listEntries(target, { filter: search, limit: 5 }, { paths, reveal: true });
+    expect(unlocked).toMatchObject({ total: 1, textSkippedTypes: [] });
+    expect((await listGroups(target, search)).groups.map((g) => g.count)).toEqual([1]);
+  });
+
+  it('dry run: fails while the schema disagrees, passes after the fix, nothing sent', async () => {
+    const selection = { kind: 'filter' as const, filter: { eventType: subject } };
+    const before = await dryRun({ target, db }, { selection });
+    expect(before).toMatchObject({ total: 30, pass: 0, fail: 30, truncated: false });
+    expect(before.reasons[0]!.reason).toMatch(/price/);
+
+    await registerVersion(
+      db,
+      subject,
+      { ...strict, properties: { ...strict.properties, price: {} } },
+      { actor: 'test' },
+    );
+    const after = await dryRun({ target, db }, { selection });
+    expect(after).toMatchObject({ total: 30, pass: 30, fail: 0 });
+    // A chosen (older) version still fails.
+    expect((await dryRun({ target, db }, { selection, schemaVersion: 1 })).fail).toBe(30);
+  });
+
+  it('refuses bad input before anything happens', async () => {
+    const gone = { kind: 'ids' as const, ids: [randomUUID()] };
+    await expect(startReplay(deps, { selection: gone, rate: 1000 }, 'test')).rejects.toThrow(
+      /no longer exist/,
+    );
+    const one = { kind: 'ids' as const, ids: [letters[0]!.id] };
+    await expect(
+      startReplay(deps, { selection: one, rate: 1000, editedPayload: '{"a":' }, 'test'),
+    ).rejects.toThrow(/edited payload is not JSON/);
+    const two = { kind: 'ids' as const, ids: [letters[0]!.id, letters[1]!.id] };
+    await expect(dryRun({ target, db }, { selection: two, editedPayload: '{}' })).rejects.toBeInstanceOf(
+      TributaryError,
+    );
+    const none = { kind: 'filter' as const, filter: { eventType: 'no_such_type' } };
+    await expect(startReplay(deps, { selection: none, rate: 1000 }, 'test')).rejects.toThrow(
+      /no dead-letter entries/,
+    );
+    expect(await db.dlqReplay.count()).toBe(0);
+  });
+
+  it('replays to the events topic with replay headers, records status and audit, twice at once', async () => {
+    const selection = { kind: 'filter' as const, filter: { eventType: subject } };
+    const [a, b] = await Promise.all([
+      startReplay(deps, { selection, rate: 1000 }, 'tab-1'),
+      startReplay(deps, { selection, rate: 1000 }, 'tab-2'),
+    ]);
+    expect(a.replay).toMatchObject({ state: 'running', total: 30 });
+    const [doneA, doneB] = await Promise.all([a.done, b.done]);
+    expect(doneA).toMatchObject({ state: 'completed', processed: 30, sent: 30, failedAgain: 0 });
+    expect(doneB).toMatchObject({ state: 'completed', sent: 30 });
+    expect(await getReplay(db, a.replay.id)).toMatchObject({ state: 'completed', sent: 30 });
+
+    const messages = await eventsOnTopic((seen) => seen.length >= 60);
+    expect(messages).toHaveLength(60);
+    const fromA = messages.filter((m) => m.headers[REPLAY_HEADERS.replayId] === a.replay.id);
+    expect(fromA).toHaveLength(30);
+    expect(fromA.every((m) => m.headers[REPLAY_HEADERS.attempt] === '1')).toBe(true);
+    const envelope = JSON.parse(fromA[0]!.value.toString('utf8'));
+    expect(envelope).toMatchObject({ event_type: subject, source: 'demo', schema_version: 2 });
+    expect(envelope.replay).toMatchObject({ replay_id: a.replay.id, attempts: 1 });
+    // Every copy of an event goes to the partition ingest would use, so the workers see them in order.
+    const partitionsPerEvent = new Map<string, Set<number>>();
+    for (const m of messages)
+      partitionsPerEvent.set(m.key!, (partitionsPerEvent.get(m.key!) ?? new Set()).add(m.partition));
+    expect([...partitionsPerEvent.values()].every((s) => s.size === 1)).toBe(true);
+
+    const replayed = await listEntries(
+      target,
+      { filter: { eventType: subject, status: 'replayed' }, limit: 50 },
+      noPii,
+    );
+    expect(replayed.total).toBe(30);
+    expect(
+      (await listEntries(target, { filter: { eventType: subject, status: 'pending' }, limit: 50 }, noPii))
+        .total,
+    ).toBe(0);
+    const entry = await getEntry(target, letters[0]!.id, noPii);
+    expect(entry.history.map((h) => h.status)).toEqual(['pending', 'replayed', 'replayed']);
+    const audit = await db.auditLog.findMany({ where: { entity: 'dlq_replay' }, orderBy: { at: 'asc' } });
+    expect(audit.map((r) => r.action).sort()).toEqual([
+      'dlq.replay',
+      'dlq.replay',
+      'dlq.replay_finished',
+      'dlq.replay_finished',
+    ]);
+  });
+
+  it('an event that fails again returns to the store as a new entry with attempts raised', async () => {
+    const stillBad = violation(200, new Date(base + 200_000), {
+      event_type: 'broken',
+      payload: '{"event_type": 5}',
+    });
+    await store([stillBad]);
+    const { done } = await startReplay(
+      deps,
+      { selection: { kind: 'ids', ids: [stillBad.id] }, rate: 100 },
+      'test',
+    );
+    expect(await done).toMatchObject({ state: 'completed', sent: 0, failedAgain: 1 });
+    // The new entry travels through the dead-letter topic (the workers store it); read it there.
+    const consumer = createBatchConsumer({
+      brokers: iso.brokers.split(','),
+      clientId: 'dlq-it-dl',
+      groupId: `dlq-it-dl-${randomUUID()}`,
+      topics: [topics.deadLetters],
+    });
+    const seen: DeadLetter[] = [];
+    void consumer.start(async (batch) => {
+      for (const m of batch.messages) seen.push(JSON.parse(m.value.toString('utf8')));
+    });
+    const again = await eventually(async () => seen.find((d) => d.replay_of === stillBad.id), 30_000).finally(
+      () => consumer.stop(),
+    );
+    expect(again).toMatchObject({
+      event_id: 'ev-200',
+      attempts: 2,
+      code: 'invalid_envelope',
+      payload: stillBad.payload,
+    });
+    expect(again.first_failed_at).toBe(stillBad.failed_at);
+  });
+
+  it('resumes an interrupted replay under its id, sending only what it had not sent', async () => {
+    const reason = 'resume me';
+    const batch = Array.from({ length: 25 }, (_, i) =>
+      violation(300 + i, new Date(base + 300_000 + i * 10), { message: reason }),
+    );
+    await store(batch);
+    // The broker goes away after the first page (rate 40/s: pages of 10).
+    let sends = 0;
+    const flaky: Producer = {
+      send: (topic, messages) =>
+        ++sends === 2 ? Promise.reject(new Error('broker unreachable')) : producer.send(topic, messages),
+      close: async () => {},
+    };
+    const selection = { kind: 'filter' as const, filter: { reason } };
+    const first = await startReplay(
+      { ...deps, transport: { ...deps.transport, producer: flaky } },
+      { selection, rate: 40 },
+      'tab-1',
+    );
+    expect(await first.done).toMatchObject({
+      state: 'failed',
+      error: 'broker unreachable',
+      processed: 10,
+      sent: 10,
+      resumable: true,
+    });
+    // As if its server had died instead: still "running", but the heartbeat stopped.
+    const id = first.replay.id;
+    await db.dlqReplay.update({
+      where: { id },
+      data: { state: 'running', heartbeatAt: new Date(Date.now() - 60_000) },
+    });
+    expect(await getReplay(db, id)).toMatchObject({ state: 'interrupted', resumable: true });
+
+    const resumed = await resumeReplay(deps, id, 'tab-2');
+    await expect(resumeReplay(deps, id, 'tab-3')).rejects.toThrow(/still running/);
+    expect(await resumed.done).toMatchObject({
+      state: 'completed',
+      total: 25,
+      processed: 25,
+      sent: 25,
+      resumable: false,
+    });
+    await expect(resumeReplay(deps, id, 'tab-3')).rejects.toThrow(/is completed/);
+
+    const recorded = await selectRows(
+      target,
+      `SELECT id, count() AS n FROM {db:Identifier}.dead_letter_status WHERE replay_id = {id:String} GROUP BY id`,
+      { id },
+      z.object({ id: z.string(), n: z.coerce.number() }),
+    );
+    expect(recorded.map((r) => r.id).sort()).toEqual(batch.map((b) => b.id).sort());
+    expect(recorded.every((r) => r.n === 1)).toBe(true);
+    const ofThisReplay = (seen: IncomingMessage[]) =>
+      seen.filter((m) => m.headers[REPLAY_HEADERS.replayId] === id);
+    const sent = ofThisReplay(await eventsOnTopic((seen) => ofThisReplay(seen).length >= 25));
+    expect(new Set(sent.map((m) => m.key)).size).toBe(25);
+    expect(sent).toHaveLength(25);
+    const audit = await db.auditLog.findMany({ where: { entityId: id }, orderBy: { at: 'asc' } });
+    expect(audit.map((a) => a.action)).toEqual([
+      'dlq.replay',
+      'dlq.replay_finished',
+      'dlq.replay_resumed',
+      'dlq.replay_finished',
+    ]);
+  });
+
+  it('discards with a reason (audited) and keeps the original entry', async () => {
+    const r = await discardEntries(
+      { target, db },
+      { selection: { kind: 'ids', ids: [other.id] }, reason: 'test data' },
+      'oncall',
+    );
+    expect(r).toEqual({ discarded: 1 });
+    const entry = await getEntry(target, other.id, noPii);
+    expect(entry.status).toBe('discarded');
+    expect(entry.payload).toBe(other.payload);
+    expect(entry.history.at(-1)).toMatchObject({ status: 'discarded', actor: 'oncall', reason: 'test data' });
+    expect(await db.auditLog.count({ where: { action: 'dlq.discard' } })).toBe(1);
+  });
+
+  it('changes retention on the table itself', async () => {
+    expect(await getRetentionDays(target)).toBe(14);
+    await setRetentionDays({ target, db }, 30, 'oncall');
+    expect(await getRetentionDays(target)).toBe(30);
+  });
+});
