@@ -22,7 +22,7 @@ export const TEXT_NONE = 'no-such-tenant-7f3a';
 
 const SOURCES = ['web', 'ios', 'android', 'backend'] as const;
 
-const EVENT_TYPES = [
+export const EVENT_TYPES = [
   'page_view',
   'user_signup',
   'purchase',

@@ -79,7 +79,7 @@ export const dlqPageSchema = z.object({
   nextCursor: dlqCursorSchema.nullable(),
   /** Entries matching the filter in all. */
   total: z.number(),
-  /** Event types the payload text search skipped: they hold pii this viewer may not see. */
+  /** Event types whose pii-tagged values the payload text search left out: this viewer may not see them. */
   textSkippedTypes: z.array(z.string()),
 });
 export type DlqPage = z.infer<typeof dlqPageSchema>;

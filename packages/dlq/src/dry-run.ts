@@ -44,7 +44,7 @@ export async function dryRun(
   const now = opts.now ?? new Date();
   const limit = opts.limit ?? DRY_RUN_LIMIT;
   const sql = await selectionSql(deps.target, input.selection, now, {
-    textHiddenTypes: opts.textHiddenTypes,
+    maskedPaths: opts.maskedPaths,
   });
   const [rules, total] = await Promise.all([loadRules(deps.db), countSelected(deps.target, sql)]);
   let pass = 0;

@@ -1,5 +1,6 @@
 import { toDateTime64 } from '@tributary/clickhouse';
 import type { DlqCursor, DlqFilter } from '@tributary/contracts';
+import { MASK, segments } from './mask.ts';
 
 export interface SqlPart {
   /** Conditions joined by AND, never empty ('1' when nothing filters). */
@@ -8,12 +9,13 @@ export interface SqlPart {
 }
 
 /**
- * What the viewer's rights take out of a filter. A payload text search over event types with
- * pii-tagged fields would tell a viewer who may not see pii whether a value is there (search an
- * e-mail address, count the matches), so for such a viewer the search skips those types.
+ * What the viewer's rights take out of a filter. A payload text search that looked inside
+ * pii-tagged values would tell a viewer who may not see pii whether a value is there (search an
+ * e-mail address, count the matches), so for such a viewer the search runs over the payload as
+ * the viewer sees it: with the values at these paths (per event type) masked.
  */
 export interface FilterScope {
-  textHiddenTypes?: string[];
+  maskedPaths?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Ids whose latest recorded status is not pending (only changes away from pending are recorded). */
@@ -63,12 +65,11 @@ export function filterSql(
     params.reason = filter.reason;
   }
   if (filter.text) {
+    // The plain search first: cheap, and it leaves only candidate rows for the masked check.
     c.push('positionCaseInsensitiveUTF8(payload, {text:String}) > 0');
     params.text = filter.text;
-    if (opts.textHiddenTypes?.length) {
-      c.push('(event_type IS NULL OR event_type NOT IN {textHidden:Array(String)})');
-      params.textHidden = opts.textHiddenTypes;
-    }
+    const masked = maskedTextSql(opts.maskedPaths, params);
+    if (masked) c.push(masked);
   }
   if (filter.status === 'pending') c.push(`id NOT IN (${SETTLED})`);
   else if (filter.status) {
@@ -85,3 +86,44 @@ export function filterSql(
 }
 
 export { SETTLED as settledIdsSql };
+
+/**
+ * For rows of an event type with masked paths: whether the search text occurs in the payload
+ * once the values at those paths are replaced by the mask. ClickHouse re-serialises what
+ * JSONExtractRaw returns (minified, escapes decoded), so a value is only known to be masked
+ * when that text occurs verbatim in the payload; a row where one does not (or a payload that is
+ * not JSON, which the console withholds whole) matches no search. That hides too much at
+ * worst, never too little.
+ */
+function maskedTextSql(
+  maskedPaths: FilterScope['maskedPaths'],
+  params: Record<string, unknown>,
+): string | null {
+  const types = [...(maskedPaths ?? [])].filter(([, paths]) => paths.length > 0);
+  if (types.length === 0) return null;
+  const branches = types.map(([type, paths], t) => {
+    params[`piiType${t}`] = type;
+    const values = paths.map((path, p) => valuesAtSql(segments(path), `pii${t}_${p}`, params));
+    const all = `arrayFilter(pv -> pv != '', arrayConcat(${values.join(', ')}))`;
+    const shown = `arrayFold((pacc, pv) -> replaceAll(pacc, pv, {piiMask:String}), ${all}, payload)`;
+    return `event_type = {piiType${t}:String}, isValidJSON(payload) AND arrayAll(pv -> position(payload, pv) > 0, ${all}) AND positionCaseInsensitiveUTF8(${shown}, {text:String}) > 0`;
+  });
+  params.piiMask = JSON.stringify(MASK);
+  return `multiIf(${branches.join(', ')}, 1)`;
+}
+
+/**
+ * The raw JSON texts of the values at a path inside `data`, as maskPii finds them: an array on
+ * the way applies the rest of the path to each item (arrays of arrays two levels deep).
+ */
+function valuesAtSql(path: string[], name: string, params: Record<string, unknown>): string {
+  let nodes = `[JSONExtractRaw(payload, 'data')]`;
+  path.forEach((segment, i) => {
+    const key = `${name}_${i}`;
+    params[key] = segment;
+    const items = `arrayFlatten(arrayMap(pn -> if(JSONType(pn) = 'Array', JSONExtractArrayRaw(pn), [pn]), ${nodes}))`;
+    const deeper = `arrayFlatten(arrayMap(pn -> if(JSONType(pn) = 'Array', JSONExtractArrayRaw(pn), [pn]), ${items}))`;
+    nodes = `arrayMap(pn -> JSONExtractRaw(pn, {${key}:String}), ${deeper})`;
+  });
+  return nodes;
+}

@@ -19,7 +19,8 @@ export function maskPii(event: unknown, paths: PiiPaths): { value: unknown; mask
   return { value: { ...event, data }, masked };
 }
 
-function segments(path: string): string[] {
+/** A pii path's keys, from a JSON pointer ("/a/b") or a dotted path ("a.b"). */
+export function segments(path: string): string[] {
   if (path.startsWith('/'))
     return path
       .slice(1)

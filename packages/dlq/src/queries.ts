@@ -29,10 +29,17 @@ export interface PiiView {
   reveal: boolean;
 }
 
-/** Event types whose payload text this viewer may not search (see FilterScope). */
+/** The paths whose values this viewer's text search must not look into (see FilterScope). */
 export function scopeFor(pii: PiiView): FilterScope {
   if (pii.reveal) return {};
-  return { textHiddenTypes: [...pii.paths].filter(([, paths]) => paths.length > 0).map(([type]) => type) };
+  return { maskedPaths: new Map([...pii.paths].filter(([, paths]) => paths.length > 0)) };
+}
+
+/** The event types of a search whose pii values were left out, for the list to say so. */
+function maskedTypesOf(filter: DlqFilter, scope: FilterScope): string[] {
+  if (!filter.text) return [];
+  const types = [...(scope.maskedPaths?.keys() ?? [])];
+  return filter.eventType ? types.filter((t) => t === filter.eventType) : types.sort();
 }
 
 const PREVIEW_CHARS = 240;
@@ -91,7 +98,7 @@ export async function listEntries(
     nextCursor:
       rows.length > input.limit && last ? { failedAt: isoFromClickHouse(last.failed_s), id: last.id } : null,
     total: count,
-    textSkippedTypes: input.filter.text ? (scope.textHiddenTypes ?? []) : [],
+    textSkippedTypes: maskedTypesOf(input.filter, scope),
   };
 }
 
@@ -166,7 +173,7 @@ export async function listGroups(
   const to = filter.to ? Date.parse(filter.to) : now;
   const from = filter.from ? Date.parse(filter.from) : to - (opts.defaultSpanMs ?? 14 * 86_400_000);
   const stepMs = Math.max(1, Math.ceil((to - from) / SPARKLINE_BUCKETS));
-  const { where, params } = filterSql(filter, { textHiddenTypes: opts.textHiddenTypes });
+  const { where, params } = filterSql(filter, { maskedPaths: opts.maskedPaths });
   const rows = await selectRows(
     target,
     `SELECT code, message, groupUniqArray(stage) AS stages, count() AS n,

@@ -87,7 +87,7 @@ export function FiltersBar({ form, onChange, codes, error, textSkippedTypes }: P
           />
           {textSkippedTypes.length > 0 && (
             <span className="field-hint" data-testid="filter-text-skipped">
-              Not searched, they hold pii fields (unlock pii to search them): {textSkippedTypes.join(', ')}
+              pii fields not searched (unlock pii to search them) in: {textSkippedTypes.join(', ')}
             </span>
           )}
         </label>
