@@ -24,7 +24,7 @@ import { GroupsTable } from './groups-table.tsx';
 import { PiiControl } from './pii-control.tsx';
 import { RecentReplays } from './recent-replays.tsx';
 import { RetentionControl } from './retention-control.tsx';
-import { useDebounced } from './use-debounced.ts';
+import { useDebounced } from '../../lib/use-debounced.ts';
 
 /** Lists refresh on their own: on call, new failures should show up without a reload. */
 const REFRESH_MS = 5000;

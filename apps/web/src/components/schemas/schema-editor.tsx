@@ -3,22 +3,14 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { formatCount } from '../../lib/format.ts';
+import { useDebounced } from '../../lib/use-debounced.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { sortedJson, STARTER_SCHEMA, subjectHref } from './display.ts';
 import { describeSyntaxProblem, parseSchemaText, prettySchema } from './schema-text.ts';
 
 const DEBOUNCE_MS = 300;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
 
 type VerdictState = 'invalid' | 'checking' | 'compatible' | 'incompatible' | 'identical' | 'error';
 

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 
+/** The value as it was `ms` after it last changed: typing does not fire a query per key. */
 export function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
   useEffect(() => {
