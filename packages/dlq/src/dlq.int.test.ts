@@ -257,6 +257,12 @@ describe('the dead-letter store in the console', () => {
       `{ "event_type": "${type}", "data": { "owner": { "address": { "city": "Bergen" } } }, "metadata": { "note": "visible-c" } }`,
       // Not JSON: withheld whole from a locked viewer, so never matched.
       `event_type=${type} note=visible-d`,
+      // Arrays of arrays on the way: not masked in SQL, so never matched.
+      JSON.stringify({
+        event_type: type,
+        data: { contacts: [[{ email: 'deep@pii.io' }]] },
+        metadata: { note: 'visible-e' },
+      }),
     ];
     const t0 = Date.now() - 60_000;
     await store(
@@ -277,7 +283,19 @@ describe('the dead-letter store in the console', () => {
     expect(await count('visible-c', true)).toBe(1);
     expect(await count('visible-d', false)).toBe(0);
     expect(await count('visible-d', true)).toBe(1);
+    expect(await count('deep@pii.io', false)).toBe(0);
+    expect(await count('visible-e', false)).toBe(0);
+    expect(await count('visible-e', true)).toBe(1);
     expect(await count('visible', false)).toBe(2);
+    // Two types with the same paths share one branch of the condition; both are masked.
+    const twoTypes = new Map([...paths, [subject, ['/contacts/email', 'owner.address']]]);
+    const both = await listEntries(
+      target,
+      { filter: { text: 'ann@pii.io' }, limit: 10 },
+      { paths: twoTypes, reveal: false },
+    );
+    expect(both.total).toBe(0);
+    expect(both.textSkippedTypes).toEqual([subject, type].sort());
   });
 
   it('dry run: fails while the schema disagrees, passes after the fix, nothing sent', async () => {

@@ -34,6 +34,21 @@ describe('filterSql', () => {
     expect(capped.params.to).toBe('2026-11-22 00:00:00.000');
   });
 
+  it('masks pii paths in a text search: one branch per set of paths, every key a parameter', () => {
+    const maskedPaths = new Map([
+      ['signup', ['/email', "/it's"]],
+      ['login', ['/email', "/it's"]],
+      ['order', ['address.street']],
+    ]);
+    const { where, params } = filterSql({ text: 'x' }, { maskedPaths });
+    expect(where).not.toContain("it's");
+    expect(where.match(/event_type IN/g)).toHaveLength(2);
+    expect(params).toMatchObject({ piiTypes0: ['signup', 'login'], piiTypes1: ['order'] });
+    expect(Object.values(params)).toEqual(expect.arrayContaining(['email', "it's", 'address', 'street']));
+    // Without a text search, nothing about pii is added.
+    expect(filterSql({ eventType: 'signup' }, { maskedPaths }).where).not.toContain('JSONExtractRaw');
+  });
+
   it('pending means no recorded status change', () => {
     expect(filterSql({ status: 'pending' }).where).toMatch(/id NOT IN \(SELECT id FROM/);
   });

@@ -93,37 +93,48 @@ export { SETTLED as settledIdsSql };
  * JSONExtractRaw returns (minified, escapes decoded), so a value is only known to be masked
  * when that text occurs verbatim in the payload; a row where one does not (or a payload that is
  * not JSON, which the console withholds whole) matches no search. That hides too much at
- * worst, never too little.
+ * worst, never too little. Types with the same paths share one branch.
  */
 function maskedTextSql(
   maskedPaths: FilterScope['maskedPaths'],
   params: Record<string, unknown>,
 ): string | null {
-  const types = [...(maskedPaths ?? [])].filter(([, paths]) => paths.length > 0);
-  if (types.length === 0) return null;
-  const branches = types.map(([type, paths], t) => {
-    params[`piiType${t}`] = type;
-    const values = paths.map((path, p) => valuesAtSql(segments(path), `pii${t}_${p}`, params));
-    const all = `arrayFilter(pv -> pv != '', arrayConcat(${values.join(', ')}))`;
-    const shown = `arrayFold((pacc, pv) -> replaceAll(pacc, pv, {piiMask:String}), ${all}, payload)`;
-    return `event_type = {piiType${t}:String}, isValidJSON(payload) AND arrayAll(pv -> position(payload, pv) > 0, ${all}) AND positionCaseInsensitiveUTF8(${shown}, {text:String}) > 0`;
-  });
+  const byPaths = new Map<string, { paths: readonly string[]; types: string[] }>();
+  for (const [type, paths] of maskedPaths ?? []) {
+    if (paths.length === 0) continue;
+    const key = JSON.stringify([...paths].sort());
+    const group = byPaths.get(key) ?? { paths, types: [] };
+    group.types.push(type);
+    byPaths.set(key, group);
+  }
+  if (byPaths.size === 0) return null;
   params.piiMask = JSON.stringify(MASK);
+  const branches = [...byPaths.values()].map(({ paths, types }, g) => {
+    params[`piiTypes${g}`] = types;
+    const values = paths.map((path, p) => valuesAtSql(segments(path), `pii${g}_${p}`, params));
+    const all = `arrayDistinct(arrayFilter(pv -> pv != '', arrayConcat(${values.join(', ')})))`;
+    // One pass: each value is replaced where it stands; one that is not there empties the text.
+    const shown = `arrayFold((pacc, pv) -> if(position(pacc, pv) > 0, replaceAll(pacc, pv, {piiMask:String}), ''), ${all}, payload)`;
+    return `event_type IN {piiTypes${g}:Array(String)}, isValidJSON(payload) AND positionCaseInsensitiveUTF8(${shown}, {text:String}) > 0`;
+  });
   return `multiIf(${branches.join(', ')}, 1)`;
 }
 
 /**
  * The raw JSON texts of the values at a path inside `data`, as maskPii finds them: an array on
- * the way applies the rest of the path to each item (arrays of arrays two levels deep).
+ * the way applies the rest of the path to each item. An array of arrays on the way gives a
+ * value (NUL) that no JSON payload holds, so such a row is never matched rather than unmasked.
  */
 function valuesAtSql(path: string[], name: string, params: Record<string, unknown>): string {
   let nodes = `[JSONExtractRaw(payload, 'data')]`;
   path.forEach((segment, i) => {
     const key = `${name}_${i}`;
     params[key] = segment;
-    const items = `arrayFlatten(arrayMap(pn -> if(JSONType(pn) = 'Array', JSONExtractArrayRaw(pn), [pn]), ${nodes}))`;
-    const deeper = `arrayFlatten(arrayMap(pn -> if(JSONType(pn) = 'Array', JSONExtractArrayRaw(pn), [pn]), ${items}))`;
-    nodes = `arrayMap(pn -> JSONExtractRaw(pn, {${key}:String}), ${deeper})`;
+    const items =
+      i === 0
+        ? nodes
+        : `arrayFlatten(arrayMap(pn -> if(JSONType(pn) = 'Array', JSONExtractArrayRaw(pn), [pn]), ${nodes}))`;
+    nodes = `arrayMap(pn -> if(JSONType(pn) = 'Array', char(0), JSONExtractRaw(pn, {${key}:String})), ${items})`;
   });
   return nodes;
 }
