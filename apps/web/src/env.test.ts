@@ -10,11 +10,13 @@ describe('parseEnv', () => {
       KAFKA_BROKERS: '127.0.0.1:9092',
       TOPIC_PREFIX: 'tributary.',
       INGEST_PUBLIC_URL: 'http://127.0.0.1:8080',
+      REPLAY_SUPERVISOR_INTERVAL_MS: 10_000,
     });
   });
 
   it('fails readably on a bad value', () => {
     expect(() => parseEnv({ CLICKHOUSE_DATABASE: 'x; DROP' })).toThrow(/CLICKHOUSE_DATABASE/);
     expect(() => parseEnv({ CLICKHOUSE_URL: 'not a url' })).toThrow(/CLICKHOUSE_URL/);
+    expect(() => parseEnv({ REPLAY_SUPERVISOR_INTERVAL_MS: '-1' })).toThrow(/REPLAY_SUPERVISOR_INTERVAL_MS/);
   });
 });

@@ -12,6 +12,8 @@ const schema = z.object({
   TOPIC_PREFIX: z.string().default('tributary.'),
   // Shown to producers in the empty state; the console never calls it.
   INGEST_PUBLIC_URL: z.url().default('http://127.0.0.1:8080'),
+  // How often the console looks for replays whose server stopped mid-way and resumes them; 0 never.
+  REPLAY_SUPERVISOR_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -35,6 +35,7 @@ import {
   listEntries,
   listGroups,
   MASK,
+  resumeInterrupted,
   resumeReplay,
   scopeFor,
   setRetentionDays,
@@ -483,6 +484,70 @@ describe('the dead-letter store in the console', () => {
       'dlq.replay_resumed',
       'dlq.replay_finished',
     ]);
+  });
+
+  it('resumes replays whose server stopped, once across two supervisors, with the starter’s pii masking', async () => {
+    const reason = 'supervise me';
+    // The text is in a pii field of three entries and in plain metadata of two: a locked
+    // starter's selection holds the two, and so must its resumption, whoever resumes it.
+    const text = 'zz-needle';
+    const batch = Array.from({ length: 5 }, (_, i) => {
+      const hidden = i < 3;
+      const event = {
+        event_id: `sup-${i}`,
+        event_type: subject,
+        data: { price: 1, email: hidden ? `${text}-${i}@x.io` : `n${i}@x.io` },
+        metadata: { note: hidden ? 'plain' : `${text} in plain sight` },
+      };
+      return violation(500 + i, new Date(base + 500_000 + i * 10), {
+        message: reason,
+        event_id: event.event_id,
+        payload: JSON.stringify(event),
+      });
+    });
+    await store(batch);
+    const locked = scopeFor({ paths: new Map([[subject, ['/email']]]), reveal: false });
+    const down: Producer = {
+      send: () => Promise.reject(new Error('broker unreachable')),
+      close: async () => {},
+    };
+    const first = await startReplay(
+      { ...deps, transport: { ...deps.transport, producer: down } },
+      { selection: { kind: 'filter', filter: { reason, text } }, rate: 100 },
+      'tab-1',
+      locked,
+    );
+    expect(await first.done).toMatchObject({ state: 'failed', total: 2, processed: 0 });
+    const id = first.replay.id;
+    const stale = new Date(Date.now() - 60_000);
+    await db.dlqReplay.update({ where: { id }, data: { state: 'running', heartbeatAt: stale } });
+    // Neither a replay that still reports progress nor one of an edited event is taken.
+    const row = { actor: 'x', selection: { kind: 'ids', ids: [batch[0]!.id] }, rate: 10, total: 1 };
+    const fresh = await db.dlqReplay.create({ data: { ...row, state: 'running' } });
+    const edited = await db.dlqReplay.create({
+      data: { ...row, state: 'running', edited: true, heartbeatAt: stale },
+    });
+
+    const sweeps = await Promise.all([resumeInterrupted(deps, 'sup-a'), resumeInterrupted(deps, 'sup-b')]);
+    const resumed = sweeps.flat();
+    expect(resumed.map((r) => r.replay.id)).toEqual([id]);
+    expect(await resumed[0]!.done).toMatchObject({ state: 'completed', total: 2, processed: 2, sent: 2 });
+    expect(await getReplay(db, fresh.id)).toMatchObject({ state: 'running' });
+    expect(await getReplay(db, edited.id)).toMatchObject({ state: 'interrupted', resumable: false });
+    await db.dlqReplay.deleteMany({ where: { id: { in: [fresh.id, edited.id] } } });
+
+    const recorded = await selectRows(
+      target,
+      `SELECT DISTINCT id FROM {db:Identifier}.dead_letter_status WHERE replay_id = {id:String}`,
+      { id },
+      z.object({ id: z.string() }),
+    );
+    expect(recorded.map((r) => r.id).sort()).toEqual(
+      batch
+        .slice(3)
+        .map((b) => b.id)
+        .sort(),
+    );
   });
 
   it('discards with a reason (audited) and keeps the original entry', async () => {

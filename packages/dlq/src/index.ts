@@ -11,7 +11,14 @@ export { reprocess, type ReplayableEntry, type Reprocessed } from './reprocess.t
 export { loadRules, loadPiiPaths } from './rules.ts';
 export { dryRun, checkEdit, DRY_RUN_LIMIT } from './dry-run.ts';
 export { runReplay, type ReplayTransport, type ReplayProgress } from './replay.ts';
-export { startReplay, resumeReplay, getReplay, listReplays, type ReplayDeps } from './replay-jobs.ts';
+export {
+  startReplay,
+  resumeReplay,
+  resumeInterrupted,
+  getReplay,
+  listReplays,
+  type ReplayDeps,
+} from './replay-jobs.ts';
 export { discardEntries } from './discard.ts';
 export { recordStatus } from './status.ts';
 export { getRetentionDays, setRetentionDays } from './retention.ts';

@@ -1,4 +1,5 @@
-import type { QueryTarget } from '@tributary/clickhouse';
+import { selectRows, type QueryTarget } from '@tributary/clickhouse';
+import { z } from 'zod';
 import {
   dlqSelectionSchema,
   TributaryError,
@@ -10,8 +11,9 @@ import type { SchemaRules } from '@tributary/pipeline';
 import { checkEdit } from './dry-run.ts';
 import { countSelected, selectionSql } from './entries.ts';
 import type { FilterScope, SqlPart } from './filter.ts';
+import { scopeFor } from './queries.ts';
 import { runReplay, type ReplayProgress, type ReplayTransport } from './replay.ts';
-import { loadRules } from './rules.ts';
+import { loadPiiPaths, loadRules } from './rules.ts';
 
 export interface ReplayDeps {
   target: QueryTarget;
@@ -47,6 +49,7 @@ export async function startReplay(
         selection: input.selection,
         schemaVersion: input.schemaVersion ?? null,
         edited: input.editedPayload !== undefined,
+        piiMasked: scope.maskedPaths !== undefined,
         rate: input.rate,
         state: 'running',
         total,
@@ -138,15 +141,15 @@ async function runJob(
 /**
  * Continues a replay that was interrupted (its server stopped) or failed (e.g. the broker was
  * unreachable), under the same id: the same selection, bounded by the replay's start, less the
- * entries it already recorded as replayed. Claimed with a conditional update, so of two
- * presses (or two consoles) one resumes and the other is refused. An edited-payload replay is
- * one event whose edit is not kept: it is replayed again from its entry instead.
+ * entries it already recorded as replayed, with pii masked in a text search exactly when it was
+ * for the replay's starter. Claimed with a conditional update, so of two presses (or two
+ * consoles) one resumes and the other is refused. An edited-payload replay is one event whose
+ * edit is not kept: it is replayed again from its entry instead.
  */
 export async function resumeReplay(
   deps: ReplayDeps,
   id: string,
   actor: string,
-  scope: FilterScope = {},
 ): Promise<{ replay: DlqReplay; done: Promise<DlqReplay> }> {
   const existing = await deps.db.dlqReplay.findUnique({ where: { id } });
   if (!existing) throw new TributaryError('not_found', `replay ${id} does not exist`);
@@ -181,6 +184,7 @@ export async function resumeReplay(
     );
   }
   try {
+    const scope = existing.piiMasked ? scopeFor({ paths: await loadPiiPaths(deps.db), reveal: false }) : {};
     const selected = await selectionSql(deps.target, selection, existing.startedAt, scope);
     const sql: SqlPart = {
       where: `${selected.where} AND id NOT IN (SELECT id FROM {db:Identifier}.dead_letter_status WHERE replay_id = {resumeOf:String})`,
@@ -199,7 +203,11 @@ export async function resumeReplay(
         return tx.dlqReplay.findUniqueOrThrow({ where: { id } });
       }),
     ]);
-    const base = { processed: existing.processed, sent: existing.sent, failedAgain: existing.failedAgain };
+    // NOTE: a server that stopped between recording a page and counting it left the counters one
+    // page short; the store knows what was recorded. Such a page counts as sent (the counters
+    // keep sent = processed - failedAgain).
+    const processed = Math.max(existing.processed, await recordedBy(deps.target, id));
+    const base = { processed, sent: processed - existing.failedAgain, failedAgain: existing.failedAgain };
     const done = runJob(deps, { row, actor, input, sql, rules, total: existing.total, base });
     return { replay: toView(row), done };
   } catch (err) {
@@ -210,6 +218,43 @@ export async function resumeReplay(
     });
     throw err;
   }
+}
+
+/**
+ * Resumes every replay whose server stopped while it ran (heartbeat stale), so a console
+ * restart does not leave a replay half done until somebody presses Resume. Another console
+ * may claim one first; that one is left to it. Replays of an edited event are not resumable.
+ */
+export async function resumeInterrupted(
+  deps: ReplayDeps,
+  actor: string,
+  now = Date.now(),
+): Promise<Array<{ replay: DlqReplay; done: Promise<DlqReplay> }>> {
+  const stale = await deps.db.dlqReplay.findMany({
+    where: { state: 'running', edited: false, heartbeatAt: { lt: new Date(now - STALE_MS) } },
+    orderBy: { startedAt: 'asc' },
+    select: { id: true },
+  });
+  const resumed: Array<{ replay: DlqReplay; done: Promise<DlqReplay> }> = [];
+  for (const { id } of stale) {
+    try {
+      resumed.push(await resumeReplay(deps, id, actor));
+    } catch (err) {
+      if (!(err instanceof TributaryError && err.code === 'conflict')) throw err;
+    }
+  }
+  return resumed;
+}
+
+/** How many entries a replay has recorded as replayed. */
+async function recordedBy(target: QueryTarget, replayId: string): Promise<number> {
+  const [row] = await selectRows(
+    target,
+    `SELECT uniqExact(id) AS n FROM {db:Identifier}.dead_letter_status WHERE replay_id = {replayId:String}`,
+    { replayId },
+    z.object({ n: z.coerce.number() }),
+  );
+  return row?.n ?? 0;
 }
 
 type ReplayRow = NonNullable<Awaited<ReturnType<Db['dlqReplay']['findUnique']>>>;
@@ -226,7 +271,7 @@ function toView(r: ReplayRow, now = Date.now()): DlqReplay {
     failedAgain: r.failedAgain,
     rate: r.rate,
     error: stale
-      ? 'the replay stopped reporting progress (its server stopped); resume it to send the rest'
+      ? 'the replay stopped reporting progress (its server stopped); a console resumes it on its own, or press Resume'
       : r.error,
     startedAt: r.startedAt.toISOString(),
     finishedAt: r.finishedAt?.toISOString() ?? null,

@@ -1,3 +1,4 @@
+import type { QueryTarget } from '@tributary/clickhouse';
 import { topicNames, type DlqReplay } from '@tributary/contracts';
 import { loadPiiPaths, type PiiView, type ReplayDeps } from '@tributary/dlq';
 import { env } from '../env.ts';
@@ -6,9 +7,9 @@ import { getAdmin, getProducer } from './kafka.ts';
 import type { Context } from './trpc.ts';
 
 /** What the dead-letter functions need, wired to this server's clients. */
-export function replayDeps(ctx: Context): ReplayDeps {
+export function replayDeps(target: QueryTarget): ReplayDeps {
   return {
-    target: ctx.clickhouse,
+    target,
     db: getDb(),
     transport: {
       producer: getProducer(),

@@ -48,7 +48,12 @@ export const dlqRouter = router({
 
   replay: publicProcedure.input(dlqReplayInputSchema).mutation(async ({ ctx, input }) => {
     const [viewer, pii] = await Promise.all([ctx.viewer(), piiView(ctx)]);
-    const { replay, done } = await startReplay(replayDeps(ctx), input, viewer.actor, scopeFor(pii));
+    const { replay, done } = await startReplay(
+      replayDeps(ctx.clickhouse),
+      input,
+      viewer.actor,
+      scopeFor(pii),
+    );
     track(done);
     return replay;
   }),
@@ -56,8 +61,8 @@ export const dlqRouter = router({
   resumeReplay: publicProcedure
     .input(z.object({ id: z.string().uuid() }))
     .mutation(async ({ ctx, input }) => {
-      const [viewer, pii] = await Promise.all([ctx.viewer(), piiView(ctx)]);
-      const { replay, done } = await resumeReplay(replayDeps(ctx), input.id, viewer.actor, scopeFor(pii));
+      const viewer = await ctx.viewer();
+      const { replay, done } = await resumeReplay(replayDeps(ctx.clickhouse), input.id, viewer.actor);
       track(done);
       return replay;
     }),

@@ -1,0 +1,8 @@
+// Next calls register() once when a server process starts.
+export async function register(): Promise<void> {
+  // NOTE: Next also loads this file for the edge runtime, where the Kafka and Postgres clients
+  // cannot run; NEXT_RUNTIME is Next's own variable, not configuration (so not in env.ts).
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { startReplaySupervisor } = await import('./server/replay-supervisor.ts');
+  startReplaySupervisor();
+}
