@@ -36,4 +36,11 @@ describe('sortEvents', () => {
     });
     expect(out.results[1]).toMatchObject({ index: 1, status: 'rejected', event_id: 'bad-1' });
   });
+
+  it('names the id it gave a rejected event that had none, the one its dead letter holds', () => {
+    const out = sortEvents([{ value: { data: {} }, text: '{"data":{}}', depth: 2 }], key, new Date());
+    expect(out.results[0]).toMatchObject({ index: 0, status: 'rejected', code: 'invalid_envelope' });
+    expect(out.results[0]!.event_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(out.results[0]!.event_id).toBe(out.deadLetters[0]!.event_id);
+  });
 });

@@ -21,7 +21,7 @@ export type RejectCode = 'invalid_envelope' | 'unknown_event_type' | 'schema_vio
 
 export type EventResult =
   | { index: number; event_id: string; status: 'accepted' }
-  | { index: number; event_id: string | null; status: 'rejected'; code: RejectCode; reasons: string[] };
+  | { index: number; event_id: string; status: 'rejected'; code: RejectCode; reasons: string[] };
 
 /** An event accepted although its data failed its schema (the subject is in observe mode). */
 export interface ObservedViolation {
@@ -67,11 +67,12 @@ export function sortEvents(
     reasons: string[],
     extra: { message?: string; schema_version?: number; details?: Record<string, unknown> } = {},
   ) {
-    const claimedId = stringField(raw.value, 'event_id');
+    // An id even when the producer sent none, so a replay of this entry is idempotent; the
+    // answer names it, so the producer can find the entry in the dead-letter store.
+    const eventId = stringField(raw.value, 'event_id') ?? randomUUID();
     deadLetters.push({
       id: randomUUID(),
-      // An id even when the producer sent none, so a replay of this entry is idempotent.
-      event_id: claimedId ?? randomUUID(),
+      event_id: eventId,
       stage: 'ingest',
       code,
       message: extra.message ?? reasons.join('; '),
@@ -88,7 +89,7 @@ export function sortEvents(
       failed_at: received_at,
       attempts: 1,
     });
-    results.push({ index, event_id: claimedId, status: 'rejected', code, reasons });
+    results.push({ index, event_id: eventId, status: 'rejected', code, reasons });
   }
 
   events.forEach((raw, index) => {
