@@ -80,36 +80,31 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
       () => dedupe.readIntent(batch.topic, batch.partition),
       transient('redis intent read'),
     );
-    if (intent && intent.first <= BigInt(batch.lastOffset)) {
-      // The previous owner of this partition may have inserted part of this range and died
-      // before marking it: ClickHouse itself says what landed.
-      const landed = await retryTransient(
-        () =>
-          existingIds(
-            deps.clickhouse,
-            candidates.map((p) => p.envelope.event_id),
-          ),
-        { ...transient('clickhouse recovery lookup'), isTransient: isTransientClickHouseError },
-      );
-      logger.warn(
-        { partition: batch.partition, checked: candidates.length, already_inserted: landed.size },
-        'recovering a batch interrupted by a crash',
-      );
-      candidates = candidates.filter((p) => !landed.has(p.envelope.event_id));
-    }
+    // The previous owner of this partition may have inserted part of this range and died before
+    // marking it: ClickHouse itself says what landed.
+    const recovering = intent !== null && intent.first <= BigInt(batch.lastOffset);
     // NOTE: a replayed event may arrive long after its first insert, when Redis no longer holds
     // (or lost) the mark. Replays are rare, so their ids are always checked against ClickHouse:
     // replaying twice must never count twice, in events or in the aggregates fed from it.
-    const replayed = candidates.filter((p) => p.envelope.replay);
-    if (replayed.length > 0) {
+    // One lookup serves both cases.
+    const toCheck = recovering ? candidates : candidates.filter((p) => p.envelope.replay);
+    if (toCheck.length > 0) {
       const landed = await retryTransient(
         () =>
           existingIds(
             deps.clickhouse,
-            replayed.map((p) => p.envelope.event_id),
+            toCheck.map((p) => p.envelope.event_id),
           ),
-        { ...transient('clickhouse replay lookup'), isTransient: isTransientClickHouseError },
+        {
+          ...transient(recovering ? 'clickhouse recovery lookup' : 'clickhouse replay lookup'),
+          isTransient: isTransientClickHouseError,
+        },
       );
+      if (recovering)
+        logger.warn(
+          { partition: batch.partition, checked: toCheck.length, already_inserted: landed.size },
+          'recovering a batch interrupted by a crash',
+        );
       if (landed.size > 0) candidates = candidates.filter((p) => !landed.has(p.envelope.event_id));
     }
     const duplicates = parsed.length - candidates.length;

@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@tributary/clickhouse';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { TributaryError } from '@tributary/contracts';
 import type { z } from 'zod';
 

@@ -59,11 +59,6 @@ export async function selectionSql(
 }
 
 /**
- * How many distinct entries match. A redelivered dead letter can be stored twice until a merge
- * folds it; FINAL folds the copies (they share the whole sorting key) and measured faster than
- * uniqExact(id) at a million rows (`npm run bench -- dlq`).
- */
-/**
  * Rows with a repeated id dropped, the first kept. Copies of one entry sort next to each other,
  * so this is cheaper than LIMIT 1 BY id in the query.
  */
@@ -72,6 +67,11 @@ export function uniqueById<T extends { id: string }>(rows: T[]): T[] {
   return rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
 }
 
+/**
+ * How many distinct entries match. A redelivered dead letter can be stored twice until a merge
+ * folds it; FINAL folds the copies (they share the whole sorting key) and measured faster than
+ * uniqExact(id) at a million rows (`npm run bench -- dlq`).
+ */
 export async function countSelected(target: QueryTarget, sql: SqlPart): Promise<number> {
   const [r] = await selectRows(
     target,

@@ -1,5 +1,4 @@
-import type { QueryTarget } from '@tributary/clickhouse';
-import { toDateTime64 } from '@tributary/clickhouse';
+import { insertRows, toDateTime64, type QueryTarget } from '@tributary/clickhouse';
 import type { DeadLetterStatus } from '@tributary/contracts';
 import type { SqlPart } from './filter.ts';
 
@@ -20,12 +19,11 @@ export async function recordStatus(
     at?: Date;
   },
 ): Promise<void> {
-  if (entries.length === 0) return;
   const changed_at = toDateTime64(change.at ?? new Date());
-  await target.client.insert({
-    table: `${target.database}.dead_letter_status`,
-    format: 'JSONEachRow',
-    values: entries.map((e) => ({
+  await insertRows(
+    target.client,
+    `${target.database}.dead_letter_status`,
+    entries.map((e) => ({
       id: e.id,
       status: change.status,
       changed_at,
@@ -34,12 +32,12 @@ export async function recordStatus(
       replay_id: change.replayId ?? '',
       attempts: e.attempts,
     })),
-  });
+  );
 }
 
 /**
  * Records the same change for every entry a selection stands for, inside ClickHouse (one
- * INSERT … SELECT, however many entries). Returns how many entries it covered.
+ * INSERT … SELECT, however many entries).
  */
 export async function recordStatusFor(
   target: QueryTarget,
