@@ -1,18 +1,32 @@
-import { startStack, writeDemoEnv } from './lib/stack.ts';
+import { createSupervisor, startStack, writeDemoEnv } from './lib/stack.ts';
 import { devConfig } from './lib/config.ts';
+import { restartPolicyFromEnv } from './lib/supervisor-config.ts';
 
-// npm start: the whole platform on this machine. Ctrl-C stops everything it started.
-const config = devConfig();
+// npm start: the whole platform on this machine, every process under one supervisor (a crash
+// is reported and restarted). Ctrl-C stops everything it started.
+let config: ReturnType<typeof devConfig>;
+try {
+  config = { ...devConfig(), supervisor: restartPolicyFromEnv() };
+} catch (err) {
+  console.error(`Tributary configuration is invalid: ${(err as Error).message}`);
+  process.exit(1);
+}
 const t0 = Date.now();
 const progress = (m: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${m}`);
+const stamp = () => new Date().toISOString().slice(11, 19);
 
+const supervisor = createSupervisor(config, (line) => console.error(`${stamp()} ${line}`));
 let stack: Awaited<ReturnType<typeof startStack>> | null = null;
 let stopping = false;
 async function shutdown() {
   if (stopping) return;
   stopping = true;
+  // NOTE: Ctrl-C reaches the children too (same process group). The supervisor closes first,
+  // synchronously, so their exits are not taken for crashes.
+  supervisor.closed = true;
   console.log('\nStopping Tributary…');
-  await stack?.stop();
+  // Also during the start: stops whatever already runs.
+  await supervisor.shutdown();
   console.log('Stopped.');
   process.exit(0);
 }
@@ -20,8 +34,9 @@ process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
 
 try {
-  stack = await startStack(config, progress);
+  stack = await startStack(config, progress, { supervisor });
 } catch (err) {
+  if (stopping) await new Promise(() => {}); // shutdown() exits
   console.error(`\nTributary could not start: ${(err as Error).message}`);
   process.exit(1);
 }
@@ -48,11 +63,5 @@ Send an event:
 ${curl}
 
 Stream demo traffic:  npm run demo      Logs: ${config.stateDir}/logs/      Stop: Ctrl-C
+A crashed process is restarted and reported here (record: ${stack.supervisor.logFile}).
 `);
-
-// A crashed app is reported, not silently gone.
-for (const p of stack.processes.values()) {
-  void p.exited.then((code) => {
-    if (!stopping) console.error(`${p.name} exited with code ${code}; see ${p.logFile}`);
-  });
-}

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { appendFileSync, createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { startKafka, type KafkaHandle } from '@tributary/kafka-broker';
 import { spawnEmbeddedClickHouse, type SpawnedClickHouse } from '@tributary/embedded-clickhouse';
 import { topicNames, topicSpecs } from '@tributary/contracts';
@@ -8,7 +8,16 @@ import { publishAll } from '@tributary/registry';
 import { createClickHouse, migrate as migrateClickHouse } from '@tributary/clickhouse';
 import { createDb, ensureDatabase, migrate as migratePostgres, seedDemo } from '@tributary/db';
 import { ensurePostgres, ensureRedis } from './local-services.ts';
-import { httpOk, startProcess, waitFor, type ManagedProcess } from './processes.ts';
+import {
+  childExit,
+  describeExit,
+  httpOk,
+  isRunning,
+  startProcess,
+  waitFor,
+  type ManagedProcess,
+} from './processes.ts';
+import { Supervisor, type RestartPolicy, type Running, type Service } from './supervisor.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -29,6 +38,8 @@ export interface StackConfig {
   logLevel: string;
   /** Extra node flags for ingest and workers (e.g. --cpu-prof when profiling). */
   nodeArgs?: string[];
+  /** Restart backoff and give-up numbers; defaults in supervisor.ts. */
+  supervisor?: Partial<RestartPolicy>;
 }
 
 export interface Stack {
@@ -41,7 +52,13 @@ export interface Stack {
   writeKey: string;
   apiKey: string;
   appEnv: Record<string, string>;
+  /** The apps' current processes; a restart (by the supervisor or startApp) replaces the entry. */
   processes: Map<string, ManagedProcess>;
+  /**
+   * Watches every process above and the embedded infrastructure ('kafka', 'clickhouse'): its
+   * `events` record crashes, restarts and give-ups; `waitForRestart(name)` waits for one.
+   */
+  supervisor: Supervisor;
   /** Starts (or restarts) one app by name: 'ingest' | 'workers' | 'web'. */
   startApp(name: AppName): Promise<ManagedProcess>;
   stop(): Promise<void>;
@@ -50,6 +67,11 @@ export interface Stack {
 export type AppName = 'ingest' | 'workers' | 'web';
 type Progress = (message: string) => void;
 
+/**
+ * NOTE: `kafka` and `clickhouse` are accessors over the supervised processes. Reading one gives
+ * the current instance, whose `stop()` is an intentional stop (not restarted); assigning a
+ * handle started elsewhere hands it to the supervisor (kafka-outage.int.test.ts does this).
+ */
 export interface Infra {
   brokers: string;
   clickhouseUrl: string;
@@ -58,52 +80,168 @@ export interface Infra {
   stop(): Promise<void>;
 }
 
-/** Kafka and ClickHouse (unless external), Postgres and Redis checked. */
-export async function startInfra(config: StackConfig, progress: Progress): Promise<Infra> {
+interface KafkaRunning extends Running {
+  handle: KafkaHandle;
+}
+interface ClickHouseRunning extends Running {
+  handle: SpawnedClickHouse;
+}
+
+function kafkaRunning(handle: KafkaHandle): KafkaRunning {
+  return {
+    handle,
+    pid: handle.pid,
+    exit: handle.exited,
+    stop: () => handle.stop(),
+    kill: (signal) => {
+      try {
+        process.kill(handle.pid, signal);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+function clickhouseRunning(handle: SpawnedClickHouse): ClickHouseRunning {
+  return {
+    handle,
+    pid: handle.child.pid,
+    exit: childExit(handle.child),
+    async stop() {
+      // spawn.ts's stop() sends SIGTERM and waits; a server that hangs gets SIGKILL.
+      const timer = setTimeout(() => handle.child.kill('SIGKILL'), 20_000);
+      await handle.stop();
+      clearTimeout(timer);
+    },
+    kill: (signal) => void handle.child.kill(signal),
+  };
+}
+
+/**
+ * The handle a caller sees for the current instance: the same fields, but stop() goes through
+ * the supervisor so it counts as intentional. One view per instance, so identity holds.
+ */
+function viewOf<R extends Running, H extends { stop(): Promise<void> }>(
+  service: Service<R>,
+  views: WeakMap<R, H>,
+  handle: (r: R) => H,
+): H | null {
+  const r = service.current;
+  if (!r) return null;
+  let view = views.get(r);
+  if (!view) {
+    const h = handle(r);
+    view = { ...h, stop: () => (service.current === r ? service.stop() : h.stop()) };
+    views.set(r, view);
+  }
+  return view;
+}
+
+/** Kafka and ClickHouse (unless external) under the supervisor; Postgres and Redis checked. */
+export async function startInfra(
+  config: StackConfig,
+  progress: Progress,
+  supervisor: Supervisor,
+): Promise<Infra> {
   mkdirSync(config.stateDir, { recursive: true });
   progress('checking Postgres and Redis');
   await ensurePostgres(config.databaseUrl, progress);
   await ensureRedis(config.redisUrl, progress);
 
-  let kafka: KafkaHandle | null = null;
-  let clickhouse: SpawnedClickHouse | null = null;
+  const kafkaConfig = 'brokers' in config.kafka ? null : config.kafka;
+  const kafkaDir = join(config.stateDir, 'kafka');
+  let kafkaStarts = 0;
+  const kafka = kafkaConfig
+    ? supervisor.add<KafkaRunning>({
+        name: 'kafka',
+        // startKafka's default log (docs/decisions/kafka-broker.md).
+        logFile: join(kafkaDir, 'broker.log'),
+        async start() {
+          const first = kafkaStarts++ === 0;
+          return kafkaRunning(
+            await startKafka({
+              port: kafkaConfig.port,
+              controllerPort: kafkaConfig.controllerPort,
+              dataDir: kafkaDir,
+              onProgress: first ? (m) => progress(`kafka: ${m}`) : undefined,
+            }),
+          );
+        },
+      })
+    : null;
+
+  const clickhouseConfig = 'url' in config.clickhouse ? null : config.clickhouse;
+  // A restart must come back on the same port: a port of 0 is pinned at the first start.
+  let clickhousePort = clickhouseConfig?.port ?? 0;
+  const clickhouseLog = join(config.stateDir, 'logs', 'clickhouse.log');
+  const clickhouse = clickhouseConfig
+    ? supervisor.add<ClickHouseRunning>({
+        name: 'clickhouse',
+        logFile: clickhouseLog,
+        async start() {
+          mkdirSync(dirname(clickhouseLog), { recursive: true });
+          let handle: SpawnedClickHouse;
+          try {
+            handle = await spawnEmbeddedClickHouse({
+              port: clickhousePort,
+              dataDir: join(config.stateDir, 'clickhouse'),
+            });
+          } catch (err) {
+            // The server's output up to the failure is in the message: keep it where the report points.
+            appendFileSync(clickhouseLog, `${new Date().toISOString()} ${(err as Error).message}\n`);
+            throw err;
+          }
+          clickhousePort = Number(new URL(handle.url).port);
+          // NOTE: output before "ready" is not in this file (spawn.ts reads it to find the address).
+          const log = createWriteStream(clickhouseLog, { flags: 'a' });
+          handle.child.stdout?.on('data', (chunk: Buffer) => log.write(chunk));
+          handle.child.stderr?.on('data', (chunk: Buffer) => log.write(chunk));
+          handle.child.once('exit', () => log.end());
+          return clickhouseRunning(handle);
+        },
+      })
+    : null;
+
   try {
-    const [k, c] = await Promise.all([
-      'brokers' in config.kafka
-        ? Promise.resolve(null)
-        : startKafka({
-            port: config.kafka.port,
-            controllerPort: config.kafka.controllerPort,
-            dataDir: join(config.stateDir, 'kafka'),
-            onProgress: (m) => progress(`kafka: ${m}`),
-          }),
-      'url' in config.clickhouse
-        ? Promise.resolve(null)
-        : (progress('clickhouse: starting embedded server'),
-          spawnEmbeddedClickHouse({
-            port: config.clickhouse.port,
-            dataDir: join(config.stateDir, 'clickhouse'),
-          })),
-    ]);
-    kafka = k;
-    clickhouse = c;
+    if (clickhouse) progress('clickhouse: starting embedded server');
+    await Promise.all([kafka?.start(), clickhouse?.start()]);
   } catch (err) {
     await Promise.allSettled([kafka?.stop(), clickhouse?.stop()]);
     throw err;
   }
-  const brokers = 'brokers' in config.kafka ? config.kafka.brokers : kafka!.brokers.join(',');
-  const clickhouseUrl = 'url' in config.clickhouse ? config.clickhouse.url : clickhouse!.url;
-  const infra: Infra = {
+
+  const kafkaViews = new WeakMap<KafkaRunning, KafkaHandle>();
+  const clickhouseViews = new WeakMap<ClickHouseRunning, SpawnedClickHouse>();
+  const brokers = kafka
+    ? kafka.current!.handle.brokers.join(',')
+    : (config.kafka as { brokers: string }).brokers;
+  const clickhouseUrl = clickhouse
+    ? clickhouse.current!.handle.url
+    : (config.clickhouse as { url: string }).url;
+  return {
     brokers,
     clickhouseUrl,
-    kafka,
-    clickhouse,
-    // Reads the fields at stop time: a test may have replaced the broker with a restarted one.
+    get kafka() {
+      return kafka ? viewOf(kafka, kafkaViews, (r) => r.handle) : null;
+    },
+    set kafka(handle) {
+      if (!kafka) throw new Error('this stack uses an external Kafka');
+      if (handle) kafka.adopt(kafkaRunning(handle));
+      else void kafka.stop();
+    },
+    get clickhouse() {
+      return clickhouse ? viewOf(clickhouse, clickhouseViews, (r) => r.handle) : null;
+    },
+    set clickhouse(handle) {
+      if (!clickhouse) throw new Error('this stack uses an external ClickHouse');
+      if (handle) clickhouse.adopt(clickhouseRunning(handle));
+      else void clickhouse.stop();
+    },
     async stop() {
-      await Promise.allSettled([infra.kafka?.stop(), infra.clickhouse?.stop()]);
+      await Promise.allSettled([kafka?.stop(), clickhouse?.stop()]);
     },
   };
-  return infra;
 }
 
 /** Migrations (Postgres and ClickHouse), topics, demo seed. All idempotent. */
@@ -175,22 +313,37 @@ export async function buildWeb(progress: Progress, logFile: string): Promise<voi
   if (code !== 0) throw new Error(`next build failed (exit ${code}); see ${logFile}`);
 }
 
-/** Full platform: infra, prepare, apps. The caller owns stop(). */
+/** Full platform: infra, prepare, apps, all under one supervisor. The caller owns stop(). */
 export async function startStack(
   config: StackConfig,
   progress: Progress,
-  opts: { apps?: AppName[]; buildWeb?: boolean } = {},
+  opts: {
+    apps?: AppName[];
+    buildWeb?: boolean;
+    /** Where crash/restart lines go (default stderr); ignored when `supervisor` is given. */
+    report?: (line: string) => void;
+    /** The caller's own (e.g. so Ctrl-C during the start can shut down what already runs). */
+    supervisor?: Supervisor;
+  } = {},
 ): Promise<Stack> {
   const apps = opts.apps ?? ['workers', 'ingest', 'web'];
-  const infra = await startInfra(config, progress);
-  const processes = new Map<string, ManagedProcess>();
   const logDir = join(config.stateDir, 'logs');
+  const supervisor = opts.supervisor ?? createSupervisor(config, opts.report);
+  let infra: Infra;
+  try {
+    infra = await startInfra(config, progress, supervisor);
+  } catch (err) {
+    await supervisor.shutdown();
+    throw err;
+  }
+  const processes = new Map<string, ManagedProcess>();
   const appEnv = appEnvFor(config, infra);
   const ingestUrl = `http://127.0.0.1:${config.ingestPort}`;
   const webUrl = `http://127.0.0.1:${config.webPort}`;
+  const appServices = new Map<AppName, Service<ManagedProcess>>();
 
-  async function startApp(name: AppName): Promise<ManagedProcess> {
-    await processes.get(name)?.stop();
+  /** Spawns one app and waits until it answers its health URL (also after a restart). */
+  async function spawnApp(name: AppName, service: () => Service<ManagedProcess>): Promise<ManagedProcess> {
     const tsx = [...(config.nodeArgs ?? []), '--import', 'tsx'];
     const p =
       name === 'web'
@@ -220,24 +373,50 @@ export async function startStack(
                 : { ...appEnv, OPS_PORT: String(config.workerOpsPort) },
             logFile: join(logDir, `${name}.log`),
           });
-    processes.set(name, p);
     const url =
       name === 'ingest'
         ? `${ingestUrl}/readyz`
         : name === 'web'
           ? `${webUrl}/api/healthz`
           : `http://127.0.0.1:${config.workerOpsPort}/healthz`;
-    await waitFor(`${name}`, () => httpOk(url), {
-      timeoutMs: 60_000,
-      describe: () => `see ${p.logFile}`,
-    });
+    try {
+      await waitFor(`${name}`, () => httpOk(url), {
+        timeoutMs: 60_000,
+        describe: () => `see ${p.logFile}`,
+        failIf: () =>
+          isRunning(p.child)
+            ? null
+            : `exited (${describeExit({ code: p.child.exitCode, signal: p.child.signalCode })})`,
+      });
+    } catch (err) {
+      await p.stop();
+      throw err;
+    }
+    // What callers hold: stop() through the supervisor, so it is not taken for a crash.
+    const view: ManagedProcess = {
+      ...p,
+      stop: (timeoutMs) => (service().current === p ? service().stop() : p.stop(timeoutMs)),
+    };
+    processes.set(name, view);
     return p;
   }
 
-  async function stop() {
-    for (const name of ['web', 'ingest', 'workers'] as const) await processes.get(name)?.stop();
-    await infra.stop();
+  async function startApp(name: AppName): Promise<ManagedProcess> {
+    let service = appServices.get(name);
+    if (service) await service.restart();
+    else {
+      const s: Service<ManagedProcess> = supervisor.add<ManagedProcess>({
+        name,
+        logFile: join(logDir, `${name}.log`),
+        start: (): Promise<ManagedProcess> => spawnApp(name, () => s),
+      });
+      appServices.set(name, (service = s));
+      await s.start();
+    }
+    return processes.get(name)!;
   }
+
+  const stop = () => supervisor.shutdown();
 
   try {
     const seed = await prepare(config, infra, progress);
@@ -256,6 +435,7 @@ export async function startStack(
       apiKey: seed.apiKey,
       appEnv,
       processes,
+      supervisor,
       startApp,
       stop,
     };
@@ -263,6 +443,15 @@ export async function startStack(
     await stop();
     throw err;
   }
+}
+
+/** The supervisor for a stack: its log in `<stateDir>/logs/supervisor.log`. */
+export function createSupervisor(config: StackConfig, report?: (line: string) => void): Supervisor {
+  return new Supervisor({
+    logFile: join(config.stateDir, 'logs', 'supervisor.log'),
+    policy: config.supervisor,
+    report,
+  });
 }
 
 export function writeDemoEnv(stateDir: string, values: Record<string, string>): string {

@@ -6,7 +6,6 @@ import { createClickHouse } from '@tributary/clickhouse';
 import { createConnection } from 'node:net';
 import { createAdmin } from '@tributary/kafka';
 import { dropDatabase } from '@tributary/db';
-import { spawnEmbeddedClickHouse } from '@tributary/embedded-clickhouse';
 import { topicNames } from '@tributary/contracts';
 import { testConfig } from './config.ts';
 import { freePort } from './ports.ts';
@@ -16,7 +15,8 @@ import { startStack, type AppName, type Stack } from './stack.ts';
 /**
  * A whole private platform for one test file: its own Kafka broker (so the test may stop it),
  * embedded ClickHouse (likewise), Postgres database, Redis prefix (or, with `privateRedis`, a
- * redis-server of its own that the test may stop), and the apps as real processes.
+ * redis-server of its own that the test may stop), and the apps as real processes, all under
+ * the same supervisor as `npm start`: a test may SIGKILL any of them and watch it come back.
  */
 export async function startTestStack(
   apps: AppName[] = ['workers', 'ingest'],
@@ -96,27 +96,29 @@ export async function startTestStack(
   }
 
   const clickhousePort = (config.clickhouse as { port: number }).port;
+  const clickhouseService = () => {
+    const service = stack.supervisor.service('clickhouse');
+    if (!service) throw new Error('this stack does not run the embedded ClickHouse');
+    return service;
+  };
 
   /**
    * Stops the embedded ClickHouse process (SIGTERM, or SIGKILL for a crash) and returns once
-   * its port refuses connections: every client now meets a real outage.
+   * its port refuses connections: every client now meets a real outage. Either way the stop
+   * is the test's: the supervisor does not restart it until startClickHouse().
    */
   async function stopClickHouse(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') {
-    const server = stack.infra.clickhouse;
-    if (!server) throw new Error('this stack does not run the embedded ClickHouse');
-    if (signal === 'SIGKILL') server.child.kill('SIGKILL');
-    await server.stop();
-    stack.infra.clickhouse = null;
+    const service = clickhouseService();
+    if (!service.current) throw new Error('ClickHouse is not running');
+    await service.stop(signal === 'SIGKILL' ? { signal } : {});
     if (await portOpen(clickhousePort)) throw new Error(`ClickHouse port ${clickhousePort} still open`);
   }
 
   /** Starts the embedded ClickHouse again on the same port and data directory. */
   async function startClickHouse() {
-    if (stack.infra.clickhouse) throw new Error('ClickHouse is already running');
-    stack.infra.clickhouse = await spawnEmbeddedClickHouse({
-      port: clickhousePort,
-      dataDir: join(stateDir, 'clickhouse'),
-    });
+    const service = clickhouseService();
+    if (service.current) throw new Error('ClickHouse is already running');
+    await service.start();
   }
 
   return {
@@ -131,6 +133,16 @@ export async function startTestStack(
     deadLettersDrained,
     stopClickHouse,
     startClickHouse,
+    /** Crash, restart and give-up records of every process (see supervisor.ts). */
+    supervisor: stack.supervisor,
+    /**
+     * Resolves once the supervisor restarted `name` ('kafka', 'clickhouse', 'workers', …)
+     * after a crash; rejects if it gave up. Take `mark()` before causing the crash.
+     */
+    waitForRestart: (name: string, opts?: { after?: number; timeoutMs?: number }) =>
+      stack.supervisor.waitForRestart(name, opts),
+    /** The position of the latest supervisor event, for `waitForRestart(name, { after })`. */
+    mark: () => stack.supervisor.events.length - 1,
     async stop(s: Stack = stack) {
       await admin.close().catch(() => {});
       await ch.close().catch(() => {});
