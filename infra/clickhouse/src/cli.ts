@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { DEFAULT_DATA_DIR, startEmbeddedClickHouse } from './index.ts';
+import { formatBytes } from './rss.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +26,8 @@ const started = performance.now();
 try {
   const ch = await startEmbeddedClickHouse({ port, dataDir, host: values.host });
   console.log(
-    `embedded ClickHouse ${ch.version} ready at ${ch.url} (data ${dataDir}, started in ${Math.round(performance.now() - started)} ms)`,
+    `embedded ClickHouse ${ch.version} ready at ${ch.url} (data ${dataDir}, started in ${Math.round(performance.now() - started)} ms; ` +
+      `memory limits: server ${formatBytes(ch.limits.maxServerMemoryBytes)}, query ${formatBytes(ch.limits.maxQueryMemoryBytes)})`,
   );
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -1,23 +1,14 @@
-// The chDB engine behind the HTTP server: one data directory, one short-lived chDB
-// connection per request.
+// The chDB engine behind the HTTP server: one data directory, a chDB connection per request
+// (or per named session), a server-wide memory limit, and cancellation by query tag.
 import { mkdirSync } from 'node:fs';
 import { Session } from 'chdb';
-import type { ChRequest } from './http-request.ts';
-import { buildSetStatement } from './settings.ts';
-
-export interface EngineResult {
-  body: Uint8Array;
-  readRows: number;
-  readBytes: number;
-  writtenRows: number;
-  writtenBytes: number;
-  elapsedSeconds: number;
-}
+import { quoteLiteral } from './settings.ts';
+import { Slots } from './slots.ts';
+import type { ServerLimits } from './limits.ts';
 
 export interface EngineOptions {
   dataDir: string;
-  /** Requests running in the engine at once; more wait their turn. */
-  maxConcurrent?: number;
+  limits: ServerLimits;
 }
 
 /**
@@ -25,24 +16,29 @@ export interface EngineOptions {
  * A connection keeps `SET` state and serializes its queries, so sharing one would leak one
  * request's settings into the next and make every request wait for the slowest. A fresh
  * connection costs about half a millisecond; the anchor session keeps the directory loaded
- * and locked for the life of the server.
+ * and locked for the life of the server, and is the one that fixes the server-wide settings
+ * (chDB reads engine arguments from the first connection to a directory only).
  */
 export class Engine {
   readonly #dataDir: string;
   readonly #anchor: Session;
-  readonly #slots: Semaphore;
+  readonly reads: Slots;
+  readonly inserts: Slots;
   readonly #inflight = new Set<Promise<unknown>>();
   #closed = false;
 
-  private constructor(dataDir: string, anchor: Session, maxConcurrent: number) {
+  private constructor(dataDir: string, anchor: Session, limits: ServerLimits) {
     this.#dataDir = dataDir;
     this.#anchor = anchor;
-    this.#slots = new Semaphore(maxConcurrent);
+    this.reads = new Slots(limits.maxConcurrentReads, limits.queueTimeoutMs);
+    this.inserts = new Slots(limits.maxConcurrentInserts, limits.queueTimeoutMs);
   }
 
-  static async open({ dataDir, maxConcurrent = 8 }: EngineOptions): Promise<Engine> {
+  static async open({ dataDir, limits }: EngineOptions): Promise<Engine> {
     mkdirSync(dataDir, { recursive: true });
-    const anchor = new Session(dataDir);
+    const anchor = new Session(dataDir, {
+      connectionArgs: [`--max_server_memory_usage=${limits.maxServerMemoryBytes}`],
+    });
     try {
       // Fails fast when the directory is unusable, before the port is announced.
       await anchor.queryAsync('SELECT 1', { format: 'TabSeparated' });
@@ -50,7 +46,11 @@ export class Engine {
       anchor.close();
       throw err;
     }
-    return new Engine(dataDir, anchor, maxConcurrent);
+    return new Engine(dataDir, anchor, limits);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
   }
 
   async serverInfo(): Promise<{ version: string; timezone: string }> {
@@ -60,50 +60,53 @@ export class Engine {
     return r.json<{ version: string; timezone: string }>();
   }
 
-  run(req: ChRequest): Promise<EngineResult> {
-    if (this.#closed) return Promise.reject(new Error('Embedded ClickHouse is shutting down'));
-    const p = this.#slots.use(() => this.#runOnFreshSession(req));
+  /** A new chDB connection on the data directory; the caller closes it. */
+  connect(): Session {
+    if (this.#closed) throw new Error('Embedded ClickHouse is shutting down');
+    return new Session(this.#dataDir);
+  }
+
+  /** Keeps track of running work so close() can wait for it. */
+  track<T>(p: Promise<T>): Promise<T> {
     this.#inflight.add(p);
     const forget = () => this.#inflight.delete(p);
     p.then(forget, forget);
     return p;
   }
 
-  async #runOnFreshSession(req: ChRequest): Promise<EngineResult> {
+  /**
+   * Cancels whatever runs under `tag` (the query's log_comment). KILL QUERY reaches a query
+   * that is inside one long engine call (an aggregation over billions of rows, a blocking
+   * fetch of a stream) where a stream's own cancel would only land after that call returns.
+   * Measured: the engine answers QUERY_WAS_CANCELLED ≈ 50 ms after the KILL.
+   */
+  async kill(tag: string): Promise<void> {
+    if (this.#closed) return;
     const session = new Session(this.#dataDir);
     try {
-      const set = buildSetStatement(req.engineSettings, req.queryParams);
-      if (set) await session.queryAsync(set);
-      if (req.database) await session.queryAsync(`USE ${quoteIdentifier(req.database)}`);
-      if (req.insert) {
-        if (req.insert.data.length === 0) return emptyResult();
-        const s = await session.insert({
-          table: req.insert.table,
-          values: req.insert.data,
-          format: req.insert.format,
-          ...(req.insert.columns ? { columns: req.insert.columns } : {}),
-        });
-        return {
-          body: new Uint8Array(0),
-          readRows: s.rowsSent ?? s.rowsWritten,
-          readBytes: s.bytesSent,
-          writtenRows: s.rowsWritten,
-          writtenBytes: s.bytesWritten,
-          elapsedSeconds: s.elapsed,
-        };
-      }
-      const r = await session.queryAsync(req.sql, { format: req.defaultFormat });
-      return {
-        body: r.bytes(),
-        readRows: r.rowsRead,
-        readBytes: r.bytesRead,
-        writtenRows: 0,
-        writtenBytes: 0,
-        elapsedSeconds: r.elapsed,
-      };
+      await session.queryAsync(`KILL QUERY WHERE Settings['log_comment'] = ${quoteLiteral(tag)} ASYNC`, {
+        format: 'TabSeparated',
+      });
     } finally {
       session.close();
     }
+  }
+
+  /** The engine's own figure of the memory it tracks, bytes. */
+  async trackedMemoryBytes(): Promise<number> {
+    const r = await this.#anchor.queryAsync(
+      "SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'",
+      { format: 'TabSeparated' },
+    );
+    return Number(r.text().trim()) || 0;
+  }
+
+  async runningQueries(): Promise<number> {
+    const r = await this.#anchor.queryAsync('SELECT count() FROM system.processes', {
+      format: 'TabSeparated',
+    });
+    // The counting query itself is one of them.
+    return Math.max(0, (Number(r.text().trim()) || 1) - 1);
   }
 
   /** Waits for running requests, then releases the data directory. */
@@ -112,41 +115,5 @@ export class Engine {
     this.#closed = true;
     await Promise.allSettled([...this.#inflight]);
     this.#anchor.close();
-  }
-}
-
-function emptyResult(): EngineResult {
-  return {
-    body: new Uint8Array(0),
-    readRows: 0,
-    readBytes: 0,
-    writtenRows: 0,
-    writtenBytes: 0,
-    elapsedSeconds: 0,
-  };
-}
-
-function quoteIdentifier(name: string): string {
-  return `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
-}
-
-class Semaphore {
-  #free: number;
-  readonly #waiting: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.#free = size;
-  }
-
-  async use<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
-    }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseChRequest } from './http-request.ts';
+import { parseChRequest, parseHead } from './http-request.ts';
 import { buildSetStatement, splitUrlParams } from './settings.ts';
 
 const url = (qs: string) => new URL(`http://x/?${qs}`);
@@ -23,24 +23,35 @@ describe('parseChRequest', () => {
     expect(r.insert).toBeUndefined();
   });
 
-  it('recognises the insert @clickhouse/client sends and keeps the body as raw bytes', () => {
-    const body = Buffer.from('{"a":1}\n');
-    const r = parseChRequest(
+  it('recognises the insert @clickhouse/client sends from the URL alone, before any body is read', () => {
+    const h = parseHead(
       url(`query=${encodeURIComponent('INSERT INTO db.t (a, b) FORMAT JSONEachRow')}`),
-      undefined,
-      body,
+      'POST',
     );
-    expect(r.insert).toEqual({ table: 'db.t', columns: ['a', 'b'], format: 'JSONEachRow', data: body });
+    expect(h.insert).toEqual({ table: 'db.t', columns: ['a', 'b'], format: 'JSONEachRow' });
+    expect(
+      parseHead(url(`query=${encodeURIComponent('INSERT INTO t FORMAT Parquet')}`), 'POST').insert,
+    ).toEqual({
+      table: 't',
+      format: 'Parquet',
+    });
   });
 
-  it('joins a URL query and a body that is not raw-insertable', () => {
+  it('joins a URL query and a body when the URL query is not a plain insert', () => {
     const r = parseChRequest(
-      url(`query=${encodeURIComponent('INSERT INTO t FORMAT Values')}`),
+      url(`query=${encodeURIComponent('INSERT INTO t SETTINGS async_insert=0 VALUES')}`),
       undefined,
       Buffer.from('(1)'),
     );
     expect(r.insert).toBeUndefined();
-    expect(r.sql).toBe('INSERT INTO t FORMAT Values\n(1)');
+    expect(r.sql).toBe('INSERT INTO t SETTINGS async_insert=0 VALUES\n(1)');
+  });
+
+  it('marks GET requests read-only and reads the session parameters', () => {
+    const h = parseHead(url('session_id=s1&session_timeout=5&session_check=1'), 'GET');
+    expect(h.readOnly).toBe(true);
+    expect(h.session).toEqual({ id: 's1', timeout: '5', check: true });
+    expect(parseHead(url(''), 'POST').readOnly).toBe(false);
   });
 
   it('defaults to TabSeparated and a generated query id', () => {

@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { resolveLimits, type ServerLimits } from './limits.ts';
+import { newStats } from './metrics.ts';
 
 export interface EmbeddedClickHouseOptions {
   /** 8123 by default; 0 picks a free port. */
@@ -8,8 +10,8 @@ export interface EmbeddedClickHouseOptions {
   /** The chDB data directory; one process at a time may own it. */
   dataDir?: string;
   host?: string;
-  /** Requests running in the engine at once (default 8). */
-  maxConcurrent?: number;
+  /** Overrides of the limits (defaults: limits.ts, then TRIBUTARY_CH_* environment variables). */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface EmbeddedClickHouse {
@@ -17,6 +19,7 @@ export interface EmbeddedClickHouse {
   port: number;
   /** The engine's ClickHouse version. */
   version: string;
+  limits: ServerLimits;
   stop(): Promise<void>;
 }
 
@@ -25,16 +28,19 @@ export const DEFAULT_DATA_DIR = resolve(import.meta.dirname, '../../../.tributar
 export async function startEmbeddedClickHouse(
   options: EmbeddedClickHouseOptions = {},
 ): Promise<EmbeddedClickHouse> {
-  const { port = 8123, dataDir = DEFAULT_DATA_DIR, host = '127.0.0.1', maxConcurrent } = options;
+  const { port = 8123, dataDir = DEFAULT_DATA_DIR, host = '127.0.0.1' } = options;
+  const limits = resolveLimits(process.env, options.limits);
   // Loaded on demand: importing this module (e.g. for spawnEmbeddedClickHouse) must not load
   // the 570 MB engine library into a process that never runs it.
-  const [{ Engine }, { createChServer }] = await Promise.all([import('./engine.ts'), import('./server.ts')]);
-  const engine = await Engine.open({
-    dataDir: resolve(dataDir),
-    ...(maxConcurrent ? { maxConcurrent } : {}),
-  });
+  const [{ Engine }, { createChServer }, { SessionRegistry }] = await Promise.all([
+    import('./engine.ts'),
+    import('./server.ts'),
+    import('./sessions.ts'),
+  ]);
+  const engine = await Engine.open({ dataDir: resolve(dataDir), limits });
   const info = await engine.serverInfo();
-  const server = createChServer(engine, info);
+  const sessions = new SessionRegistry(() => engine.connect(), limits);
+  const server = createChServer({ engine, sessions, limits }, info, newStats());
   try {
     server.listen(port, host);
     await once(server, 'listening');
@@ -48,6 +54,7 @@ export async function startEmbeddedClickHouse(
     stopping ??= (async () => {
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
+      sessions.closeAll();
       await engine.close();
       // Keep-alive sockets that are mid-request finish above; anything still open is idle.
       server.closeAllConnections();
@@ -55,7 +62,8 @@ export async function startEmbeddedClickHouse(
     })();
     return stopping;
   };
-  return { url: `http://${host}:${actualPort}`, port: actualPort, version: info.version, stop };
+  return { url: `http://${host}:${actualPort}`, port: actualPort, version: info.version, limits, stop };
 }
 
 export { spawnEmbeddedClickHouse, type SpawnedClickHouse } from './spawn.ts';
+export { defaultLimits, resolveLimits, type ServerLimits } from './limits.ts';

@@ -1,37 +1,40 @@
 // The part of ClickHouse's HTTP interface that @clickhouse/client and curl use, served by chDB.
+// Every request is bounded: its body (size, decoded size, silence), its wait for a slot, its
+// memory, and its life: a client that disconnects or aborts cancels its query.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate, gzip } from 'node:zlib';
-import { promisify } from 'node:util';
-import type { Engine, EngineResult } from './engine.ts';
+import { openBody, readAll } from './body.ts';
+import { ChError } from './ch-error.ts';
+import type { RunContext } from './connection.ts';
 import { toChException } from './exception.ts';
-import { BadRequestError, parseChRequest, type ChRequest } from './http-request.ts';
+import { baseHeaders, type ServerInfo } from './headers.ts';
+import { parseChRequest, parseHead, type InsertTarget, type RequestHead } from './http-request.ts';
+import { runInsert } from './insert.ts';
+import { renderMetrics, type ServerStats } from './metrics.ts';
+import { runQuery } from './query.ts';
+import { ClientGoneError } from './response.ts';
 
-const gzipAsync = promisify(gzip);
+export type { ServerInfo } from './headers.ts';
 
-export interface ServerInfo {
-  version: string;
-  timezone: string;
-}
-
-export function createChServer(engine: Engine, info: ServerInfo): Server {
+export function createChServer(ctx: RunContext, info: ServerInfo, stats: ServerStats): Server {
   const server = createServer((req, res) => {
-    handle(engine, info, req, res).catch((err: unknown) => {
+    handle(ctx, info, stats, req, res).catch((err: unknown) => {
       // Only reached when writing the answer itself failed (client gone).
       if (!res.headersSent) sendError(res, info, undefined, err);
       else res.destroy();
     });
   });
-  // Matches ClickHouse's keep_alive_timeout; the client reads it from the Keep-Alive header.
-  server.keepAliveTimeout = 10_000;
-  // Long queries and large inserts are legitimate: no overall request deadline.
+  server.keepAliveTimeout = ctx.limits.keepAliveTimeoutMs;
+  server.headersTimeout = ctx.limits.headersTimeoutMs;
+  // Long queries and large inserts are legitimate: no overall deadline; silence is bounded
+  // instead (body receive timeout, send timeout).
   server.requestTimeout = 0;
   return server;
 }
 
 async function handle(
-  engine: Engine,
+  ctx: RunContext,
   info: ServerInfo,
+  stats: ServerStats,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -41,8 +44,16 @@ async function handle(
 
   // NOTE: /ping never touches the engine, so a long query cannot make the server look dead.
   if (url.pathname === '/ping' || (url.pathname === '/' && isReadMethod && !url.searchParams.has('query'))) {
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8' });
+    req.resume();
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8', 'Content-Length': '4' });
     res.end(method === 'HEAD' ? undefined : 'Ok.\n');
+    return;
+  }
+  if (url.pathname === '/metrics' && isReadMethod) {
+    req.resume();
+    const text = await renderMetrics(ctx, stats);
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=UTF-8' });
+    res.end(method === 'HEAD' ? undefined : text);
     return;
   }
   if (url.pathname !== '/' || !(isReadMethod || method === 'POST')) {
@@ -51,76 +62,46 @@ async function handle(
       res,
       info,
       undefined,
-      new BadRequestError(`There is no handle ${url.pathname}`, 36, 'BAD_ARGUMENTS'),
-      404,
+      new ChError(36, 'BAD_ARGUMENTS', `There is no handle ${url.pathname}`, 404),
     );
     return;
   }
 
-  let parsed: ChRequest | undefined;
+  // The client going away — an abort, a closed socket — cancels the query it asked for.
+  const ac = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) {
+      stats.cancelled++;
+      ac.abort(new ClientGoneError('Client closed the connection'));
+    }
+  });
+  stats.requests++;
+  let head: RequestHead | undefined;
   try {
-    const body = await readBody(req);
-    parsed = parseChRequest(url, req.headers['content-type'], body);
-    const result = await engine.run(parsed);
-    await sendResult(res, info, req, parsed, result);
+    head = parseHead(url, method, req.headers['content-type']);
+    if (head.insert) {
+      await runInsert(ctx, info, req, res, head as RequestHead & { insert: InsertTarget }, ac.signal);
+      return;
+    }
+    const body = await readAll(
+      openBody(req, ctx.limits.maxBufferedBodyBytes, ctx.limits.receiveTimeoutMs),
+      ctx.limits.maxBufferedBodyBytes,
+    );
+    const parsed = parseChRequest(url, req.headers['content-type'], body, method);
+    head = parsed;
+    await runQuery(ctx, info, req, res, parsed, ac.signal);
   } catch (err) {
-    sendError(res, info, parsed?.queryId ?? url.searchParams.get('query_id') ?? undefined, err);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (ac.signal.aborted) {
+      res.destroy();
+      return;
+    }
+    stats.errors++;
+    sendError(res, info, head?.queryId ?? url.searchParams.get('query_id') ?? undefined, err, !req.complete);
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const encoding = String(req.headers['content-encoding'] ?? '').toLowerCase();
-  let source: Readable = req;
-  if (encoding === 'gzip') source = req.pipe(createGunzip());
-  else if (encoding === 'deflate') source = req.pipe(createInflate());
-  else if (encoding === 'br') source = req.pipe(createBrotliDecompress());
-  else if (encoding !== '' && encoding !== 'identity') {
-    req.resume();
-    throw new BadRequestError(`Unknown HTTP compression method '${encoding}'`, 36, 'BAD_ARGUMENTS');
-  }
-  const chunks: Buffer[] = [];
-  try {
-    for await (const chunk of source) chunks.push(chunk as Buffer);
-  } catch (err) {
-    throw new BadRequestError(`Cannot read request body: ${(err as Error).message}`, 36, 'BAD_ARGUMENTS');
-  }
-  return chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks);
-}
-
-async function sendResult(
-  res: ServerResponse,
-  info: ServerInfo,
-  req: IncomingMessage,
-  parsed: ChRequest,
-  result: EngineResult,
-): Promise<void> {
-  const format = parsed.insert ? undefined : (explicitFormat(parsed.sql) ?? parsed.defaultFormat);
-  const headers: Record<string, string> = {
-    'Content-Type': contentTypeFor(format),
-    'X-ClickHouse-Query-Id': parsed.queryId,
-    'X-ClickHouse-Timezone': info.timezone,
-    'X-ClickHouse-Server-Display-Name': 'tributary-embedded',
-    'X-ClickHouse-Summary': JSON.stringify({
-      read_rows: String(result.readRows),
-      read_bytes: String(result.readBytes),
-      written_rows: String(result.writtenRows),
-      written_bytes: String(result.writtenBytes),
-      total_rows_to_read: '0',
-      result_rows: String(parsed.insert ? 0 : result.readRows),
-      result_bytes: String(result.body.byteLength),
-      elapsed_ns: String(Math.round(result.elapsedSeconds * 1e9)),
-    }),
-  };
-  if (format) headers['X-ClickHouse-Format'] = format;
-  let body: Uint8Array = result.body;
-  if (wantsGzip(parsed, req) && body.byteLength > 0) {
-    const level = Number(parsed.httpSettings.http_zlib_compression_level ?? 3);
-    body = await gzipAsync(body, { level: Number.isInteger(level) && level >= 1 && level <= 9 ? level : 3 });
-    headers['Content-Encoding'] = 'gzip';
-  }
-  headers['Content-Length'] = String(body.byteLength);
-  res.writeHead(200, headers);
-  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 function sendError(
@@ -128,39 +109,18 @@ function sendError(
   info: ServerInfo,
   queryId: string | undefined,
   err: unknown,
-  status?: number,
+  bodyUnread = false,
 ): void {
   const ex = toChException(err);
   const text = `${ex.text} (version ${info.version})\n`;
   const headers: Record<string, string> = {
+    ...baseHeaders(info, queryId),
     'Content-Type': 'text/plain; charset=UTF-8',
     'X-ClickHouse-Exception-Code': String(ex.code),
     'Content-Length': String(Buffer.byteLength(text)),
   };
-  if (queryId) headers['X-ClickHouse-Query-Id'] = queryId;
-  res.writeHead(status ?? ex.status, headers);
+  // A refused body that is still arriving is not read to its end: the connection goes.
+  if (bodyUnread) headers.Connection = 'close';
+  res.writeHead(ex.status, headers);
   res.end(text);
-}
-
-function wantsGzip(parsed: ChRequest, req: IncomingMessage): boolean {
-  const enabled = parsed.httpSettings.enable_http_compression;
-  if (enabled !== '1' && enabled?.toLowerCase() !== 'true') return false;
-  return /\bgzip\b/i.test(String(req.headers['accept-encoding'] ?? ''));
-}
-
-const FORMAT_RE = /\bFORMAT\s+([A-Za-z0-9]+)\s*;?\s*$/i;
-
-function explicitFormat(sql: string): string | undefined {
-  return FORMAT_RE.exec(sql)?.[1];
-}
-
-function contentTypeFor(format: string | undefined): string {
-  if (!format) return 'text/plain; charset=UTF-8';
-  if (/^JSON(Compact)?(Strings)?(EachRow)?/i.test(format) && /EachRow/i.test(format)) {
-    return 'application/x-ndjson; charset=UTF-8';
-  }
-  if (/^JSON/i.test(format)) return 'application/json; charset=UTF-8';
-  if (/^CSV/i.test(format)) return 'text/csv; charset=UTF-8; header=absent';
-  if (/^(TabSeparated|TSV)/i.test(format)) return 'text/tab-separated-values; charset=UTF-8';
-  return 'text/plain; charset=UTF-8';
 }

@@ -22,10 +22,9 @@ const PROTOCOL_PARAMS = new Set([
 ]);
 
 /**
- * Settings that only mean something to a ClickHouse HTTP server. This server always answers
- * after the whole result exists, so `wait_end_of_query` holds by construction; compression is
- * done here. The engine rejects some of these as unknown (wait_end_of_query is UNKNOWN_SETTING
- * in chDB), so they never reach it.
+ * Settings that only mean something to a ClickHouse HTTP server: buffering, compression,
+ * progress headers and socket timeouts are done by this server. The engine rejects some of
+ * these as unknown (wait_end_of_query is UNKNOWN_SETTING in chDB), so they never reach it.
  */
 const HTTP_LAYER_SETTINGS = new Set([
   'wait_end_of_query',
@@ -39,6 +38,8 @@ const HTTP_LAYER_SETTINGS = new Set([
   'http_native_compression_disable_checksumming_on_decompress',
   'cancel_http_readonly_queries_on_client_close',
   'add_http_cors_header',
+  'http_send_timeout',
+  'http_receive_timeout',
 ]);
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -98,4 +99,8 @@ export function buildSetStatement(
 
 export function isValidIdentifier(name: string): boolean {
   return NAME_RE.test(name);
+}
+
+export function quoteIdentifier(name: string): string {
+  return `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
 }

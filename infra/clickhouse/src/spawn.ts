@@ -18,16 +18,20 @@ export function spawnEmbeddedClickHouse({
   port = 0,
   dataDir,
   readyTimeoutMs = 60_000,
+  env = {},
 }: {
   port?: number;
   dataDir: string;
   readyTimeoutMs?: number;
+  /** Extra environment, e.g. TRIBUTARY_CH_MAX_SERVER_MEMORY (see limits.ts). */
+  env?: Record<string, string>;
 }): Promise<SpawnedClickHouse> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', CLI, '--port', String(port), '--data', dataDir, '--exit-with-stdin'],
     {
       cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
       // The child watches this pipe: if the parent dies without stopping it, the pipe closes
       // and the child releases the port and the data directory instead of lingering.
       stdio: ['pipe', 'pipe', 'pipe'],

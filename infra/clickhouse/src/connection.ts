@@ -1,0 +1,89 @@
+// The chDB connection a request runs on (its own, or its named session's), prepared with the
+// request's settings, the memory ceiling and the tag that lets the server cancel it.
+import { randomUUID } from 'node:crypto';
+import type { Session } from 'chdb';
+import { ChError } from './ch-error.ts';
+import type { Engine } from './engine.ts';
+import type { RequestHead } from './http-request.ts';
+import type { ServerLimits } from './limits.ts';
+import type { SessionRegistry } from './sessions.ts';
+import { buildSetStatement, quoteIdentifier } from './settings.ts';
+
+export interface RunContext {
+  engine: Engine;
+  sessions: SessionRegistry;
+  limits: ServerLimits;
+}
+
+export interface Prepared {
+  session: Session;
+  /** The query's log_comment: KILL QUERY finds it by this. */
+  tag: string;
+}
+
+/** Runs `fn` on the request's connection, then closes it (or hands the session back). */
+export async function withConnection<T>(
+  ctx: RunContext,
+  head: RequestHead,
+  fn: (prepared: Prepared) => Promise<T>,
+): Promise<T> {
+  if (head.session && head.readOnly) {
+    // NOTE: a GET is read-only (readonly=2) on a ClickHouse server for that one query, but
+    // readonly cannot be lifted again on a chDB connection, so it would stick to the session.
+    throw new ChError(
+      164,
+      'READONLY',
+      'A GET request with session_id would make the session read-only for good; send it as POST',
+    );
+  }
+  const lease = head.session ? ctx.sessions.acquire(head.session) : undefined;
+  const session = lease?.session ?? ctx.engine.connect();
+  try {
+    const tag = `tributary-embedded:${randomUUID()}`;
+    await prepare(session, head, tag, ctx.limits, !lease || lease.fresh);
+    return await fn({ session, tag });
+  } finally {
+    if (lease) lease.release();
+    else session.close();
+  }
+}
+
+async function prepare(
+  session: Session,
+  head: RequestHead,
+  tag: string,
+  limits: ServerLimits,
+  freshConnection: boolean,
+): Promise<void> {
+  const settings: Record<string, string> = { ...head.engineSettings };
+  const asked = settings.max_memory_usage;
+  if (asked !== undefined) {
+    const bytes = parseMemory(asked);
+    if (bytes === undefined || bytes === 0 || bytes > limits.maxQueryMemoryBytes) {
+      throw new ChError(
+        452,
+        'SETTING_CONSTRAINT_VIOLATION',
+        `Setting max_memory_usage shouldn't be greater than ${limits.maxQueryMemoryBytes}`,
+      );
+    }
+  } else if (freshConnection) {
+    settings.max_memory_usage = String(limits.maxQueryMemoryBytes);
+  }
+  settings.log_comment = tag;
+  // Last, so the settings before it may still be changed (readonly=2 allows SET, not DDL).
+  if (head.readOnly) settings.readonly = '2';
+  const set = buildSetStatement(settings, head.queryParams);
+  if (set) await session.queryAsync(set);
+  if (head.database) await session.queryAsync(`USE ${quoteIdentifier(head.database)}`);
+}
+
+const MEMORY_RE = /^\s*(\d+(?:\.\d+)?)\s*([KMGT])?(i)?B?\s*$/i;
+
+/** `4000000000`, `4G`, `4GiB` → bytes, as the engine reads a size setting. */
+export function parseMemory(text: string): number | undefined {
+  const m = MEMORY_RE.exec(text);
+  if (!m?.[1]) return undefined;
+  const power = m[2] ? 'KMGT'.indexOf(m[2].toUpperCase()) + 1 : 0;
+  const base = m[3] ? 1024 : 1000;
+  return Math.floor(Number(m[1]) * base ** power);
+}
