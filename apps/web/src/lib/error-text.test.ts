@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { errorText, retryUnlessRefused } from './error-text.ts';
+import {
+  describeFailure,
+  errorText,
+  fromPublicError,
+  isRetryable,
+  pollUnlessFailed,
+  shouldRetry,
+} from './error-text.ts';
 
 describe('errorText', () => {
   it('keeps a plain server message', () => {
@@ -40,10 +47,59 @@ describe('errorText', () => {
     expect(errorText({ message: 'Failed to fetch' })).toMatch(/could not be reached/);
   });
 
-  it('retries server trouble once and refusals never', () => {
-    expect(retryUnlessRefused(0, { data: { httpStatus: 400 } })).toBe(false);
-    expect(retryUnlessRefused(0, { data: { httpStatus: 503 } })).toBe(true);
-    expect(retryUnlessRefused(1, { data: { httpStatus: 503 } })).toBe(false);
-    expect(retryUnlessRefused(0, { data: null })).toBe(true);
+  it('retries what the server marked retryable, with no limit, and nothing else', () => {
+    const down = { message: 'ClickHouse is not answering', data: { httpStatus: 503, retryable: true } };
+    const tooLarge = { message: 'This query is too large', data: { httpStatus: 422, retryable: false } };
+    expect(shouldRetry(0, down)).toBe(true);
+    expect(shouldRetry(50, down)).toBe(true);
+    expect(shouldRetry(0, tooLarge)).toBe(false);
+    // No answer from the console server at all: worth another try.
+    expect(isRetryable({ message: 'Failed to fetch' })).toBe(true);
+    // An answer without the flag (older server): 5xx may pass, 4xx will not.
+    expect(isRetryable({ message: 'x', data: { httpStatus: 500 } })).toBe(true);
+    expect(isRetryable({ message: 'x', data: { httpStatus: 400 } })).toBe(false);
+  });
+
+  it('stops polling a query that failed for good, keeps polling one that may recover', () => {
+    const poll = pollUnlessFailed(2000);
+    expect(poll({ state: { error: null } })).toBe(2000);
+    expect(poll({ state: { error: { message: 'x', data: { retryable: true } } } })).toBe(2000);
+    expect(poll({ state: { error: { message: 'x', data: { retryable: false } } } })).toBe(false);
+  });
+
+  it('reads the plain words, the retry flag and the raw details of a server answer', () => {
+    expect(
+      describeFailure({
+        message: 'ClickHouse is not answering',
+        data: {
+          tributaryCode: 'clickhouse_unavailable',
+          retryable: true,
+          details: 'connect ECONNREFUSED 127.0.0.1:8123',
+        },
+      }),
+    ).toEqual({
+      code: 'clickhouse_unavailable',
+      message: 'ClickHouse is not answering',
+      retryable: true,
+      details: 'connect ECONNREFUSED 127.0.0.1:8123',
+    });
+    expect(describeFailure(null)).toBeNull();
+    expect(describeFailure({ message: 'Failed to fetch' })).toMatchObject({
+      code: null,
+      retryable: true,
+      details: 'Failed to fetch',
+    });
+    const partial = fromPublicError({
+      code: 'query_too_large',
+      message: 'This query is too large',
+      retryable: false,
+      details: 'raw',
+    });
+    expect(describeFailure(partial)).toEqual({
+      code: 'query_too_large',
+      message: 'This query is too large',
+      retryable: false,
+      details: 'raw',
+    });
   });
 });

@@ -1,7 +1,10 @@
-import { errorCodes, TributaryError } from '@tributary/contracts';
+import { errorCodes } from '@tributary/contracts';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { env } from '../env.ts';
 import { getClickHouse } from './clickhouse.ts';
+import { classifyError, toPublicError, type ClassifyContext } from './errors/classify.ts';
+import { endpointsFrom } from './errors/endpoints.ts';
 import type { QueryTarget } from './queries/run.ts';
 import { webMetrics } from './metrics.ts';
 import { getDb } from './db.ts';
@@ -26,26 +29,58 @@ export function createContext(opts: { headers: Headers; resHeaders?: Headers }):
   };
 }
 
+let classifyContext: ClassifyContext | undefined;
+/** Names the dependency behind a bare socket error by the addresses this console is configured with. */
+function errorContext(): ClassifyContext {
+  classifyContext ??= {
+    endpoints: endpointsFrom({
+      clickhouseUrl: env.CLICKHOUSE_URL,
+      databaseUrl: env.DATABASE_URL,
+      kafkaBrokers: env.KAFKA_BROKERS,
+    }),
+  };
+  return classifyContext;
+}
+
 const t = initTRPC.context<Context>().create({
+  /**
+   * Every failure the browser sees is in the shared vocabulary: plain words as the message, the
+   * code, whether retrying may help, the raw text apart in `details`. The shape is built anew,
+   * so tRPC's `stack` (sent by default outside production) never leaves the server.
+   */
   errorFormatter({ shape, error }) {
-    const cause = error.cause;
+    const classified = classifyError(error, errorContext());
+    const pub = toPublicError(classified);
+    const { trpc, http } = errorCodes[pub.code];
     return {
-      ...shape,
+      message: pub.message,
+      code: TRPC_ERROR_CODES_BY_KEY[trpc],
       data: {
-        ...shape.data,
-        // Same vocabulary as the ingest API, so a client can branch on one set of codes.
-        tributaryCode: cause instanceof TributaryError ? cause.code : null,
+        code: trpc,
+        httpStatus: http,
+        ...(shape.data.path === undefined ? {} : { path: shape.data.path }),
+        // Same vocabulary as the ingest and management APIs: a client branches on these codes.
+        tributaryCode: pub.code,
+        retryable: pub.retryable,
+        details: pub.details,
       },
     };
   },
 });
 
-/** Domain errors thrown by server functions become tRPC errors with the matching status. */
+/**
+ * Any failure in a procedure becomes a tRPC error with the status of its classified code, so
+ * server-side callers (pages, tests) see the same code and words the browser does.
+ */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof TributaryError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: errorCodes[cause.code].trpc, message: cause.message, cause });
+  if (!result.ok) {
+    const classified = classifyError(result.error, errorContext());
+    throw new TRPCError({
+      code: errorCodes[classified.code].trpc,
+      message: classified.message,
+      cause: classified,
+    });
   }
   return result;
 });

@@ -3,7 +3,7 @@
 import type { DlqSelection } from '@tributary/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { errorText } from '../../lib/error-text.ts';
+import { ErrorBanner } from '../error-banner.tsx';
 import { formatCount } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { DryRunResult } from './dry-run-result.tsx';
@@ -184,28 +184,17 @@ export function ActionsPanel({ selection, selectionKey, count, what, emptyHint }
         </form>
       )}
 
-      {dryRun.error && (
-        <div className="banner banner-error small-banner" role="alert" data-testid="dry-run-error">
-          Dry run refused: {errorText(dryRun.error)}
-        </div>
-      )}
+      <ErrorBanner error={dryRun.error} title="Dry run refused" compact testId="dry-run-error" />
       {dryRun.data && <DryRunResult result={dryRun.data} />}
-      {job.start.error && (
-        <div className="banner banner-error small-banner" role="alert" data-testid="replay-error">
-          Replay refused: {errorText(job.start.error)}
-        </div>
-      )}
-      {job.statusError && (
-        <div className="banner banner-error small-banner" role="alert">
-          Could not read the replay&apos;s progress: {errorText(job.statusError)}
-        </div>
-      )}
+      <ErrorBanner error={job.start.error} title="Replay refused" compact testId="replay-error" />
+      <ErrorBanner
+        error={job.statusError}
+        title="Could not read the replay's progress"
+        compact
+        testId="replay-status-error"
+      />
       {job.replay && <ReplayProgress replay={job.replay} />}
-      {discard.error && (
-        <div className="banner banner-error small-banner" role="alert" data-testid="discard-error">
-          Discard refused: {errorText(discard.error)}
-        </div>
-      )}
+      <ErrorBanner error={discard.error} title="Discard refused" compact testId="discard-error" />
       {discarded !== null && (
         <div className="banner banner-ok small-banner" role="status" data-testid="discard-notice">
           Discarded {formatCount(discarded)} entr{discarded === 1 ? 'y' : 'ies'}.

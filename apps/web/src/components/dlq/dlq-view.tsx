@@ -14,9 +14,10 @@ import {
   type DlqFilterForm,
   type DlqRange,
 } from '../../lib/dlq-filter.ts';
-import { errorText, retryUnlessRefused } from '../../lib/error-text.ts';
+import { errorText, pollUnlessFailed } from '../../lib/error-text.ts';
 import { formatCount, formatTimestamp } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc/react.tsx';
+import { failureOf, QueryError, type QueryLike } from '../error-banner.tsx';
 import { ActionsPanel } from './actions-panel.tsx';
 import { EntriesTable } from './entries-table.tsx';
 import { FiltersBar } from './filters-bar.tsx';
@@ -72,17 +73,18 @@ export function DlqView({ initialRange, initialForm, initialAnchor }: Props) {
   const [scopeChoice, setScopeChoice] = useState<Scope | null>(null);
   const scope: Scope = scopeChoice ?? (selected.size > 0 ? 'selected' : 'filter');
 
-  const live = { refetchInterval: REFRESH_MS, placeholderData: keepPreviousData, retry: retryUnlessRefused };
+  const live = { refetchInterval: pollUnlessFailed(REFRESH_MS), placeholderData: keepPreviousData };
   const groups = useQuery(trpc.dlq.groups.queryOptions({ filter }, live));
   const cursor = cursors.at(-1) ?? null;
   const list = useQuery(trpc.dlq.list.queryOptions({ filter, cursor, limit: DLQ_PAGE_SIZE }, live));
 
-  const refused = [list.error, groups.error].find((e) => {
-    const status = e?.data?.httpStatus;
-    return status !== undefined && status >= 400 && status < 500;
-  });
-  const failed = refused ? null : (list.error ?? groups.error);
-  const page = list.error ? undefined : list.data;
+  // A filter the server refused is said at the filters; any other failure in the page's banner.
+  const refused = [list.error, groups.error].find((e) => e?.data?.tributaryCode === 'bad_request');
+  // Figures of another filter are not shown as this one's while it fails.
+  const stale = (q: QueryLike & { isPlaceholderData: boolean }) =>
+    q.error !== null || (failureOf(q) !== null && q.isPlaceholderData);
+  const page = stale(list) ? undefined : list.data;
+  const groupRows = stale(groups) ? undefined : groups.data?.groups;
   const total = page?.total ?? null;
   const offset = cursors.length * DLQ_PAGE_SIZE;
   const codes = useMemo(
@@ -154,16 +156,12 @@ export function DlqView({ initialRange, initialForm, initialAnchor }: Props) {
         <RetentionControl />
         <PiiControl />
       </div>
-      {failed && (
-        <div className="banner banner-error" role="alert">
-          Could not load dead letters: {errorText(failed)}. Retrying automatically.
-        </div>
-      )}
+      {!refused && <QueryError queries={[list, groups]} />}
 
       <section className={`card table-card${groups.isPlaceholderData ? ' stale' : ''}`}>
         <h2 className="card-title">Failures by reason · last {dlqRanges[range].label}</h2>
         <GroupsTable
-          groups={groups.error ? [] : groups.data?.groups}
+          groups={groups.error ? [] : groupRows}
           active={{ code: applied.code, reason: applied.reason }}
           onPick={pickGroup}
         />
@@ -255,7 +253,13 @@ export function DlqView({ initialRange, initialForm, initialAnchor }: Props) {
             )}
           </>
         ) : (
-          <p className="muted empty-row">{list.error ? 'No entries: the filter was refused.' : 'Loading…'}</p>
+          <p className="muted empty-row">
+            {refused
+              ? 'No entries: the filter was refused.'
+              : list.error
+                ? 'No entries to show.'
+                : 'Loading…'}
+          </p>
         )}
         <div className="pager">
           <span className="muted small" data-testid="page-range">

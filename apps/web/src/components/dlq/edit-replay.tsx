@@ -3,7 +3,7 @@
 import type { DlqEntry } from '@tributary/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { errorText } from '../../lib/error-text.ts';
+import { ErrorBanner } from '../error-banner.tsx';
 import { useTRPC } from '../../trpc/react.tsx';
 import { DryRunResult } from './dry-run-result.tsx';
 import { DEFAULT_REPLAY_RATE, payloadProblem } from './replay-options.ts';
@@ -105,17 +105,9 @@ export function EditReplay({ entry }: { entry: Pick<DlqEntry, 'id' | 'payload_pr
           </button>
         </div>
       )}
-      {dryRun.error && (
-        <div className="banner banner-error small-banner" role="alert" data-testid="edit-dry-run-error">
-          Dry run refused: {errorText(dryRun.error)}
-        </div>
-      )}
+      <ErrorBanner error={dryRun.error} title="Dry run refused" compact testId="edit-dry-run-error" />
       {dryRun.data && <DryRunResult result={dryRun.data} stale={checkedText !== value} />}
-      {job.start.error && (
-        <div className="banner banner-error small-banner" role="alert" data-testid="edit-replay-error">
-          Replay refused: {errorText(job.start.error)}
-        </div>
-      )}
+      <ErrorBanner error={job.start.error} title="Replay refused" compact testId="edit-replay-error" />
       {job.replay && <ReplayProgress replay={job.replay} />}
     </div>
   );

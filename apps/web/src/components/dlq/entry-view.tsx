@@ -2,9 +2,10 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { errorText, retryUnlessRefused } from '../../lib/error-text.ts';
+import { errorText } from '../../lib/error-text.ts';
 import { formatTimestamp } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc/react.tsx';
+import { ErrorBanner, failureOf } from '../error-banner.tsx';
 import { Stat } from '../stat.tsx';
 import { ActionsPanel } from './actions-panel.tsx';
 import { EditReplay } from './edit-replay.tsx';
@@ -21,13 +22,14 @@ function reasonsOf(details: unknown): string[] {
 /** One dead letter: what failed, why in words, the payload, where it came from, what happened since. */
 export function EntryView({ id }: { id: string }) {
   const trpc = useTRPC();
-  const query = useQuery(trpc.dlq.entry.queryOptions({ id }, { retry: retryUnlessRefused }));
+  const query = useQuery(trpc.dlq.entry.queryOptions({ id }));
   const head = (
     <div className="crumbs">
       <Link href="/dlq">Dead letters</Link> /
     </div>
   );
-  if (query.error) {
+  const failure = failureOf(query);
+  if (failure && !query.data) {
     return (
       <>
         <div className="page-head">
@@ -36,17 +38,22 @@ export function EntryView({ id }: { id: string }) {
             <h1 className="mono">{id}</h1>
           </div>
         </div>
-        <section className="card empty" role="alert" data-testid="entry-error">
-          <h2>
-            {query.error.data?.code === 'NOT_FOUND'
-              ? 'This entry is not in the store'
-              : 'Could not load this entry'}
-          </h2>
-          <p>{errorText(query.error)}</p>
-          <Link href="/dlq" className="btn">
-            Back to the dead letters
-          </Link>
-        </section>
+        {failure.data?.tributaryCode === 'not_found' ? (
+          <section className="card empty" role="alert" data-testid="entry-error">
+            <h2>This entry is not in the store</h2>
+            <p>{errorText(failure)}</p>
+            <Link href="/dlq" className="btn">
+              Back to the dead letters
+            </Link>
+          </section>
+        ) : (
+          <ErrorBanner
+            error={failure}
+            title="Could not load this entry"
+            testId="entry-error"
+            onRetry={() => void query.refetch()}
+          />
+        )}
       </>
     );
   }

@@ -2,9 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { errorText } from '../../lib/error-text.ts';
 import { formatCount, formatTimestamp } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc/react.tsx';
+import { ErrorBanner, QueryError } from '../error-banner.tsx';
 
 const stateTone: Record<string, string> = {
   running: 'pill-warn',
@@ -43,18 +43,12 @@ export function RecentReplays() {
   return (
     <section className="card table-card">
       <h2 className="card-title">Recent replays</h2>
-      {replays.error && (
-        <div className="banner banner-error small-banner" role="alert">
-          Could not load replays: {errorText(replays.error)}
-        </div>
-      )}
-      {resume.error && (
-        <div className="banner banner-error small-banner" role="alert" data-testid="resume-error">
-          Could not resume: {errorText(resume.error)}
-        </div>
-      )}
+      <QueryError queries={replays} title="Could not load replays" compact />
+      <ErrorBanner error={resume.error} title="Could not resume" compact testId="resume-error" />
       {rows.length === 0 ? (
-        <p className="muted empty-row">{replays.isLoading ? 'Loading…' : 'No replays yet.'}</p>
+        <p className="muted empty-row">
+          {replays.isLoading ? (replays.failureReason ? '' : 'Loading…') : 'No replays yet.'}
+        </p>
       ) : (
         <table className="table" data-testid="recent-replays">
           <thead>

@@ -78,9 +78,10 @@ export function RetentionControl() {
           </button>
         </form>
       )}
-      {(save.error ?? retention.error) && (
+      {/* A failing read shows in the page's banner; a refused change is said here. */}
+      {save.error && (
         <span className="field-error" role="alert" data-testid="retention-error">
-          {errorText(save.error ?? retention.error)}
+          {errorText(save.error)}
         </span>
       )}
     </div>

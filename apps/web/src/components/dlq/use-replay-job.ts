@@ -46,7 +46,8 @@ export function useReplayJob() {
   return {
     start,
     replay: id === null ? undefined : status.data,
-    statusError: id === null ? null : status.error,
+    // While React Query retries, the error is only in failureReason: show it then too.
+    statusError: id === null ? null : (status.error ?? status.failureReason),
     running: start.isPending || state === 'running',
     clear() {
       setId(null);

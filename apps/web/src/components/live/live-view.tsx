@@ -2,9 +2,10 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { formatAgo, formatCount } from '../../lib/format.ts';
+import { pollUnlessFailed } from '../../lib/error-text.ts';
 import { REFRESH_MS, TAIL_LIMIT } from '../../lib/windows.ts';
 import { useTRPC } from '../../trpc/react.tsx';
-import { QueryError } from '../query-error.tsx';
+import { QueryError } from '../error-banner.tsx';
 import { SeriesChart } from '../series-chart.tsx';
 import { Stat } from '../stat.tsx';
 import { EmptyState } from './empty-state.tsx';
@@ -12,8 +13,9 @@ import { EventTail } from './event-tail.tsx';
 
 export function LiveView({ ingestUrl }: { ingestUrl: string }) {
   const trpc = useTRPC();
-  const overview = useQuery(trpc.live.overview.queryOptions(undefined, { refetchInterval: REFRESH_MS }));
-  const tail = useQuery(trpc.live.tail.queryOptions({ limit: TAIL_LIMIT }, { refetchInterval: REFRESH_MS }));
+  const poll = { refetchInterval: pollUnlessFailed(REFRESH_MS) };
+  const overview = useQuery(trpc.live.overview.queryOptions(undefined, poll));
+  const tail = useQuery(trpc.live.tail.queryOptions({ limit: TAIL_LIMIT }, poll));
   const o = overview.data;
   const lastHour = o
     ? o.perMinute.points.reduce((sum, p) => sum + Object.values(p.values).reduce((a, b) => a + b, 0), 0)
@@ -27,7 +29,7 @@ export function LiveView({ ingestUrl }: { ingestUrl: string }) {
           live · every {REFRESH_MS / 1000} s
         </span>
       </div>
-      <QueryError error={overview.error ?? tail.error} />
+      <QueryError queries={[overview, tail]} />
       <div className="stats">
         <Stat label="Total events" value={o ? formatCount(o.totalEvents) : '…'} testId="total-events" />
         <Stat

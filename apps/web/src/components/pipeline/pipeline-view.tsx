@@ -5,10 +5,11 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { deadLetterStageColors, stageColors } from '../../lib/colors.ts';
 import { formatClock, formatCount, formatMinute, formatMs } from '../../lib/format.ts';
+import { pollUnlessFailed } from '../../lib/error-text.ts';
 import type { Series } from '../../lib/time-buckets.ts';
 import { pipelineWindowKeys, pipelineWindows, REFRESH_MS, type PipelineWindow } from '../../lib/windows.ts';
 import { useTRPC } from '../../trpc/react.tsx';
-import { QueryError } from '../query-error.tsx';
+import { QueryError } from '../error-banner.tsx';
 import { SeriesChart } from '../series-chart.tsx';
 import { Stat } from '../stat.tsx';
 
@@ -39,7 +40,7 @@ export function PipelineView({
   const query = useQuery(
     trpc.pipeline.overview.queryOptions(
       { window: range },
-      { refetchInterval: REFRESH_MS, placeholderData: keepPreviousData },
+      { refetchInterval: pollUnlessFailed(REFRESH_MS), placeholderData: keepPreviousData },
     ),
   );
   const o = query.data;
@@ -67,7 +68,7 @@ export function PipelineView({
           ))}
         </div>
       </div>
-      <QueryError error={query.error} />
+      <QueryError queries={query} />
       <section className={`card${stale}`} data-window={o?.window} aria-busy={query.isPlaceholderData}>
         <h2>Stage counts · last {spec.label}</h2>
         <div className="stages">

@@ -6,7 +6,9 @@ import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { formatCount } from '../../lib/format.ts';
 import { useDebounced } from '../../lib/use-debounced.ts';
+import { errorText } from '../../lib/error-text.ts';
 import { useTRPC } from '../../trpc/react.tsx';
+import { ErrorBanner, failureOf, QueryError } from '../error-banner.tsx';
 import { sortedJson, STARTER_SCHEMA, subjectHref } from './display.ts';
 import { describeSyntaxProblem, parseSchemaText, prettySchema } from './schema-text.ts';
 
@@ -18,10 +20,13 @@ export function SchemaEditor({ subject }: { subject: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const detail = useQuery(trpc.schemas.detail.queryOptions({ subject }, { retry: false }));
+  const detail = useQuery(trpc.schemas.detail.queryOptions({ subject }));
   const exists = detail.isSuccess;
   const latest = detail.data?.versions.at(-1);
-  const settled = detail.isSuccess || detail.isError;
+  // A new subject is one the registry does not know; any other failure leaves the editor
+  // waiting (and says why) rather than offering a starter schema over an existing subject.
+  const isNew = detail.error?.data?.tributaryCode === 'not_found';
+  const settled = detail.isSuccess || isNew;
 
   const [text, setText] = useState<string | null>(null);
   // The editor starts from the latest version (or a starter for a new subject) once known.
@@ -55,9 +60,9 @@ export function SchemaEditor({ subject }: { subject: string }) {
   if (!parsed.ok) {
     state = 'invalid';
     headline = `Invalid JSON — ${describeSyntaxProblem(parsed.problem)}`;
-  } else if (check.error) {
+  } else if (failureOf(check)) {
     state = 'error';
-    headline = `Could not check: ${check.error.message}`;
+    headline = `Could not check: ${errorText(failureOf(check))}`;
   } else if (!c || !upToDate) {
     state = 'checking';
     headline = 'Checking…';
@@ -118,6 +123,7 @@ export function SchemaEditor({ subject }: { subject: string }) {
           </span>
         )}
       </div>
+      {!isNew && <QueryError queries={detail} />}
       <div className="editor-grid">
         <section className="card editor-card">
           <h2>
@@ -183,11 +189,7 @@ export function SchemaEditor({ subject }: { subject: string }) {
                 </span>
               )}
             </div>
-            {register.error && (
-              <div className="banner banner-error small-banner" role="alert" data-testid="register-error">
-                {register.error.message}
-              </div>
-            )}
+            <ErrorBanner error={register.error} compact testId="register-error" />
           </section>
           <section className="card">
             <div className="register-row">
@@ -205,11 +207,7 @@ export function SchemaEditor({ subject }: { subject: string }) {
               </button>
               <span className="muted small">Newest 1,000 events of the last 24 h</span>
             </div>
-            {trafficCheck.error && (
-              <div className="banner banner-error small-banner" role="alert">
-                {trafficCheck.error.message}
-              </div>
-            )}
+            <ErrorBanner error={trafficCheck.error} compact testId="traffic-check-error" />
             {trafficCheck.data && (
               <div className={`traffic${trafficStale ? ' stale' : ''}`} data-testid="traffic-result">
                 <div className="traffic-counts">

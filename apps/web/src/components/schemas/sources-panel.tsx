@@ -2,8 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { ErrorLike } from '../../lib/error-text.ts';
 import { useTRPC } from '../../trpc/react.tsx';
-import { QueryError } from '../query-error.tsx';
+import { ErrorBanner, QueryError } from '../error-banner.tsx';
 import { unknownEventTypePolicies, type UnknownEventTypePolicy } from './modes.ts';
 
 /** Per source: whether ingest accepts events whose type has no registered subject. */
@@ -11,26 +12,22 @@ export function SourcesPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.sources.list.queryOptions());
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorLike | null>(null);
   const setPolicy = useMutation(
     trpc.sources.setPolicy.mutationOptions({
       onSuccess: () => {
         setError(null);
         return queryClient.invalidateQueries(trpc.sources.pathFilter());
       },
-      onError: (err) => setError(err.message),
+      onError: (err) => setError(err),
     }),
   );
   const sources = list.data?.sources ?? [];
   return (
     <section className="card table-card" data-testid="sources-panel">
       <h2 className="card-title">Sources</h2>
-      <QueryError error={list.error} />
-      {error && (
-        <div className="banner banner-error" role="alert" data-testid="source-policy-error">
-          {error}
-        </div>
-      )}
+      <QueryError queries={list} compact />
+      <ErrorBanner error={error} compact testId="source-policy-error" />
       <table className="table" data-testid="sources-table">
         <thead>
           <tr>

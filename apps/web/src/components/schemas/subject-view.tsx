@@ -5,7 +5,8 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { formatCount } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc/react.tsx';
-import { QueryError } from '../query-error.tsx';
+import type { ErrorLike } from '../../lib/error-text.ts';
+import { ErrorBanner, failureOf, QueryError } from '../error-banner.tsx';
 import { Stat } from '../stat.tsx';
 import { formatDateTime, subjectHref } from './display.ts';
 import {
@@ -21,8 +22,8 @@ import { VersionDiff } from './version-diff.tsx';
 export function SubjectView({ subject, registered }: { subject: string; registered: number | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const detail = useQuery(trpc.schemas.detail.queryOptions({ subject }, { retry: false }));
-  const [actionError, setActionError] = useState<string | null>(null);
+  const detail = useQuery(trpc.schemas.detail.queryOptions({ subject }));
+  const [actionError, setActionError] = useState<ErrorLike | null>(null);
   const [notice, setNotice] = useState<string | null>(
     registered === null ? null : `Registered v${registered}.`,
   );
@@ -33,9 +34,9 @@ export function SubjectView({ subject, registered }: { subject: string; register
   });
 
   const refresh = () => queryClient.invalidateQueries(trpc.schemas.pathFilter());
-  const onError = (err: { message: string }) => {
+  const onError = (err: ErrorLike) => {
     setNotice(null);
-    setActionError(err.message);
+    setActionError(err);
   };
   const setMode = useMutation(
     trpc.schemas.setMode.mutationOptions({
@@ -82,8 +83,9 @@ export function SubjectView({ subject, registered }: { subject: string; register
     }),
   );
 
-  if (detail.error) {
-    const notFound = detail.error.data?.code === 'NOT_FOUND';
+  const failure = failureOf(detail);
+  if (failure && !detail.data) {
+    const notFound = failure.data?.tributaryCode === 'not_found';
     return (
       <>
         <div className="page-head">
@@ -98,7 +100,7 @@ export function SubjectView({ subject, registered }: { subject: string; register
             </Link>
           </section>
         ) : (
-          <QueryError error={detail.error} />
+          <QueryError queries={detail} />
         )}
       </>
     );
@@ -127,11 +129,7 @@ export function SubjectView({ subject, registered }: { subject: string; register
           New version
         </Link>
       </div>
-      {actionError && (
-        <div className="banner banner-error" role="alert" data-testid="action-error">
-          {actionError}
-        </div>
-      )}
+      <ErrorBanner error={actionError} testId="action-error" />
       {notice && (
         <div className="banner banner-ok" role="status" data-testid="action-notice">
           {notice}
@@ -146,7 +144,7 @@ export function SubjectView({ subject, registered }: { subject: string; register
         <Stat
           label="Events · 24 h"
           value={d.subject.events24h === null ? '—' : formatCount(d.subject.events24h)}
-          hint={d.trafficError ? 'ClickHouse unavailable' : `of type ${d.subject.name}`}
+          hint={d.trafficError ? d.trafficError.message : `of type ${d.subject.name}`}
           testId="subject-events"
         />
         <Stat

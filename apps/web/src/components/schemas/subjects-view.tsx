@@ -4,9 +4,10 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { fromPublicError } from '../../lib/error-text.ts';
 import { formatCount } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc/react.tsx';
-import { QueryError } from '../query-error.tsx';
+import { ErrorBanner, failureOf, QueryError } from '../error-banner.tsx';
 import { formatDateTime, subjectHref } from './display.ts';
 import { SourcesPanel } from './sources-panel.tsx';
 
@@ -68,11 +69,13 @@ export function SubjectsView() {
           mode.
         </span>
       </div>
-      <QueryError error={list.error} />
+      <QueryError queries={list} />
       {list.data?.trafficError && (
-        <div className="banner banner-error" role="alert">
-          Event volumes are unavailable: {list.data.trafficError}
-        </div>
+        <ErrorBanner
+          error={fromPublicError(list.data.trafficError)}
+          title="Event volumes are unavailable"
+          testId="traffic-error"
+        />
       )}
       <section className="card">
         <NewSubjectForm existing={new Set(subjects.map((s) => s.name))} />
@@ -121,7 +124,7 @@ export function SubjectsView() {
         {list.data && subjects.length === 0 && (
           <p className="muted empty-row">No subjects yet. Name one above to write its first schema.</p>
         )}
-        {!list.data && !list.error && <p className="muted empty-row">Loading…</p>}
+        {!list.data && !failureOf(list) && <p className="muted empty-row">Loading…</p>}
       </section>
       <SourcesPanel />
     </>

@@ -1,25 +1,28 @@
 import { errorCodes, TributaryError } from '@tributary/contracts';
+import { classifyError } from '../errors/classify.ts';
 
 export interface ApiErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  error: { code: string; message: string; retryable?: boolean; details?: unknown };
 }
 
 export function json(body: unknown, status = 200): Response {
   return Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
 }
 
-/** The management API's one error shape; statuses come from contracts' errorCodes. */
+/**
+ * The management API's one error shape; statuses come from contracts' errorCodes. A failure
+ * nobody threw on purpose is classified like the console's (Postgres down is a 503 a CI job may
+ * retry, not a bare 500) and answered in plain words, its raw text kept for the log.
+ */
 export function errorResponse(err: unknown): Response {
-  if (err instanceof TributaryError) {
-    const body: ApiErrorBody = { error: { code: err.code, message: err.message } };
-    if (err.details !== undefined) body.error.details = err.details;
-    const res = json(body, errorCodes[err.code].http);
-    if (err.code === 'unauthorized') res.headers.set('www-authenticate', 'Bearer realm="tributary"');
-    return res;
-  }
-  // Unexpected failures are logged with their cause, answered without it.
-  console.error('api: unexpected error', err);
-  return json({ error: { code: 'internal', message: 'internal error' } } satisfies ApiErrorBody, 500);
+  const deliberate = err instanceof TributaryError && err.code !== 'internal' && err.code !== 'unavailable';
+  const e = deliberate ? err : classifyError(err);
+  const body: ApiErrorBody = { error: { code: e.code, message: e.message, retryable: e.retryable } };
+  if (deliberate && err.details !== undefined) body.error.details = err.details;
+  if (!deliberate && errorCodes[e.code].http >= 500) console.error('api: request failed', err);
+  const res = json(body, errorCodes[e.code].http);
+  if (e.code === 'unauthorized') res.headers.set('www-authenticate', 'Bearer realm="tributary"');
+  return res;
 }
 
 /** Runs a handler and turns whatever it throws into the API's error response. */

@@ -1,4 +1,4 @@
-import { TributaryError } from '@tributary/contracts';
+import { publicErrorSchema, TributaryError } from '@tributary/contracts';
 import {
   checkSchemaDocument,
   deleteVersion,
@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { compatibilityModes } from '../../components/schemas/modes.ts';
 import { describeSyntaxProblem, parseSchemaText } from '../../components/schemas/schema-text.ts';
 import { getDb } from '../db.ts';
+import { publicError } from '../errors/classify.ts';
 import {
   checkEventsAgainst,
   getSubjectTraffic,
@@ -129,7 +130,7 @@ function documentErrors(err: unknown): string[] | null {
 
 export const schemasRouter = router({
   list: registryProcedure
-    .output(z.object({ subjects: z.array(subjectSummary), trafficError: z.string().nullable() }))
+    .output(z.object({ subjects: z.array(subjectSummary), trafficError: publicErrorSchema.nullable() }))
     .query(async ({ ctx }) => {
       const subjects = await listSubjects(ctx.db);
       // The registry is usable while ClickHouse is down: volumes are then shown as unknown.
@@ -138,7 +139,7 @@ export const schemasRouter = router({
         subjects.map((s) => s.name),
       ).then(
         (t) => ({ ok: true as const, t }),
-        (err: unknown) => ({ ok: false as const, error: err instanceof Error ? err.message : String(err) }),
+        (err: unknown) => ({ ok: false as const, error: publicError(err) }),
       );
       return {
         subjects: subjects.map((s) =>
@@ -154,7 +155,7 @@ export const schemasRouter = router({
       z.object({
         subject: subjectSummary,
         versions: z.array(versionOut),
-        trafficError: z.string().nullable(),
+        trafficError: publicErrorSchema.nullable(),
       }),
     )
     .query(async ({ ctx, input }) => {
@@ -164,7 +165,7 @@ export const schemasRouter = router({
       ]);
       const traffic = await getSubjectTraffic(ctx.clickhouse, [subject.name]).then(
         (t) => ({ ok: true as const, t }),
-        (err: unknown) => ({ ok: false as const, error: err instanceof Error ? err.message : String(err) }),
+        (err: unknown) => ({ ok: false as const, error: publicError(err) }),
       );
       return {
         subject: toSummary(subject, traffic.ok ? traffic.t.get(subject.name) : undefined, traffic.ok),
