@@ -53,11 +53,6 @@ export function openBody(req: IncomingMessage, limit: number, receiveTimeoutMs: 
   const encoding = String(req.headers['content-encoding'] ?? '')
     .trim()
     .toLowerCase();
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    throw tooLarge(limit);
-  }
   const decode = decoder(encoding);
   const limiter = new LimitBytes(limit);
   req.setTimeout(receiveTimeoutMs, () => {
@@ -86,6 +81,32 @@ export function openBody(req: IncomingMessage, limit: number, receiveTimeoutMs: 
     req.pipe(limiter);
   }
   return limiter;
+}
+
+/**
+ * After a refusal, reads and drops what the client is still sending (up to `limit` bytes, for
+ * at most `timeoutMs`), so it can read the answer instead of failing on a closed socket.
+ */
+export async function discardRest(req: IncomingMessage, limit: number, timeoutMs: number): Promise<boolean> {
+  if (req.complete || req.destroyed) return req.complete;
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      resolve(ok);
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > limit) done(false);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    req.unpipe();
+    req.on('data', onData);
+    req.once('end', () => done(true));
+    req.once('close', () => done(req.complete));
+    req.resume();
+  });
 }
 
 /** Reads a whole body, refusing one over `limit` bytes. */

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { openBody, readAll } from './body.ts';
+import { ChError } from './ch-error.ts';
 import { withConnection, type RunContext } from './connection.ts';
 import { baseHeaders, summaryHeader, type ServerInfo } from './headers.ts';
 import {
@@ -59,16 +60,24 @@ export async function runInsert(
         const streamFormat = canonical(STREAM_INSERT_FORMATS, head.insert.format);
         if (streamFormat && head.engineSettings.insert_deduplication_token === undefined) {
           const body = openBody(req, ctx.limits.maxBodyBytes, receiveTimeoutMs);
-          const s = await ctx.engine.track(
-            session.insert({
-              table,
-              values: body,
-              format: streamFormat,
-              maxChunkBytes: MAX_CHUNK_BYTES,
-              signal,
-              ...(columns ? { columns } : {}),
-            }),
-          );
+          // chDB wraps a failing source in its own error; the body's own error (too large,
+          // too slow) is the one to answer with.
+          let bodyError: unknown;
+          body.once('error', (err) => (bodyError = err));
+          const s = await ctx.engine
+            .track(
+              session.insert({
+                table,
+                values: body,
+                format: streamFormat,
+                maxChunkBytes: MAX_CHUNK_BYTES,
+                signal,
+                ...(columns ? { columns } : {}),
+              }),
+            )
+            .catch((err: unknown) => {
+              throw bodyError instanceof ChError ? bodyError : err;
+            });
           return {
             writtenRows: s.rowsWritten,
             writtenBytes: s.bytesWritten,

@@ -128,11 +128,6 @@ export function resolveLimits(
   ) {
     merged.maxQueryMemoryBytes = Math.min(4 * GiB, Math.floor(merged.maxServerMemoryBytes / 4));
   }
-  if (merged.maxQueryMemoryBytes > merged.maxServerMemoryBytes) {
-    throw new LimitsError(
-      `per-query memory (${merged.maxQueryMemoryBytes}) exceeds the server-wide limit (${merged.maxServerMemoryBytes})`,
-    );
-  }
   if (merged.maxBufferedBodyBytes > merged.maxBodyBytes) merged.maxBufferedBodyBytes = merged.maxBodyBytes;
   return merged;
 }

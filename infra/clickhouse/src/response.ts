@@ -68,6 +68,9 @@ export class ResponseWriter {
   /** Resolves once the chunk is accepted; waits while the client is behind. */
   async write(chunk: Uint8Array): Promise<void> {
     const out = this.#out;
+    // NOTE: a socket that closed between two writes emits no further 'close' to wait for.
+    if (this.res.destroyed)
+      throw new ClientGoneError('Client closed the connection while reading the result');
     if (!out || chunk.byteLength === 0) return;
     this.#bytes += chunk.byteLength;
     if (out.write(chunk)) return;

@@ -2,7 +2,7 @@
 // Every request is bounded: its body (size, decoded size, silence), its wait for a slot, its
 // memory, and its life: a client that disconnects or aborts cancels its query.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { openBody, readAll } from './body.ts';
+import { discardRest, openBody, readAll } from './body.ts';
 import { ChError } from './ch-error.ts';
 import type { RunContext } from './connection.ts';
 import { toChException } from './exception.ts';
@@ -100,7 +100,9 @@ async function handle(
       return;
     }
     stats.errors++;
-    sendError(res, info, head?.queryId ?? url.searchParams.get('query_id') ?? undefined, err, !req.complete);
+    const drained = await discardRest(req, ctx.limits.maxBodyBytes, ctx.limits.receiveTimeoutMs);
+    if (res.destroyed) return;
+    sendError(res, info, head?.queryId ?? url.searchParams.get('query_id') ?? undefined, err, !drained);
   }
 }
 
