@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { SupervisorEvent } from '../../scripts/lib/supervisor.ts';
 import type { TestStack } from '../../scripts/lib/test-stack.ts';
 
 /** One "… failed; retrying" line of the workers' log. */
@@ -65,7 +66,9 @@ export async function storedCounts(t: TestStack, eventType: string, acceptedIds:
     `SELECT count() AS n, uniqExact(event_id) AS u FROM events
      WHERE event_type = {type:String} AND event_id IN (SELECT id FROM ${table})`,
   );
-  const all = await one<{ n: string }>(`SELECT count() AS n FROM events WHERE event_type = {type:String}`);
+  const all = await one<{ n: string; u: string }>(
+    `SELECT count() AS n, uniqExact(event_id) AS u FROM events WHERE event_type = {type:String}`,
+  );
   const perMinute = await one<{ n: string }>(
     `SELECT sum(events) AS n FROM events_per_minute WHERE event_type = {type:String}`,
   );
@@ -76,6 +79,7 @@ export async function storedCounts(t: TestStack, eventType: string, acceptedIds:
     acceptedRows: Number(accepted.n),
     acceptedDistinct: Number(accepted.u),
     rowsOfType: Number(all.n),
+    distinctOfType: Number(all.u),
     perMinuteSum: Number(perMinute.n),
     deadLettersOfType: Number(deadLetters.n),
     deadLettersAll: Number(deadLetters.all),
@@ -90,4 +94,83 @@ export function errorKinds(lines: RetryLine[]): Record<string, number> {
     kinds[kind] = (kinds[kind] ?? 0) + 1;
   }
   return kinds;
+}
+
+/** What storedCounts must say when every accepted event is stored once and nothing else is. */
+export function exactlyOnce(accepted: number) {
+  return {
+    acceptedRows: accepted,
+    acceptedDistinct: accepted,
+    rowsOfType: accepted,
+    distinctOfType: accepted,
+    perMinuteSum: accepted,
+    deadLettersOfType: 0,
+    deadLettersAll: 0,
+  };
+}
+
+/** Resident memory of a process (VmRSS in /proc/<pid>/status), bytes; 0 once it is gone. */
+export function vmRssBytes(pid: number): number {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+
+/** The supervisor's records of `name` after the mark `after`, and the same from its JSON-lines log. */
+export function supervisorRecords(t: TestStack, name: string, after: number) {
+  const inMemory = t.supervisor.events.filter((e) => e.seq > after && e.name === name);
+  const logged = readFileSync(t.supervisor.logFile, 'utf8')
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as SupervisorEvent)
+    .filter((e) => e.seq > after && e.name === name);
+  return { inMemory, logged };
+}
+
+/**
+ * Whether every crash of `name` after `after` was followed by a restart and the supervisor
+ * never gave up: "a crashed process is restarted and reported, never left silently dead".
+ */
+export function crashesAndRestarts(events: SupervisorEvent[]) {
+  const crashes = events.filter((e) => e.kind === 'crash' || e.kind === 'restart-failed');
+  const restarts = events.filter((e) => e.kind === 'restart');
+  const gaveUp = events.some((e) => e.kind === 'give-up');
+  const last = events.filter((e) => e.kind !== 'stop').at(-1);
+  return {
+    crashes: crashes.length,
+    restarts: restarts.length,
+    gaveUp,
+    /** true when nothing crashed, or the last record is a restart. */
+    recovered: !gaveUp && (crashes.length === 0 || last?.kind === 'restart'),
+    messages: events.map((e) => e.message),
+  };
+}
+
+/**
+ * The warn/error lines of a pino log from `since` on, counted by message (and error text,
+ * ports dropped), for the run's output: what the process went through during a fault.
+ */
+export function logSummary(logFile: string, since = 0): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let entry: { msg?: unknown; time?: unknown; level?: unknown; err?: unknown };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue;
+    }
+    const at = typeof entry.time === 'string' ? Date.parse(entry.time) : Number(entry.time);
+    if (!(at >= since) || !['warn', 'error', 'fatal'].includes(String(entry.level))) continue;
+    const err = entry.err === undefined ? '' : String(entry.err).replace(/127\.0\.0\.1:\d+/g, 'host:port');
+    const key = `${String(entry.level)}: ${String(entry.msg)}${err ? ` — ${err.slice(0, 100)}` : ''}`;
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
 }
