@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatches, sendBatches, type LoadResult } from '../../scripts/lib/load.ts';
 import { eventually } from '../../scripts/test-infra/fixtures.ts';
 import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts';
-import { backoffGaps, errorKinds, retryLines, storedCounts } from './outage-checks.ts';
+import type { SupervisorEvent } from '../../scripts/lib/supervisor.ts';
+import {
+  backoffGaps,
+  crashesAndRestarts,
+  errorKinds,
+  exactlyOnce,
+  retryLines,
+  storedCounts,
+  supervisorRecords,
+} from './outage-checks.ts';
 
 const OUTAGE_MS = 30_000;
 
@@ -90,14 +99,7 @@ describe.each([
         `first-attempt gaps ${JSON.stringify(backoff.gaps)}`,
     );
 
-    expect(counts).toEqual({
-      acceptedRows: accepted.length,
-      acceptedDistinct: accepted.length,
-      rowsOfType: accepted.length,
-      perMinuteSum: accepted.length,
-      deadLettersOfType: 0,
-      deadLettersAll: 0,
-    });
+    expect(counts).toEqual(exactlyOnce(accepted.length));
     expect(Math.max(...lines.map((l) => l.attempt))).toBeGreaterThanOrEqual(5);
     expect(backoff.violations).toEqual([]);
     // The same workers process rode the outage out: no crash, no restart.
@@ -105,5 +107,96 @@ describe.each([
     expect(workers.child.pid).toBe(workersPid);
     expect(workers.child.exitCode).toBeNull();
     expect(workers.child.signalCode).toBeNull();
+  }, 420_000);
+});
+
+// A crash nobody asked for: ClickHouse is SIGKILLed from outside (as the OOM killer would) and
+// the supervisor, not the test, notices, reports and restarts it. The test only waits.
+describe('ClickHouse crashing during a load, restarted by the supervisor', () => {
+  it('reports the crash and the restart, and stores every accepted event exactly once', async () => {
+    const type = 'ch_crash_supervised';
+    const workers = t.stack.processes.get('workers')!;
+    const workersMark = t.mark();
+    // The load goes on through the crash; the second half is sent once the crash is recorded,
+    // so the workers have batches to insert while ClickHouse is away or coming back.
+    const before = makeBatches(20_000, 100, { eventType: type });
+    const during = makeBatches(20_000, 100, { eventType: type });
+    let crashed = null as Promise<{
+      pid: number;
+      killedAt: number;
+      duringLoad: LoadResult;
+      restart: SupervisorEvent;
+    }> | null;
+
+    const load = sendBatches({
+      ingestUrl: t.stack.ingestUrl,
+      writeKey: t.stack.writeKey,
+      batches: before,
+      concurrency: 4,
+      onResponse: (done) => {
+        if (crashed || done < 50) return;
+        crashed = (async () => {
+          const mark = t.mark();
+          const victim = t.stack.infra.clickhouse!;
+          const pid = victim.child.pid!;
+          const restarted = t.waitForRestart('clickhouse', { after: mark, timeoutMs: 120_000 });
+          const killedAt = Date.now();
+          victim.child.kill('SIGKILL');
+          await t.supervisor.waitForEvent(
+            (e) => e.seq > mark && e.name === 'clickhouse' && e.kind === 'crash',
+            {
+              after: mark,
+              what: 'crash record of clickhouse',
+            },
+          );
+          const duringLoad = await sendBatches({
+            ingestUrl: t.stack.ingestUrl,
+            writeKey: t.stack.writeKey,
+            batches: during,
+            concurrency: 4,
+          });
+          return { pid, killedAt, duringLoad, restart: await restarted };
+        })();
+      },
+    });
+    const result = await load;
+    expect(crashed).not.toBeNull();
+    const { pid, killedAt, duringLoad, restart } = await crashed!;
+    const accepted = [...result.acceptedIds, ...duringLoad.acceptedIds];
+
+    const records = supervisorRecords(t, 'clickhouse', workersMark);
+    const crash = records.inMemory.find((e) => e.kind === 'crash')!;
+    console.log(
+      `ClickHouse pid ${pid} SIGKILLed; supervisor: ${JSON.stringify(records.inMemory.map((e) => e.message))}; ` +
+        `back after ${((Date.parse(restart.at) - killedAt) / 1000).toFixed(1)} s as pid ${restart.pid}; ` +
+        `accepted ${accepted.length} (statuses ${JSON.stringify([...result.statuses, ...duringLoad.statuses])})`,
+    );
+    // The supervisor reported the crash (pid, signal, log file) and restarted it, in its events
+    // and in its JSON-lines log alike; the running instance is the restarted one.
+    expect(crash).toMatchObject({ name: 'clickhouse', kind: 'crash', pid, signal: 'SIGKILL', crashes: 1 });
+    expect(crash.message).toContain('clickhouse crashed (signal SIGKILL)');
+    expect(crash.message).toContain(crash.logFile);
+    expect(restart.pid).not.toBe(pid);
+    expect(records.inMemory.map((e) => e.kind)).toEqual(['crash', 'restart']);
+    expect(records.logged.map((e) => [e.kind, e.pid])).toEqual([
+      ['crash', pid],
+      ['restart', restart.pid],
+    ]);
+    expect(t.stack.infra.clickhouse!.child.pid).toBe(restart.pid);
+    expect(accepted).toHaveLength(40_000);
+
+    await eventually(async () => (await t.count(`event_type = '${type}'`)).rows >= accepted.length, 180_000);
+    await t.drained();
+    await t.deadLettersDrained();
+    const counts = await storedCounts(t, type, accepted);
+    const lines = retryLines(workers.logFile, 'clickhouse insert', killedAt);
+    const workersRecords = crashesAndRestarts(supervisorRecords(t, 'workers', workersMark).inMemory);
+    console.log(
+      `after recovery: ${JSON.stringify(counts)}; insert retries ${lines.length} ` +
+        `(errors ${JSON.stringify(errorKinds(lines))}); workers: ${JSON.stringify(workersRecords)}`,
+    );
+    expect(counts).toEqual(exactlyOnce(accepted.length));
+    // The workers rode the crash out (a crash of theirs would be a restart record here).
+    expect(workersRecords).toMatchObject({ crashes: 0, gaveUp: false });
   }, 420_000);
 });

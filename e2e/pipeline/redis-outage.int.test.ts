@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatches, sendBatches, type LoadResult } from '../../scripts/lib/load.ts';
 import { eventually } from '../../scripts/test-infra/fixtures.ts';
 import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts';
-import { backoffGaps, errorKinds, retryLines, storedCounts } from './outage-checks.ts';
+import {
+  backoffGaps,
+  crashesAndRestarts,
+  errorKinds,
+  exactlyOnce,
+  retryLines,
+  storedCounts,
+  supervisorRecords,
+} from './outage-checks.ts';
 
 const OUTAGE_MS = 18_000;
 const TYPE = 'redis_outage';
@@ -160,19 +168,84 @@ describe('Redis outage during a load', () => {
       )}`,
     );
 
-    expect(counts).toEqual({
-      acceptedRows: accepted.length,
-      acceptedDistinct: accepted.length,
-      rowsOfType: accepted.length,
-      perMinuteSum: accepted.length,
-      deadLettersOfType: 0,
-      deadLettersAll: 0,
-    });
+    expect(counts).toEqual(exactlyOnce(accepted.length));
     expect(Math.max(...retries.map((r) => r.maxAttempt))).toBeGreaterThanOrEqual(3);
     expect(retries.flatMap((r) => r.violations)).toEqual([]);
     expect(t.stack.processes.get('workers')).toBe(workers);
     expect(workers.child.pid).toBe(workersPid);
     expect(workers.child.exitCode).toBeNull();
     expect(workers.child.signalCode).toBeNull();
+  }, 420_000);
+});
+
+// Redis emptied under the workers' feet (FLUSHDB: an operator's mistake, a failover to an empty
+// replica) while Redis stays up, then the producer sends the same events again, as a client
+// retrying after a timeout would. Every dedupe mark and every insert intent is gone, so only
+// what the workers ask ClickHouse can keep the resend from being stored twice.
+describe('Redis flushed during a load, then the same events sent again', () => {
+  it('stores each event once within the dedupe window', async () => {
+    const type = 'redis_flush';
+    const workers = t.stack.processes.get('workers')!;
+    const mark = t.mark();
+    const batches = makeBatches(20_000, 100, { eventType: type });
+    let flushed = null as Promise<{ marks: Array<{ key: string; id: string }>; keys: number }> | null;
+    const first = await sendBatches({
+      ingestUrl: t.stack.ingestUrl,
+      writeKey: t.stack.writeKey,
+      batches,
+      concurrency: 4,
+      onResponse: (done) => {
+        if (flushed || done < 50) return;
+        flushed = (async () => {
+          // Marks exist before the flush (the workers have been inserting), so it demonstrably
+          // removes some.
+          const marks = await eventually(async () => {
+            const m = await sampleMarks(t.config.redisPrefix);
+            return m.length > 0 ? m : null;
+          }, 60_000);
+          const keys = await withRedis(async (r) => {
+            const n = await r.dbsize();
+            await r.flushdb();
+            return n;
+          });
+          return { marks, keys };
+        })();
+      },
+    });
+    expect(flushed).not.toBeNull();
+    const { marks, keys } = await flushed!;
+    expect(first.acceptedIds).toHaveLength(20_000);
+    await eventually(async () => (await t.count(`event_type = '${type}'`)).rows >= 20_000, 180_000);
+    await t.drained();
+    const afterFirst = await t.count(`event_type = '${type}'`);
+    const keptMarks = await withRedis(async (r) => {
+      let kept = 0;
+      for (const m of marks) kept += await r.sismember(m.key, m.id);
+      return kept;
+    });
+
+    // The same 20,000 events (same event_ids), well within the dedupe window.
+    const again = await sendBatches({
+      ingestUrl: t.stack.ingestUrl,
+      writeKey: t.stack.writeKey,
+      batches,
+      concurrency: 4,
+    });
+    expect(again.acceptedIds).toHaveLength(20_000);
+    await t.drained();
+    await t.deadLettersDrained();
+    const counts = await storedCounts(t, type, first.acceptedIds);
+    const workersRecords = crashesAndRestarts(supervisorRecords(t, 'workers', mark).inMemory);
+    console.log(
+      `FLUSHDB removed ${keys} keys mid-load (${marks.length} sampled marks, ${keptMarks} left after it); ` +
+        `after the first send ${JSON.stringify(afterFirst)}; after the resend ${JSON.stringify(counts)}; ` +
+        `workers ${JSON.stringify(workersRecords)}`,
+    );
+    expect(keys).toBeGreaterThan(0);
+    expect(keptMarks).toBe(0);
+    expect(afterFirst).toEqual({ rows: 20_000, distinct: 20_000 });
+    expect(counts).toEqual(exactlyOnce(20_000));
+    expect(workersRecords.crashes).toBe(0);
+    expect(workers.child.exitCode).toBeNull();
   }, 420_000);
 });
