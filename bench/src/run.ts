@@ -5,6 +5,7 @@ import { benchRawProducer } from './kafka-clients.ts';
 import { makeBatches, sendBatches, type LoadEvent } from '../../scripts/lib/load.ts';
 import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts';
 import { runDlqBench } from './dlq.ts';
+import { runClickHouseBench } from './clickhouse-limits.ts';
 import { topicNames } from '@tributary/contracts';
 import { createDb } from '@tributary/db';
 import { createProducer } from '@tributary/kafka';
@@ -15,10 +16,10 @@ import { publishSubject, registerVersion } from '@tributary/registry';
  * Redis, ingest and workers as processes), every figure printed side by side. Sizes scale with
  * BENCH_SCALE (default 1).
  *
- * Sections: `npm run bench` runs all; `npm run bench -- pipeline` or `npm run bench -- dlq` runs
- * one (the dead-letter section needs no ingest or workers, so it starts none).
+ * Sections: `npm run bench` runs all; `npm run bench -- pipeline`, `-- dlq` or `-- clickhouse` runs
+ * one (the dead-letter and ClickHouse sections need no ingest or workers, so they start none).
  */
-const SECTIONS = ['pipeline', 'dlq'] as const;
+const SECTIONS = ['pipeline', 'dlq', 'clickhouse'] as const;
 type Section = (typeof SECTIONS)[number];
 const asked = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = asked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
@@ -54,6 +55,10 @@ try {
       topicPrefix: t.config.topicPrefix,
       log,
     });
+  }
+  if (sections.has('clickhouse')) {
+    for (const p of t.stack.processes.values()) await p.stop();
+    await runClickHouseBench({ url: t.stack.clickhouseUrl, pid: t.stack.infra.clickhouse!.child.pid!, log });
   }
   console.log(`\nlogs: ${join(t.config.stateDir, 'logs')} (removed at exit)`);
 } finally {
