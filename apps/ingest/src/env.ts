@@ -1,15 +1,14 @@
 import { z } from 'zod';
-import { parseConfig } from '@tributary/contracts';
+import { clickhouseEnv, kafkaEnv, parseConfig, postgresEnv, telemetryEnv } from '@tributary/contracts';
 
 /** Ingest configuration, parsed once at start. Nothing else reads process.env. */
 const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
-  TOPIC_PREFIX: z.string().default('tributary.'),
-  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/tributary'),
-  CLICKHOUSE_URL: z.string().default('http://127.0.0.1:8123'),
-  CLICKHOUSE_DATABASE: z.string().default('tributary'),
+  ...kafkaEnv,
+  ...postgresEnv,
+  ...clickhouseEnv,
+  ...telemetryEnv,
   /** Largest request body accepted on the wire (compressed or not). */
   INGEST_MAX_BODY_BYTES: z.coerce
     .number()
@@ -33,8 +32,6 @@ const schema = z.object({
    */
   INGEST_SCHEMA_RELOAD_MS: z.coerce.number().int().min(0).default(60_000),
   WRITE_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
 });
 
 export type IngestEnv = z.infer<typeof schema>;

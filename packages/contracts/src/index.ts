@@ -7,3 +7,4 @@ export * from './events-message.ts';
 export * from './config.ts';
 export * from './control.ts';
 export * from './dlq.ts';
+export * from './env-fragments.ts';
