@@ -60,22 +60,54 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
 }
 
-export type BatchHandler = (batch: Batch) => Promise<void>;
+/** What the consumer hands a handler beside the batch. */
+export interface BatchContext {
+  /**
+   * Aborted when this consumer gives the batch's partition up: the group moved it to another
+   * member, or the consumer is being rebuilt. A handler should stop at its next retry: the batch
+   * will not be committed by this consumer, and whoever gets the partition redoes it.
+   */
+  signal: AbortSignal;
+  /** Tells the consumer the handler is alive (e.g. on each retry), so a long wait is not taken for a stall. */
+  progress(): void;
+}
+
+export type BatchHandler = (batch: Batch, ctx: BatchContext) => Promise<void>;
+
+export interface ConsumerStatus {
+  /** connecting: building a client and joining; joined: member of the group, fetching; rebuilding: waiting to try again. */
+  state: 'idle' | 'connecting' | 'joined' | 'rebuilding' | 'stopped';
+  /** Partitions assigned to this member in the current session. */
+  partitions: number;
+  /** Times the client was rebuilt after a failure (connection, handler or forced). */
+  restarts: number;
+  /** Why the last session ended, if it failed. */
+  lastError: string | null;
+}
 
 export interface BatchConsumer {
   /**
    * Starts consuming. Batches of one partition are handed to `handler` one at a time, in
    * order. NOTE: the offset after `batch.lastOffset` is committed only after the handler's
-   * promise resolved; if it rejects, nothing of that batch is committed and the consumer stops
-   * (the error surfaces from `done`).
+   * promise resolved; if it rejects, nothing of that batch is committed, and the consumer
+   * either stops (the error surfaces from `done`) or is rebuilt, as `onHandlerError` says.
    */
   start(handler: BatchHandler): Promise<void>;
   /** Stops fetching, waits for the batch in flight, commits what finished, leaves the group. */
   stop(): Promise<void>;
+  /**
+   * Closes the client and builds a new one that rejoins the group (after the batches in flight
+   * settled; their signals are aborted). For faults that leave the client in an unknown state.
+   */
+  restart(reason: string): void;
   /** Settles when the consumer ended; rejects with the handler's error if that ended it. */
   readonly done: Promise<void>;
-  /** Epoch ms of the last fetch loop iteration, for health checks (a stalled loop is unhealthy). */
+  /**
+   * Epoch ms of the last sign that the consumer loop turns: a fetch answered, a batch handed out
+   * or finished, a handler's progress(), a reconnect attempt. A stalled loop is unhealthy.
+   */
   lastActivityAt(): number;
+  status(): ConsumerStatus;
 }
 
 export interface Admin {
