@@ -20,7 +20,12 @@ import { startStack, type AppName, type Stack } from './stack.ts';
  */
 export async function startTestStack(
   apps: AppName[] = ['workers', 'ingest'],
-  opts: { nodeArgs?: string[]; privateRedis?: boolean } = {},
+  opts: {
+    nodeArgs?: string[];
+    privateRedis?: boolean;
+    /** A Postgres server of the test's own (postgres://user@host:port), e.g. one it restarts. */
+    postgresServer?: string;
+  } = {},
 ) {
   const runId = randomBytes(3).toString('hex');
   const stateDir = mkdtempSync(join(tmpdir(), `tributary-stack-${runId}-`));
@@ -39,6 +44,14 @@ export async function startTestStack(
     },
   });
   config.nodeArgs = opts.nodeArgs;
+  if (opts.postgresServer) {
+    const url = new URL(config.databaseUrl);
+    const server = new URL(opts.postgresServer);
+    url.host = server.host;
+    url.username = server.username;
+    url.password = server.password;
+    config.databaseUrl = url.toString();
+  }
   let redis: PrivateRedis | null = null;
   if (opts.privateRedis) {
     redis = await startPrivateRedis({
