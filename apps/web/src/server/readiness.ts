@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@tributary/clickhouse';
-import type { ErrorCode } from '@tributary/contracts';
-import { classifyError, type ClassifyContext } from './errors/classify.ts';
+import { defaultErrorMessages, type ErrorCode } from '@tributary/contracts';
+import { classifyError, toPublicError, type ClassifyContext } from './errors/classify.ts';
 
 /** Per check: readiness must answer within a probe's timeout even when a dependency hangs. */
 export const READINESS_TIMEOUT_MS = 2000;
@@ -15,7 +15,7 @@ export interface Probes {
 
 export type CheckResult =
   | { status: 'ok'; ms: number }
-  | { status: 'down'; ms: number; code: ErrorCode; message: string };
+  | { status: 'down'; ms: number; code: ErrorCode; message: string; details: string | null };
 
 export interface Readiness {
   status: 'ready' | 'unavailable';
@@ -79,13 +79,20 @@ async function runProbe(
     return { status: 'ok', ms: Math.round(performance.now() - started) };
   } catch (err) {
     const ms = Math.round(performance.now() - started);
-    if (err instanceof ProbeTimeout)
-      return { status: 'down', ms, code: DOWN_CODE[name], message: err.message };
-    const classified = classifyError(err, context);
-    // The probe knows which dependency it asked, whatever the error could tell.
-    const code =
-      classified.code === 'unavailable' || classified.code === 'internal' ? DOWN_CODE[name] : classified.code;
-    return { status: 'down', ms, code, message: classified.message };
+    if (err instanceof ProbeTimeout) {
+      return { status: 'down', ms, code: DOWN_CODE[name], message: err.message, details: null };
+    }
+    const pub = toPublicError(classifyError(err, context));
+    // The probe knows which dependency it asked, whatever the error itself could tell.
+    const generic = pub.code === 'unavailable' || pub.code === 'internal';
+    const code = generic ? DOWN_CODE[name] : pub.code;
+    return {
+      status: 'down',
+      ms,
+      code,
+      message: generic ? defaultErrorMessages[code] : pub.message,
+      details: pub.details?.slice(0, 300) ?? null,
+    };
   } finally {
     clearTimeout(timer);
   }

@@ -85,9 +85,13 @@ function fromTributaryError(node: Error): Verdict | null {
   if (node.code !== 'internal' && node.code !== 'unavailable') {
     return { code: node.code, message: node.message, retryable: node.retryable };
   }
-  // selectRows names the dependency and keeps the socket error only as text.
-  if (node.code === 'unavailable' && /clickhouse/i.test(node.message))
-    return { code: 'clickhouse_unavailable' };
+  if (node.code === 'unavailable' && /clickhouse/i.test(node.message)) {
+    // selectRows names the dependency and keeps what failed only as text; it takes any message
+    // with "timeout" in it for an outage, ClickHouse's own TIMEOUT_EXCEEDED included.
+    const cause = (node.details as { cause?: unknown } | undefined)?.cause;
+    const engine = typeof cause === 'string' ? fromClickHouseText(cause, true) : null;
+    return engine && engine.code !== 'query_failed' ? engine : { code: 'clickhouse_unavailable' };
+  }
   return null;
 }
 

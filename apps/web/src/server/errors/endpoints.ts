@@ -37,9 +37,18 @@ export function endpointsFrom(config: {
 
 /** The dependency whose endpoint a Node/undici socket error names, if any. */
 export function dependencyOf(err: Error, endpoints: readonly Endpoint[]): Dependency | null {
-  const { address, port } = err as { address?: unknown; port?: unknown };
+  const { address, port, socket } = err as {
+    address?: unknown;
+    port?: unknown;
+    // undici's SocketError describes the connection it lost.
+    socket?: { remoteAddress?: unknown; remotePort?: unknown } | null;
+  };
   let host = typeof address === 'string' ? address : null;
   let p = typeof port === 'number' ? port : null;
+  if (p === null && typeof socket?.remotePort === 'number') {
+    p = socket.remotePort;
+    host = typeof socket.remoteAddress === 'string' ? socket.remoteAddress : null;
+  }
   if (p === null) {
     // Some errors name the peer only in their text: 'connect ECONNREFUSED 127.0.0.1:8123'.
     const m = /(\[[0-9a-f:]+\]|[\w.-]+):(\d{1,5})\b/i.exec(err.message);

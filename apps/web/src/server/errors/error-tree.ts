@@ -80,7 +80,8 @@ function describe(node: unknown): string | null {
   }
   message = stripFrames(message).trim();
   if (!message) return null;
-  const code = (node as { code?: unknown }).code;
+  // A socket error's code says more than its text ('read ECONNRESET' does; 'socket hang up' not).
+  const code = node instanceof TributaryError ? undefined : (node as { code?: unknown }).code;
   return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
 }
 
