@@ -10,6 +10,10 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8123' },
     data: { type: 'string' },
     host: { type: 'string', default: '127.0.0.1' },
+    // A JSON file of users and their profiles (see access.ts); without it nobody is asked.
+    users: { type: 'string', default: process.env.TRIBUTARY_CH_USERS_FILE },
+    // Comma-separated further host names clients reach the server by.
+    'allowed-hosts': { type: 'string', default: process.env.TRIBUTARY_CH_ALLOWED_HOSTS },
     // Set by spawnEmbeddedClickHouse: stop when the parent's end of stdin closes.
     'exit-with-stdin': { type: 'boolean', default: false },
   },
@@ -24,10 +28,19 @@ const dataDir = values.data ? resolve(values.data) : DEFAULT_DATA_DIR;
 
 const started = performance.now();
 try {
-  const ch = await startEmbeddedClickHouse({ port, dataDir, host: values.host });
+  const ch = await startEmbeddedClickHouse({
+    port,
+    dataDir,
+    host: values.host,
+    ...(values.users ? { usersFile: resolve(values.users) } : {}),
+    ...(values['allowed-hosts']
+      ? { allowedHosts: values['allowed-hosts'].split(',').map((h) => h.trim()) }
+      : {}),
+  });
   console.log(
     `embedded ClickHouse ${ch.version} ready at ${ch.url} (data ${dataDir}, started in ${Math.round(performance.now() - started)} ms; ` +
-      `memory limits: server ${formatBytes(ch.limits.maxServerMemoryBytes)}, query ${formatBytes(ch.limits.maxQueryMemoryBytes)})`,
+      `memory limits: server ${formatBytes(ch.limits.maxServerMemoryBytes)}, query ${formatBytes(ch.limits.maxQueryMemoryBytes)}; ` +
+      `${ch.users.length > 0 ? `users: ${ch.users.join(', ')}` : 'no users: anyone who reaches the port may query'})`,
   );
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -8,11 +8,16 @@ import type { RequestHead } from './http-request.ts';
 import type { ServerLimits } from './limits.ts';
 import type { SessionRegistry } from './sessions.ts';
 import { buildSetStatement, quoteIdentifier } from './settings.ts';
+import { applyLimits, authorize, engineGuards, shapeOf, type ChUser } from './access.ts';
 
 export interface RunContext {
   engine: Engine;
   sessions: SessionRegistry;
   limits: ServerLimits;
+  /** Configured users; undefined = no authentication (a loopback-only development server). */
+  users?: ChUser[];
+  /** Host names (without port) requests may name. */
+  allowedHosts: Set<string>;
 }
 
 export interface Prepared {
@@ -26,6 +31,7 @@ export async function withConnection<T>(
   ctx: RunContext,
   head: RequestHead,
   fn: (prepared: Prepared) => Promise<T>,
+  sql = '',
 ): Promise<T> {
   if (head.session && head.readOnly) {
     // NOTE: a GET is read-only (readonly=2) on a ClickHouse server for that one query, but
@@ -36,11 +42,15 @@ export async function withConnection<T>(
       'A GET request with session_id would make the session read-only for good; send it as POST',
     );
   }
-  const lease = head.session ? ctx.sessions.acquire(head.session) : undefined;
+  // A session id belongs to its user: another user naming it gets a session of their own.
+  const lease = head.session
+    ? ctx.sessions.acquire({ ...head.session, id: `${head.user?.name ?? ''}\u0000${head.session.id}` })
+    : undefined;
   const session = lease?.session ?? ctx.engine.connect();
   try {
     const tag = `tributary-embedded:${randomUUID()}`;
     await prepare(session, head, tag, ctx.limits, !lease || lease.fresh);
+    if (head.user && head.user.profile !== 'admin' && !head.insert) await check(session, head.user, sql);
     return await fn({ session, tag });
   } finally {
     if (lease) lease.release();
@@ -55,7 +65,7 @@ async function prepare(
   limits: ServerLimits,
   freshConnection: boolean,
 ): Promise<void> {
-  const settings: Record<string, string> = { ...head.engineSettings };
+  const settings: Record<string, string> = applyLimits(head.user, head.engineSettings);
   const asked = settings.max_memory_usage;
   if (asked !== undefined) {
     const bytes = parseMemory(asked);
@@ -71,10 +81,17 @@ async function prepare(
   }
   settings.log_comment = tag;
   // Last, so the settings before it may still be changed (readonly=2 allows SET, not DDL).
-  if (head.readOnly) settings.readonly = '2';
+  Object.assign(settings, engineGuards(head.user, head.insert !== undefined));
+  if (head.readOnly && settings.readonly === undefined) settings.readonly = '2';
   const set = buildSetStatement(settings, head.queryParams);
   if (set) await session.queryAsync(set);
   if (head.database) await session.queryAsync(`USE ${quoteIdentifier(head.database)}`);
+}
+
+/** The statement as the engine parses it, against what the user may do. */
+async function check(session: Session, user: ChUser, sql: string): Promise<void> {
+  const ast = await session.queryAsync(`EXPLAIN AST ${sql}`, { format: 'TabSeparatedRaw' });
+  authorize(user, shapeOf(ast.text()));
 }
 
 const MEMORY_RE = /^\s*(\d+(?:\.\d+)?)\s*([KMGT])?(i)?B?\s*$/i;

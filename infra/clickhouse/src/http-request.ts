@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { ChError } from './ch-error.ts';
 import type { SessionRequest } from './sessions.ts';
+import type { ChUser } from './access.ts';
 import { splitUrlParams, type SplitParams } from './settings.ts';
 
 export interface InsertTarget {
@@ -26,6 +27,8 @@ export interface RequestHead extends SplitParams {
   insert?: InsertTarget;
   /** The URL's `query` text. */
   urlQuery: string;
+  /** The authenticated user, when the server has users. */
+  user?: ChUser;
 }
 
 export interface ChRequest extends RequestHead {

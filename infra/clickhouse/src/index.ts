@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { resolveLimits, type ServerLimits } from './limits.ts';
 import { newStats } from './metrics.ts';
+import { loadUsers } from './access.ts';
 
 export interface EmbeddedClickHouseOptions {
   /** 8123 by default; 0 picks a free port. */
@@ -12,6 +13,10 @@ export interface EmbeddedClickHouseOptions {
   host?: string;
   /** Overrides of the limits (defaults: limits.ts, then TRIBUTARY_CH_* environment variables). */
   limits?: Partial<ServerLimits>;
+  /** A JSON file of users (access.ts); without one the server asks nobody who they are. */
+  usersFile?: string;
+  /** Further host names clients may use to reach the server (beyond loopback and the bind address). */
+  allowedHosts?: string[];
 }
 
 export interface EmbeddedClickHouse {
@@ -20,8 +25,12 @@ export interface EmbeddedClickHouse {
   /** The engine's ClickHouse version. */
   version: string;
   limits: ServerLimits;
+  /** Names of the configured users (none: no authentication). */
+  users: string[];
   stop(): Promise<void>;
 }
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export const DEFAULT_DATA_DIR = resolve(import.meta.dirname, '../../../.tributary/clickhouse');
 
@@ -30,6 +39,10 @@ export async function startEmbeddedClickHouse(
 ): Promise<EmbeddedClickHouse> {
   const { port = 8123, dataDir = DEFAULT_DATA_DIR, host = '127.0.0.1' } = options;
   const limits = resolveLimits(process.env, options.limits);
+  const users = options.usersFile ? loadUsers(options.usersFile) : undefined;
+  if (!users && !LOOPBACK.has(host)) {
+    throw new Error(`refusing to listen on ${host} without users: anyone could query (give --users)`);
+  }
   // Loaded on demand: importing this module (e.g. for spawnEmbeddedClickHouse) must not load
   // the 570 MB engine library into a process that never runs it.
   const [{ Engine }, { createChServer }, { SessionRegistry }] = await Promise.all([
@@ -40,7 +53,14 @@ export async function startEmbeddedClickHouse(
   const engine = await Engine.open({ dataDir: resolve(dataDir), limits });
   const info = await engine.serverInfo();
   const sessions = new SessionRegistry(() => engine.connect(), limits);
-  const server = createChServer({ engine, sessions, limits }, info, newStats());
+  const allowedHosts = new Set(
+    ['localhost', '127.0.0.1', '[::1]', host, ...(options.allowedHosts ?? [])].map((h) => h.toLowerCase()),
+  );
+  const server = createChServer(
+    { engine, sessions, limits, allowedHosts, ...(users ? { users } : {}) },
+    info,
+    newStats(),
+  );
   try {
     server.listen(port, host);
     await once(server, 'listening');
@@ -62,7 +82,14 @@ export async function startEmbeddedClickHouse(
     })();
     return stopping;
   };
-  return { url: `http://${host}:${actualPort}`, port: actualPort, version: info.version, limits, stop };
+  return {
+    url: `http://${host}:${actualPort}`,
+    port: actualPort,
+    version: info.version,
+    limits,
+    users: users?.map((u) => u.name) ?? [],
+    stop,
+  };
 }
 
 export { spawnEmbeddedClickHouse, type SpawnedClickHouse } from './spawn.ts';

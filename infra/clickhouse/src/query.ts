@@ -101,23 +101,28 @@ export async function runQuery(
 ): Promise<void> {
   const release = await ctx.engine.reads.acquire(signal);
   try {
-    await withConnection(ctx, parsed, async ({ session, tag }) => {
-      const kill = () => void ctx.engine.kill(tag).catch(() => {});
-      signal.addEventListener('abort', kill, { once: true });
-      const progress = wantsProgress(parsed)
-        ? sampleProgress(ctx.engine, tag, progressInterval(parsed))
-        : undefined;
-      let source: ResultSource | undefined;
-      try {
-        source = await ctx.engine.track(open(session, parsed.sql, parsed.defaultFormat, signal));
-        await respond(ctx, info, req, res, parsed, source, () => progress?.stop() ?? []);
-      } finally {
-        progress?.stop();
-        signal.removeEventListener('abort', kill);
-        source?.cancel();
-        if (signal.aborted) kill();
-      }
-    });
+    await withConnection(
+      ctx,
+      parsed,
+      async ({ session, tag }) => {
+        const kill = () => void ctx.engine.kill(tag).catch(() => {});
+        signal.addEventListener('abort', kill, { once: true });
+        const progress = wantsProgress(parsed)
+          ? sampleProgress(ctx.engine, tag, progressInterval(parsed))
+          : undefined;
+        let source: ResultSource | undefined;
+        try {
+          source = await ctx.engine.track(open(session, parsed.sql, parsed.defaultFormat, signal));
+          await respond(ctx, info, req, res, parsed, source, () => progress?.stop() ?? []);
+        } finally {
+          progress?.stop();
+          signal.removeEventListener('abort', kill);
+          source?.cancel();
+          if (signal.aborted) kill();
+        }
+      },
+      parsed.sql,
+    );
   } finally {
     release();
   }

@@ -6,6 +6,7 @@ import { discardRest, openBody, readAll } from './body.ts';
 import { ChError } from './ch-error.ts';
 import type { RunContext } from './connection.ts';
 import { toChException } from './exception.ts';
+import { authenticate, credentialsOf, insertAllowed } from './access.ts';
 import { baseHeaders, type ServerInfo } from './headers.ts';
 import { parseChRequest, parseHead, type InsertTarget, type RequestHead } from './http-request.ts';
 import { runInsert } from './insert.ts';
@@ -78,8 +79,18 @@ async function handle(
   stats.requests++;
   let head: RequestHead | undefined;
   try {
-    head = parseHead(url, method, req.headers['content-type']);
+    checkHost(ctx, req);
+    const user = ctx.users ? authenticate(ctx.users, credentialsOf(req, url)) : undefined;
+    head = { ...parseHead(url, method, req.headers['content-type']), ...(user ? { user } : {}) };
     if (head.insert) {
+      if (user && !insertAllowed(user, head.insert.table)) {
+        throw new ChError(
+          497,
+          'ACCESS_DENIED',
+          `${user.name}: Not enough privileges: INSERT INTO ${head.insert.table}`,
+          403,
+        );
+      }
       await runInsert(ctx, info, req, res, head as RequestHead & { insert: InsertTarget }, ac.signal);
       return;
     }
@@ -87,7 +98,10 @@ async function handle(
       openBody(req, ctx.limits.maxBufferedBodyBytes, ctx.limits.receiveTimeoutMs),
       ctx.limits.maxBufferedBodyBytes,
     );
-    const parsed = parseChRequest(url, req.headers['content-type'], body, method);
+    const parsed = {
+      ...parseChRequest(url, req.headers['content-type'], body, method),
+      ...(user ? { user } : {}),
+    };
     head = parsed;
     await runQuery(ctx, info, req, res, parsed, ac.signal);
   } catch (err) {
@@ -104,6 +118,16 @@ async function handle(
     if (res.destroyed) return;
     sendError(res, info, head?.queryId ?? url.searchParams.get('query_id') ?? undefined, err, !drained);
   }
+}
+
+/**
+ * NOTE: a page in a browser can make requests to 127.0.0.1 under a name that resolves there
+ * (DNS rebinding); only the names this server is really reached by are answered.
+ */
+function checkHost(ctx: RunContext, req: IncomingMessage): void {
+  const host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+  if (ctx.allowedHosts.has(host)) return;
+  throw new ChError(497, 'ACCESS_DENIED', `Host '${host}' is not one this server answers to`, 403);
 }
 
 function sendError(

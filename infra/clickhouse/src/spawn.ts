@@ -19,16 +19,29 @@ export function spawnEmbeddedClickHouse({
   dataDir,
   readyTimeoutMs = 60_000,
   env = {},
+  usersFile,
 }: {
   port?: number;
   dataDir: string;
   readyTimeoutMs?: number;
   /** Extra environment, e.g. TRIBUTARY_CH_MAX_SERVER_MEMORY (see limits.ts). */
   env?: Record<string, string>;
+  /** Users and profiles (access.ts); without it the server asks nobody who they are. */
+  usersFile?: string;
 }): Promise<SpawnedClickHouse> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI, '--port', String(port), '--data', dataDir, '--exit-with-stdin'],
+    [
+      '--import',
+      'tsx',
+      CLI,
+      '--port',
+      String(port),
+      '--data',
+      dataDir,
+      '--exit-with-stdin',
+      ...(usersFile ? ['--users', usersFile] : []),
+    ],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },

@@ -23,7 +23,10 @@ export interface ServerFixture {
   rssBytes(): number;
 }
 
-export function useServer(env: Record<string, string> = {}): ServerFixture {
+export function useServer(
+  env: Record<string, string> = {},
+  options: { usersFile?: string } = {},
+): ServerFixture {
   let dataDir = '';
   let server: SpawnedClickHouse | undefined;
   const clients: ClickHouseClient[] = [];
@@ -52,7 +55,7 @@ export function useServer(env: Record<string, string> = {}): ServerFixture {
   };
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tributary-ch-conf-'));
-    server = await spawnEmbeddedClickHouse({ dataDir, env });
+    server = await spawnEmbeddedClickHouse({ dataDir, env, ...options });
     main = fixture.newClient();
   }, 90_000);
   afterAll(async () => {
