@@ -1,9 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { KAFKA_VERSION, probeMetadata, startKafka, type KafkaHandle } from './index.ts';
+// NOTE: by path, not as @tributary/testing: that package depends on this one (its test broker),
+// and a dependency back would make the workspace graph cyclic.
+import { freePorts } from '../../../packages/testing/src/ports.ts';
 
 const dirs: string[] = [];
 const handles: KafkaHandle[] = [];
@@ -20,7 +22,7 @@ it("formats storage for a cluster id that starts with '-' (1 in 64 random ids do
     path.join(dataDir, 'tributary-broker.json'),
     JSON.stringify({ clusterId: '-AbCdEfGhIjKlMnOpQrStU', nodeId: 1, kafkaVersion: KAFKA_VERSION }),
   );
-  const [port, controllerPort] = await freePorts(2);
+  const [port, controllerPort] = (await freePorts(2)) as [number, number];
   const broker = await startKafka({ port, controllerPort, dataDir, heapMb: 512 });
   handles.push(broker);
   expect((await probeMetadata('127.0.0.1', port)).clusterId).toBe('-AbCdEfGhIjKlMnOpQrStU');
@@ -30,7 +32,7 @@ it("formats storage for a cluster id that starts with '-' (1 in 64 random ids do
 it('starts, refuses a taken port, stops, and starts again on the same data', async () => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tributary-broker-test-'));
   dirs.push(dataDir);
-  const [port, controllerPort, otherController] = await freePorts(3);
+  const [port, controllerPort, otherController] = (await freePorts(3)) as [number, number, number];
 
   const first = await startKafka({ port, controllerPort, dataDir, heapMb: 512 });
   handles.push(first);
@@ -52,20 +54,3 @@ it('starts, refuses a taken port, stops, and starts again on the same data', asy
   expect(await readFile(second.logFile, 'utf8')).toContain('Kafka Server started');
   await second.stop();
 });
-
-async function freePorts(n: number): Promise<[number, number, number]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const s = net.createServer();
-          s.once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-  return ports as [number, number, number];
-}

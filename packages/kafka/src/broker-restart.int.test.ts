@@ -6,7 +6,7 @@ import {
   KafkaUnavailableError,
   type IncomingMessage,
 } from './index.ts';
-import { startTestBroker, uniquePrefix, waitFor, type TestBroker } from './testing/test-broker.ts';
+import { eventually, startTestBroker, uniquePrefix, type TestBroker } from '@tributary/testing';
 
 let broker: TestBroker;
 const prefix = uniquePrefix();
@@ -45,9 +45,9 @@ it('send rejects with KafkaUnavailableError while the broker is down; producer a
   });
 
   await producer.send(topic, [{ key: 'k1', value: 'before' }]);
-  await waitFor('message before restart', () =>
-    received.some((m) => m.value.toString() === 'before') ? true : undefined,
-  );
+  await eventually(() => (received.some((m) => m.value.toString() === 'before') ? true : undefined), 20_000, {
+    what: 'message before restart',
+  });
 
   await broker.stop();
   const err = await producer.send(topic, [{ key: 'k2', value: 'while-down' }]).catch((e: unknown) => e);
@@ -56,19 +56,17 @@ it('send rejects with KafkaUnavailableError while the broker is down; producer a
   await broker.restart();
   // The producer recovers on its own: the first send after the restart may still race the
   // broker's startup, so poll until one is acknowledged.
-  await waitFor(
-    'send after restart',
+  await eventually(
     async () => {
       await producer.send(topic, [{ key: 'k3', value: 'after' }]);
       return true;
     },
     60_000,
+    { what: 'send after restart' },
   );
-  await waitFor(
-    'consumer recovered',
-    () => (received.some((m) => m.value.toString() === 'after') ? true : undefined),
-    60_000,
-  );
+  await eventually(() => (received.some((m) => m.value.toString() === 'after') ? true : undefined), 60_000, {
+    what: 'consumer recovered',
+  });
   expect(reconnects.length).toBeGreaterThan(0);
 
   await consumer.stop();

@@ -10,7 +10,7 @@ import {
   type Batch,
   type IncomingMessage,
 } from './index.ts';
-import { startTestBroker, uniquePrefix, waitFor, type TestBroker } from './testing/test-broker.ts';
+import { eventually, startTestBroker, uniquePrefix, type TestBroker } from '@tributary/testing';
 
 let broker: { brokers: string[] };
 let own: TestBroker | null = null;
@@ -57,7 +57,9 @@ describe('admin', () => {
     const name = `${prefix}to-delete`;
     await admin.ensureTopics([{ name, partitions: 1, config: {} }]);
     await admin.deleteTopics([name, `${prefix}never-existed`]);
-    await waitFor('topic gone', async () => ((await admin.listTopics()).includes(name) ? undefined : true));
+    await eventually(async () => ((await admin.listTopics()).includes(name) ? undefined : true), 20_000, {
+      what: 'topic gone',
+    });
   }, 60_000);
 });
 
@@ -88,7 +90,9 @@ describe('producer and batch consumer', () => {
       batches.push(batch);
       received.push(...batch.messages);
     });
-    await waitFor('all messages', () => (received.length >= sent.length ? true : undefined));
+    await eventually(() => (received.length >= sent.length ? true : undefined), 20_000, {
+      what: 'all messages',
+    });
     await consumer.stop();
     await consumer.done;
 
@@ -130,9 +134,11 @@ describe('producer and batch consumer', () => {
       if (fail) throw new Error('handler exploded');
       first.push(...batch.messages.map((m) => m.value.toString()));
     });
-    await waitFor('first three', () => (first.length === 3 ? true : undefined));
-    await waitFor('first three committed', async () =>
-      (await admin.consumerLag(groupId, topic)) === 0 ? true : undefined,
+    await eventually(() => (first.length === 3 ? true : undefined), 20_000, { what: 'first three' });
+    await eventually(
+      async () => ((await admin.consumerLag(groupId, topic)) === 0 ? true : undefined),
+      20_000,
+      { what: 'first three committed' },
     );
 
     fail = true;
@@ -145,7 +151,7 @@ describe('producer and batch consumer', () => {
     await b.start(async (batch) => {
       second.push(...batch.messages);
     });
-    await waitFor('redelivery', () => (second.length >= 2 ? true : undefined));
+    await eventually(() => (second.length >= 2 ? true : undefined), 20_000, { what: 'redelivery' });
     await b.stop();
     await producer.close();
     expect(second.map((m) => m.value.toString())).toEqual(['d', 'e']);
