@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
+import { isolatedId } from '@tributary/testing';
 import './provided-context.ts';
 import { deleteRedisPrefix } from '../lib/local-services.ts';
 import { topicSpecs } from '@tributary/contracts';
@@ -26,7 +26,7 @@ export interface Isolated {
 }
 
 export async function isolate(): Promise<Isolated> {
-  const id = randomBytes(4).toString('hex');
+  const id = isolatedId();
   const brokers = inject('kafkaBrokers');
   const clickhouseUrl = inject('clickhouseUrl');
   const pgBase = new URL(inject('postgresUrl'));
