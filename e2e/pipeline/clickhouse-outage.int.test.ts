@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeBatches, sendBatches, type LoadResult } from '../../scripts/lib/load.ts';
 import { eventually } from '../../scripts/test-infra/fixtures.ts';
 import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts';
 import type { SupervisorEvent } from '../../scripts/lib/supervisor.ts';
 import {
+  background,
   backoffGaps,
   crashesAndRestarts,
   errorKinds,
@@ -21,6 +22,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.stop();
+});
+// A case that failed half-way must not leave the next one without ClickHouse.
+beforeEach(async () => {
+  if (!t.supervisor.service('clickhouse')!.current) await t.startClickHouse();
 });
 
 // SIGTERM: the server closes its port after the requests in flight. SIGKILL: a crash, which
@@ -48,7 +53,7 @@ describe.each([
       concurrency: 4,
       onResponse: (done) => {
         if (outage || done < 100) return;
-        outage = (async () => {
+        outage = background(async () => {
           stopRequestedAt = Date.now();
           await t.stopClickHouse(signal);
           const stoppedAt = Date.now();
@@ -67,7 +72,7 @@ describe.each([
           await new Promise((r) => setTimeout(r, Math.max(0, stoppedAt + OUTAGE_MS - Date.now())));
           await t.startClickHouse();
           return { ms: Date.now() - stoppedAt, duringLoad, retriesSeen };
-        })();
+        });
       },
     });
 
@@ -135,7 +140,7 @@ describe('ClickHouse crashing during a load, restarted by the supervisor', () =>
       concurrency: 4,
       onResponse: (done) => {
         if (crashed || done < 50) return;
-        crashed = (async () => {
+        crashed = background(async () => {
           const mark = t.mark();
           const victim = t.stack.infra.clickhouse!;
           const pid = victim.child.pid!;
@@ -156,7 +161,7 @@ describe('ClickHouse crashing during a load, restarted by the supervisor', () =>
             concurrency: 4,
           });
           return { pid, killedAt, duringLoad, restart: await restarted };
-        })();
+        });
       },
     });
     const result = await load;

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeBatches, sendBatches } from '../../scripts/lib/load.ts';
 import { eventually } from '../../scripts/test-infra/fixtures.ts';
 import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts';
-import { storedCounts } from './outage-checks.ts';
+import { background, storedCounts } from './outage-checks.ts';
 
 let t: TestStack;
 beforeAll(async () => {
@@ -10,6 +10,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.stop();
+});
+// A case that failed half-way must not leave the next one without a broker.
+beforeEach(async () => {
+  const kafka = t.supervisor.service('kafka')!;
+  if (!kafka.current) await kafka.start();
 });
 
 // SIGTERM: the broker shuts down cleanly. SIGKILL: a crash, with produce requests cut mid-way
@@ -59,12 +64,12 @@ describe.each([
         concurrency: 4,
         onResponse: (done) => {
           if (outage || done < 100) return;
-          outage = (async () => {
+          outage = background(async () => {
             pidBefore = kafka.current!.pid!;
             await kafka.stop({ signal });
             await probeOutage();
             await kafka.start();
-          })();
+          });
         },
       });
 

@@ -174,3 +174,15 @@ export function logSummary(logFile: string, since = 0): Record<string, number> {
   }
   return out;
 }
+
+/**
+ * Starts a fault sequence beside the load and returns its promise, awaited later by the test.
+ * NOTE: a sequence that fails before the load ends would otherwise be an unhandled rejection
+ * (reported by vitest as an error of whatever test runs then); the test still sees the failure
+ * when it awaits the promise.
+ */
+export function background<T>(sequence: () => Promise<T>): Promise<T> {
+  const p = sequence();
+  p.catch(() => {});
+  return p;
+}

@@ -1,9 +1,10 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeBatches, sendBatches, type LoadResult } from '../../scripts/lib/load.ts';
 import { eventually } from '../../scripts/test-infra/fixtures.ts';
 import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts';
 import {
+  background,
   backoffGaps,
   crashesAndRestarts,
   errorKinds,
@@ -29,6 +30,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.stop();
+});
+// A case that failed half-way must not leave the next one without Redis.
+beforeEach(async () => {
+  if (!t.redis!.running()) await t.redis!.start();
 });
 
 /** A short-lived connection to the stack's own Redis (it comes and goes in this test). */
@@ -89,7 +94,7 @@ describe('Redis outage during a load', () => {
       concurrency: 4,
       onResponse: (done) => {
         if (outage || done < 100) return;
-        outage = (async () => {
+        outage = background(async () => {
           // Dedupe marks exist before the outage, so the restart demonstrably loses some.
           const marks = await eventually(async () => {
             const m = await sampleMarks(t.config.redisPrefix);
@@ -117,7 +122,7 @@ describe('Redis outage during a load', () => {
           await t.redis!.start();
           const ms = Date.now() - stoppedAt;
           return { ms, duringLoad, retriesSeen, marks, runIds: [runBefore, await serverRunId()] };
-        })();
+        });
       },
     });
 
@@ -196,7 +201,7 @@ describe('Redis flushed during a load, then the same events sent again', () => {
       concurrency: 4,
       onResponse: (done) => {
         if (flushed || done < 50) return;
-        flushed = (async () => {
+        flushed = background(async () => {
           // Marks exist before the flush (the workers have been inserting), so it demonstrably
           // removes some.
           const marks = await eventually(async () => {
@@ -209,7 +214,7 @@ describe('Redis flushed during a load, then the same events sent again', () => {
             return n;
           });
           return { marks, keys };
-        })();
+        });
       },
     });
     expect(flushed).not.toBeNull();
