@@ -29,7 +29,13 @@ export function createIngestService(env: IngestEnv): IngestService {
   const producer = createProducer({ brokers, clientId: 'tributary-ingest' });
   const admin = createAdmin({ brokers, clientId: 'tributary-ingest-admin' });
   const db = createDb(env.DATABASE_URL);
-  const clickhouse = createClickHouse({ url: env.CLICKHOUSE_URL, database: env.CLICKHOUSE_DATABASE });
+  const clickhouse = createClickHouse({
+    url: env.CLICKHOUSE_URL,
+    database: env.CLICKHOUSE_DATABASE,
+    ...(env.CLICKHOUSE_USER
+      ? { username: env.CLICKHOUSE_USER, password: env.CLICKHOUSE_PASSWORD ?? '' }
+      : {}),
+  });
   const instance = `${hostname()}:${process.pid}:${env.PORT}`;
   const stages = createStageCounter({
     service: 'ingest',

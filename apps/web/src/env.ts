@@ -1,15 +1,12 @@
 import { z } from 'zod';
+import { clickhouseEnv, kafkaEnv, parseConfig, postgresEnv, telemetryEnv } from '@tributary/contracts';
 
 const schema = z.object({
-  CLICKHOUSE_URL: z.url().default('http://127.0.0.1:8123'),
-  CLICKHOUSE_DATABASE: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain ClickHouse identifier')
-    .default('tributary'),
-  DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/tributary'),
+  ...clickhouseEnv,
+  ...postgresEnv,
   // Schema changes are published on the control topic for ingest to apply live.
-  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
-  TOPIC_PREFIX: z.string().default('tributary.'),
+  ...kafkaEnv,
+  ...telemetryEnv,
   // Shown to producers in the empty state; the console never calls it.
   INGEST_PUBLIC_URL: z.url().default('http://127.0.0.1:8080'),
   // How often the console looks for replays whose server stopped mid-way and resumes them; 0 never.
@@ -19,11 +16,7 @@ const schema = z.object({
 export type Env = z.infer<typeof schema>;
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = schema.safeParse(source);
-  if (!result.success) {
-    throw new Error(`Invalid console environment:\n${z.prettifyError(result.error)}`);
-  }
-  return result.data;
+  return parseConfig('console', schema, source);
 }
 
 // The only place that reads process.env; a bad value fails the first request/build loudly.

@@ -12,6 +12,9 @@ const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EH
 
 function isUnreachable(err: unknown): boolean {
   const code = (err as { code?: unknown; cause?: { code?: unknown } } | null)?.code;
+  // NOTE: an answer from ClickHouse (a ClickHouseError carries its numeric code) is never an
+  // unreachable server, even when it says "Timeout exceeded" (a query that took too long).
+  if (typeof code === 'string' && /^\d+$/.test(code)) return false;
   const causeCode = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
   const message = err instanceof Error ? err.message : '';
   return (
@@ -43,12 +46,20 @@ export async function selectRows<T extends z.ZodType>(
     });
     raw = await result.json();
   } catch (err) {
+    // The original error travels as the cause, so callers still see ClickHouse's code and type.
     if (isUnreachable(err)) {
-      throw new TributaryError('unavailable', 'ClickHouse is unreachable', { cause: String(err) });
+      throw new TributaryError(
+        'unavailable',
+        'ClickHouse is unreachable',
+        { cause: String(err) },
+        { cause: err },
+      );
     }
     throw new TributaryError(
       'internal',
       `ClickHouse query failed: ${err instanceof Error ? err.message : String(err)}`,
+      undefined,
+      { cause: err },
     );
   }
   return raw.map((r) => row.parse(r) as z.output<T>);

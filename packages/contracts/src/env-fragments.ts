@@ -13,6 +13,9 @@ export const kafkaEnv = {
 export const clickhouseEnv = {
   CLICKHOUSE_URL: z.url().default('http://127.0.0.1:8123'),
   CLICKHOUSE_DATABASE: identifier.default('tributary'),
+  /** Unset: the server's default user (an embedded server started without users asks nobody). */
+  CLICKHOUSE_USER: z.string().min(1).optional(),
+  CLICKHOUSE_PASSWORD: z.string().optional(),
 };
 
 export const postgresEnv = {

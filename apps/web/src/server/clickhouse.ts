@@ -9,6 +9,9 @@ export function getClickHouse(): ClickHouseClient {
   holder.tributaryClickHouse ??= createClickHouse({
     url: env.CLICKHOUSE_URL,
     database: env.CLICKHOUSE_DATABASE,
+    ...(env.CLICKHOUSE_USER
+      ? { username: env.CLICKHOUSE_USER, password: env.CLICKHOUSE_PASSWORD ?? '' }
+      : {}),
     application: 'tributary-web',
     // A console poll that takes longer than this is worth an error on screen, not a hang.
     requestTimeoutMs: 10_000,
