@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@tributary/clickhouse';
 import { deadLetterSchema, type DeadLetter } from '@tributary/contracts';
-import type { Batch, IncomingMessage } from '@tributary/kafka';
+import type { Batch, BatchContext, IncomingMessage } from '@tributary/kafka';
 import type { Logger } from '@tributary/telemetry';
 import { chTime } from './rows.ts';
 import { isTransientClickHouseError } from './clickhouse-errors.ts';
 import { retryTransient } from './retry.ts';
+import type { DependencyTracker } from './health.ts';
 
 /**
  * Moves dead letters from their topic into tributary.dead_letters. Nothing is dropped here: a
@@ -15,8 +16,9 @@ export function createDeadLetterHandler(deps: {
   clickhouse: ClickHouseClient;
   logger: Logger;
   stopping: () => boolean;
+  dependencies: DependencyTracker;
 }) {
-  return async function handleDeadLetters(batch: Batch): Promise<void> {
+  return async function handleDeadLetters(batch: Batch, ctx: BatchContext): Promise<void> {
     const rows = batch.messages.map((m) => toRow(parseDeadLetter(m)));
     await retryTransient(
       () =>
@@ -32,8 +34,13 @@ export function createDeadLetterHandler(deps: {
       {
         isTransient: isTransientClickHouseError,
         stopping: deps.stopping,
-        onRetry: (err, attempt) =>
-          deps.logger.warn({ err: String(err), attempt }, 'dead-letter insert failed; retrying'),
+        signal: ctx.signal,
+        onRetry: (err, attempt) => {
+          deps.dependencies.failed('clickhouse', err);
+          ctx.progress();
+          deps.logger.warn({ err: String(err), attempt }, 'dead-letter insert failed; retrying');
+        },
+        onSuccess: () => deps.dependencies.ok('clickhouse'),
       },
     );
   };

@@ -19,6 +19,8 @@ const schema = z.object({
   /** Kafka messages per batch; each message packs up to ~2,000 events (see events-message-format.md). */
   WORKER_MAX_BATCH: z.coerce.number().int().positive().default(500),
   WORKER_MAX_WAIT_MS: z.coerce.number().int().positive().default(200),
+  /** Consumer-group session: a member silent this long is removed (the broker allows 6 s to 5 min). */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(10_000),
   /** Tries for a batch that ClickHouse rejects as bad data before rows go one by one. */
   SINK_PERMANENT_RETRIES: z.coerce.number().int().min(0).default(2),
   OPS_HOST: z.string().default('127.0.0.1'),

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@tributary/clickhouse';
 import type { DeadLetter, TopicNames } from '@tributary/contracts';
-import type { Batch, Producer } from '@tributary/kafka';
+import type { Batch, BatchContext, Producer } from '@tributary/kafka';
 import {
   contextFromHeaders,
   SpanStatusCode,
@@ -13,7 +13,8 @@ import type { Dedupe } from './dedupe.ts';
 import { deadLetterFor, parseBatch, type Parsed } from './parse-batch.ts';
 import { toEventRow, type EventRow } from './rows.ts';
 import { isTransientClickHouseError } from './clickhouse-errors.ts';
-import { retryTransient } from './retry.ts';
+import { retryTransient, StoppingError, type RetryOptions } from './retry.ts';
+import type { DependencyName, DependencyTracker } from './health.ts';
 import type { WorkerMetrics } from './metrics.ts';
 
 export interface EventsHandlerDeps {
@@ -26,6 +27,8 @@ export interface EventsHandlerDeps {
   metrics: WorkerMetrics;
   stopping: () => boolean;
   permanentRetries: number;
+  /** Marks dependencies unavailable while their operations are being retried (health). */
+  dependencies: DependencyTracker;
 }
 
 /**
@@ -35,14 +38,25 @@ export interface EventsHandlerDeps {
  */
 export function createEventsHandler(deps: EventsHandlerDeps) {
   const { dedupe, logger } = deps;
-  const transient = (label: string) => ({
-    isTransient: () => true,
-    stopping: deps.stopping,
-    onRetry: (err: unknown, attempt: number) =>
-      logger.warn({ err: String(err), attempt }, `${label} failed; retrying`),
-  });
 
-  return async function handleBatch(batch: Batch): Promise<void> {
+  return async function handleBatch(batch: Batch, ctx: BatchContext): Promise<void> {
+    /** Retry options for one operation of this batch on `dependency`, logged as `label`. */
+    const transient = (label: string, dependency: DependencyName): RetryOptions => ({
+      isTransient: () => true,
+      stopping: deps.stopping,
+      signal: ctx.signal,
+      onRetry: (err: unknown, attempt: number) => {
+        deps.dependencies.failed(dependency, err);
+        // A retry is a sign of life: the consumer loop is waiting, not stalled.
+        ctx.progress();
+        logger.warn({ err: String(err), attempt }, `${label} failed; retrying`);
+      },
+      onSuccess: () => deps.dependencies.ok(dependency),
+    });
+    const clickhouseRetry = (label: string): RetryOptions => ({
+      ...transient(label, 'clickhouse'),
+      isTransient: isTransientClickHouseError,
+    });
     const { parsed, deadLetters } = parseBatch(batch);
     // One span per batch, linked to the ingest request spans whose context each envelope carries.
     const span = tracer.startSpan('workers.events_batch', {
@@ -54,7 +68,7 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
       },
     });
     try {
-      await handle(batch, parsed, deadLetters);
+      await handle(batch, parsed, deadLetters, transient, clickhouseRetry);
     } catch (err) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(err) });
       throw err;
@@ -63,7 +77,13 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     }
   };
 
-  async function handle(batch: Batch, parsed: Parsed[], deadLetters: DeadLetter[]): Promise<void> {
+  async function handle(
+    batch: Batch,
+    parsed: Parsed[],
+    deadLetters: DeadLetter[],
+    transient: (label: string, dependency: DependencyName) => RetryOptions,
+    clickhouseRetry: (label: string) => RetryOptions,
+  ): Promise<void> {
     const started = Date.now();
     const processed = parsed.length + deadLetters.length;
 
@@ -73,12 +93,12 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     let candidates = [...unique.values()];
 
     const ids = candidates.map((p) => p.envelope.event_id);
-    const seen = await retryTransient(() => dedupe.seen(ids), transient('redis dedupe lookup'));
+    const seen = await retryTransient(() => dedupe.seen(ids), transient('redis dedupe lookup', 'redis'));
     candidates = candidates.filter((_, i) => !seen[i]);
 
     const intent = await retryTransient(
       () => dedupe.readIntent(batch.topic, batch.partition),
-      transient('redis intent read'),
+      transient('redis intent read', 'redis'),
     );
     // The previous owner of this partition may have inserted part of this range and died before
     // marking it: ClickHouse itself says what landed.
@@ -95,10 +115,7 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
             deps.clickhouse,
             toCheck.map((p) => p.envelope.event_id),
           ),
-        {
-          ...transient(recovering ? 'clickhouse recovery lookup' : 'clickhouse replay lookup'),
-          isTransient: isTransientClickHouseError,
-        },
+        clickhouseRetry(recovering ? 'clickhouse recovery lookup' : 'clickhouse replay lookup'),
       );
       if (recovering)
         logger.warn(
@@ -111,13 +128,13 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
 
     await retryTransient(
       () => dedupe.writeIntent(batch.topic, batch.partition, batch.firstOffset, batch.lastOffset),
-      transient('redis intent write'),
+      transient('redis intent write', 'redis'),
     );
 
     const processedAt = new Date();
     const rows = candidates.map((p) => toEventRow(p.envelope, processedAt));
     const token = `${batch.topic}:${batch.partition}:${batch.firstOffset}-${batch.lastOffset}`;
-    const failed = await insertWithFallback(rows, token, candidates);
+    const failed = await insertWithFallback(rows, token, candidates, clickhouseRetry);
     for (const f of failed) {
       deadLetters.push(
         deadLetterFor(f.parsed.message, {
@@ -137,16 +154,16 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
             deps.topics.deadLetters,
             deadLetters.map((d) => ({ key: d.id, value: JSON.stringify(d), headers: {} })),
           ),
-        transient('dead-letter produce'),
+        transient('dead-letter produce', 'kafka'),
       );
     }
 
     const failedSet = new Set(failed.map((f) => f.parsed));
     const insertedIds = candidates.filter((p) => !failedSet.has(p)).map((p) => p.envelope.event_id);
-    await retryTransient(() => dedupe.markInserted(insertedIds), transient('redis mark'));
+    await retryTransient(() => dedupe.markInserted(insertedIds), transient('redis mark', 'redis'));
     await retryTransient(
       () => dedupe.clearIntent(batch.topic, batch.partition),
-      transient('redis intent clear'),
+      transient('redis intent clear', 'redis'),
     );
 
     deps.stages.add('processed', processed);
@@ -187,19 +204,21 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
    * Inserts the batch; if ClickHouse keeps rejecting the data itself, inserts row by row so
    * one bad row does not hold back the rest, and returns the rows that still fail.
    */
-  async function insertWithFallback(rows: EventRow[], token: string, candidates: Parsed[]) {
+  async function insertWithFallback(
+    rows: EventRow[],
+    token: string,
+    candidates: Parsed[],
+    clickhouseRetry: (label: string) => RetryOptions,
+  ) {
     const failed: Array<{ parsed: Parsed; reason: string }> = [];
     if (rows.length === 0) return failed;
     let lastError: unknown;
     for (let attempt = 0; attempt <= deps.permanentRetries; attempt++) {
       try {
-        await retryTransient(() => insert(rows, token), {
-          ...transient('clickhouse insert'),
-          isTransient: isTransientClickHouseError,
-        });
+        await retryTransient(() => insert(rows, token), clickhouseRetry('clickhouse insert'));
         return failed;
       } catch (err) {
-        if (err instanceof Error && err.name === 'StoppingError') throw err;
+        if (err instanceof StoppingError) throw err;
         lastError = err;
       }
     }
@@ -210,12 +229,12 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     for (let i = 0; i < rows.length; i++) {
       const parsed = candidates[i]!;
       try {
-        await retryTransient(() => insert([rows[i]!], `${token}:${parsed.message.offset}:${parsed.index}`), {
-          ...transient('clickhouse row insert'),
-          isTransient: isTransientClickHouseError,
-        });
+        await retryTransient(
+          () => insert([rows[i]!], `${token}:${parsed.message.offset}:${parsed.index}`),
+          clickhouseRetry('clickhouse row insert'),
+        );
       } catch (err) {
-        if (err instanceof Error && err.name === 'StoppingError') throw err;
+        if (err instanceof StoppingError) throw err;
         failed.push({ parsed, reason: String((err as Error).message ?? err) });
       }
     }

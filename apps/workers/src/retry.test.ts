@@ -52,3 +52,46 @@ describe('isTransientClickHouseError', () => {
     expect(isTransientClickHouseError(err('117'))).toBe(false);
   });
 });
+
+describe('retryTransient with an abort signal', () => {
+  it('starts no attempt once the batch was given up, and wakes from its backoff at once', async () => {
+    const ac = new AbortController();
+    let calls = 0;
+    const retrying = retryTransient(
+      async () => {
+        calls++;
+        throw new Error('ECONNREFUSED');
+      },
+      {
+        isTransient: () => true,
+        stopping: () => false,
+        signal: ac.signal,
+        // Long backoff: only the abort can end the wait.
+        baseMs: 60_000,
+        onRetry: () => ac.abort(new Error('partition revoked')),
+      },
+    );
+    await expect(retrying).rejects.toThrow('batch given up: partition revoked');
+    await expect(retrying).rejects.toBeInstanceOf(StoppingError);
+    expect(calls).toBe(1);
+  });
+
+  it('reports success after failures, for the dependency marks', async () => {
+    const seen: string[] = [];
+    let calls = 0;
+    await retryTransient(
+      async () => {
+        if (++calls < 2) throw new Error('down');
+        return 1;
+      },
+      {
+        isTransient: () => true,
+        stopping: () => false,
+        baseMs: 1,
+        onRetry: () => seen.push('retry'),
+        onSuccess: () => seen.push('ok'),
+      },
+    );
+    expect(seen).toEqual(['retry', 'ok']);
+  });
+});

@@ -9,25 +9,50 @@ import {
   createMetricsRegistry,
   createStageCounter,
   initTracing,
-  startOpsServer,
+  type Logger,
 } from '@tributary/telemetry';
 import type { WorkerEnv } from './env.ts';
 import { createDedupe } from './dedupe.ts';
 import { createEventsHandler } from './events-handler.ts';
 import { createDeadLetterHandler } from './dead-letter-handler.ts';
 import { createWorkerMetrics } from './metrics.ts';
+import {
+  createDependencyTracker,
+  workerHealth,
+  workerReadiness,
+  type ConsumerView,
+  type HealthReport,
+} from './health.ts';
+import { startWorkerOpsServer } from './ops-server.ts';
 
 export interface WorkerService {
   start(): Promise<void>;
   /** Stops fetching, lets the batches in flight finish and commit, flushes metrics. */
   stop(): Promise<void>;
+  /** Liveness: process up and consumer loops turning; `details.status` says ok, degraded or unhealthy. */
   health(): { ok: boolean; details: Record<string, unknown> };
+  /** Readiness: Kafka consumers joined, ClickHouse and Redis reachable. */
+  readiness(): Promise<{ ready: boolean; details: Record<string, unknown> }>;
+  /** Closes and recreates the Kafka consumers (they rejoin their groups), e.g. after a client fault. */
+  restartKafka(reason: string): void;
+  readonly logger: Logger;
 }
 
-/** A consumer loop that has not turned for this long is reported unhealthy. */
-const STALL_MS = 30_000;
+export interface WorkerServiceHooks {
+  /** Something ended that the service cannot bring back by itself; the entry point should exit. */
+  onFatal?: (err: unknown) => void;
+}
 
-export function createWorkerService(env: WorkerEnv): WorkerService {
+/**
+ * A consumer loop that has shown no sign of turning for this long is reported unhealthy. Longer
+ * than one ClickHouse request can take (30 s timeout) plus the longest retry backoff (5 s), so a
+ * loop waiting on a hung request is not mistaken for a stalled one.
+ */
+const STALL_MS = 45_000;
+/** Bound on each readiness probe, so /readyz answers quickly when a dependency hangs. */
+const PROBE_TIMEOUT_MS = 1500;
+
+export function createWorkerService(env: WorkerEnv, hooks: WorkerServiceHooks = {}): WorkerService {
   const logger = createLogger('workers', env.LOG_LEVEL);
   const tracing = initTracing('tributary-workers', env.OTEL_EXPORTER_OTLP_ENDPOINT);
   const registry = createMetricsRegistry('workers');
@@ -42,6 +67,7 @@ export function createWorkerService(env: WorkerEnv): WorkerService {
   });
   redis.on('error', (err) => logger.warn({ err: String(err) }, 'redis error'));
   const producer = createProducer({ brokers, clientId: 'tributary-workers' });
+  const dependencies = createDependencyTracker();
   const instance = `${hostname()}:${process.pid}`;
   const stages = createStageCounter({
     service: 'workers',
@@ -53,47 +79,135 @@ export function createWorkerService(env: WorkerEnv): WorkerService {
   let stopping = false;
   let ops: Server | null = null;
 
-  const eventsConsumer: BatchConsumer = createBatchConsumer({
+  const consumerOptions = (name: string) => ({
     brokers,
-    clientId: 'tributary-workers-events',
-    groupId: env.CONSUMER_GROUP,
-    topics: [topics.events],
     maxBatchSize: env.WORKER_MAX_BATCH,
     maxWaitMs: env.WORKER_MAX_WAIT_MS,
     fromBeginning: true,
+    sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    // A batch that failed is delivered again by a rebuilt consumer; the process stays up.
+    onHandlerError: 'rebuild' as const,
+    onReconnect: (reason: string, attempt: number) =>
+      logger.warn({ consumer: name, reason, attempt }, 'kafka consumer rebuilding'),
+    onWarning: (message: string, reason: string) => logger.warn({ consumer: name, reason }, message),
   });
-  const deadLetterConsumer: BatchConsumer = createBatchConsumer({
-    brokers,
-    clientId: 'tributary-workers-dead-letters',
-    groupId: `${env.CONSUMER_GROUP}-dead-letters`,
-    topics: [topics.deadLetters],
-    maxBatchSize: env.WORKER_MAX_BATCH,
-    maxWaitMs: env.WORKER_MAX_WAIT_MS,
-    fromBeginning: true,
-  });
+  const consumers: Array<[string, BatchConsumer]> = [
+    [
+      'events',
+      createBatchConsumer({
+        ...consumerOptions('events'),
+        clientId: 'tributary-workers-events',
+        groupId: env.CONSUMER_GROUP,
+        topics: [topics.events],
+      }),
+    ],
+    [
+      'dead_letters',
+      createBatchConsumer({
+        ...consumerOptions('dead_letters'),
+        clientId: 'tributary-workers-dead-letters',
+        groupId: `${env.CONSUMER_GROUP}-dead-letters`,
+        topics: [topics.deadLetters],
+      }),
+    ],
+  ];
+
+  function consumerViews(): ConsumerView[] {
+    const now = Date.now();
+    return consumers.map(([name, c]) => ({ name, status: c.status(), idleMs: now - c.lastActivityAt() }));
+  }
+
+  function report(views: ConsumerView[]): HealthReport {
+    return workerHealth({
+      stopping,
+      consumers: views,
+      unavailable: dependencies.unavailable(),
+      stallMs: STALL_MS,
+    });
+  }
 
   function health() {
-    const now = Date.now();
-    const eventsAge = now - eventsConsumer.lastActivityAt();
-    const deadLettersAge = now - deadLetterConsumer.lastActivityAt();
-    const ok = !stopping && eventsAge < STALL_MS && deadLettersAge < STALL_MS;
+    const views = consumerViews();
+    const h = report(views);
     return {
-      ok,
+      ok: h.ok,
       details: {
-        events_loop_idle_ms: eventsAge,
-        dead_letters_loop_idle_ms: deadLettersAge,
+        status: h.status,
+        ...(h.reasons.length > 0 ? { summary: `${h.status}: ${h.reasons.join('; ')}` } : {}),
+        reasons: h.reasons,
+        consumers: Object.fromEntries(views.map((v) => [v.name, { ...v.status, loop_idle_ms: v.idleMs }])),
+        dependencies: dependencies.unavailable(),
         redis: redis.status,
       },
     };
   }
 
+  async function readiness() {
+    const [clickhouseUp, redisUp] = await Promise.all([pingClickHouse(), pingRedis()]);
+    const views = consumerViews();
+    const r = workerReadiness({
+      consumers: views,
+      clickhouse: clickhouseUp,
+      redis: redisUp,
+      stallMs: STALL_MS,
+    });
+    const h = report(views);
+    return {
+      ready: r.ready && !stopping,
+      details: {
+        status: r.ready && !stopping ? 'ready' : 'not ready',
+        checks: r.checks,
+        down: stopping ? [...r.down, 'stopping'] : r.down,
+        ...(h.reasons.length > 0 ? { reasons: h.reasons } : {}),
+      },
+    };
+  }
+
+  async function pingClickHouse(): Promise<boolean> {
+    const r = await clickhouse
+      .ping({ select: false, abort_signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })
+      .catch(() => ({ success: false }));
+    return r.success;
+  }
+
+  async function pingRedis(): Promise<boolean> {
+    if (redis.status !== 'ready') return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), PROBE_TIMEOUT_MS);
+    });
+    const pong = await Promise.race([redis.ping().catch(() => 'error'), timeout]);
+    clearTimeout(timer);
+    return pong === 'PONG';
+  }
+
   return {
+    logger,
     health,
+    readiness,
+    restartKafka(reason) {
+      if (stopping) return;
+      for (const [, c] of consumers) c.restart(reason);
+    },
     async start() {
-      await redis.connect().catch((err: unknown) => {
-        throw new Error(`Redis is unreachable at ${env.REDIS_URL}: ${String(err)}`);
+      ops = await startWorkerOpsServer({
+        host: env.OPS_HOST,
+        port: env.OPS_PORT,
+        registry,
+        health: () => {
+          const h = health();
+          return { ok: h.ok, body: h.details };
+        },
+        readiness: async () => {
+          const r = await readiness();
+          return { ready: r.ready, body: r.details };
+        },
       });
-      ops = await startOpsServer({ host: env.OPS_HOST, port: env.OPS_PORT, registry, health });
+      // Redis being down at start is an outage like any other: ioredis keeps reconnecting, the
+      // handlers retry, /readyz says so. Exiting would only feed a crash loop.
+      redis.connect().catch((err: unknown) => {
+        logger.warn({ err: String(err), url: env.REDIS_URL }, 'redis unreachable at start; retrying');
+      });
       const handleEvents = createEventsHandler({
         clickhouse,
         dedupe: createDedupe(redis, env.REDIS_PREFIX, env.DEDUPE_WINDOW_SECONDS),
@@ -104,17 +218,23 @@ export function createWorkerService(env: WorkerEnv): WorkerService {
         metrics,
         stopping: () => stopping,
         permanentRetries: env.SINK_PERMANENT_RETRIES,
+        dependencies,
       });
-      const handleDeadLetters = createDeadLetterHandler({ clickhouse, logger, stopping: () => stopping });
-      await Promise.all([eventsConsumer.start(handleEvents), deadLetterConsumer.start(handleDeadLetters)]);
-      for (const [name, c] of [
-        ['events', eventsConsumer],
-        ['dead-letters', deadLetterConsumer],
-      ] as const) {
+      const handleDeadLetters = createDeadLetterHandler({
+        clickhouse,
+        logger,
+        stopping: () => stopping,
+        dependencies,
+      });
+      const [events, deadLetters] = consumers;
+      await Promise.all([events![1].start(handleEvents), deadLetters![1].start(handleDeadLetters)]);
+      for (const [name, c] of consumers) {
+        // With onHandlerError 'rebuild' a consumer ends only when stopped; anything else is a
+        // defect the process cannot repair by itself.
         c.done.catch((err: unknown) => {
           if (stopping) return;
           logger.fatal({ err: String(err), consumer: name }, 'consumer ended unexpectedly');
-          process.exitCode = 1;
+          hooks.onFatal?.(err);
         });
       }
       logger.info(
@@ -124,9 +244,11 @@ export function createWorkerService(env: WorkerEnv): WorkerService {
     },
     async stop() {
       stopping = true;
-      await Promise.allSettled([eventsConsumer.stop(), deadLetterConsumer.stop()]);
+      await Promise.allSettled(consumers.map(([, c]) => c.stop()));
       await stages.stop();
-      await Promise.allSettled([producer.close(), clickhouse.close(), redis.quit()]);
+      // NOTE: quit() on a client still reconnecting queues behind the reconnect and may never settle.
+      const closeRedis = redis.status === 'ready' ? redis.quit() : Promise.resolve(redis.disconnect());
+      await Promise.allSettled([producer.close(), clickhouse.close(), closeRedis]);
       await new Promise<void>((resolve) => (ops ? ops.close(() => resolve()) : resolve()));
       await tracing.shutdown();
       logger.info('workers stopped');

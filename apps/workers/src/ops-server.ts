@@ -1,0 +1,58 @@
+import { createServer, type Server } from 'node:http';
+import type { Registry } from '@tributary/telemetry';
+
+/**
+ * The workers' ops listener: /metrics, /healthz (liveness, synchronous) and /readyz
+ * (dependencies, checked on request). Each JSON body names its status and the reasons.
+ * (The shared telemetry ops server answers /readyz with the liveness function; workers need
+ * the two apart.)
+ */
+export function startWorkerOpsServer(opts: {
+  host: string;
+  port: number;
+  registry: Registry;
+  health: () => { ok: boolean; body: Record<string, unknown> };
+  readiness: () => Promise<{ ready: boolean; body: Record<string, unknown> }>;
+}): Promise<Server> {
+  const server = createServer((req, res) => {
+    const send = (status: number, body: Record<string, unknown>) => {
+      res.statusCode = status;
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('cache-control', 'no-store');
+      res.end(JSON.stringify(body));
+    };
+    void (async () => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.statusCode = 405;
+        res.end();
+      } else if (path === '/metrics') {
+        const text = await opts.registry.metrics();
+        res.setHeader('content-type', opts.registry.contentType);
+        res.end(text);
+      } else if (path === '/healthz') {
+        const h = opts.health();
+        send(h.ok ? 200 : 503, h.body);
+      } else if (path === '/readyz') {
+        const r = await opts.readiness();
+        send(r.ready ? 200 : 503, r.body);
+      } else {
+        res.statusCode = 404;
+        res.end();
+      }
+    })().catch((err: unknown) => {
+      if (!res.headersSent) send(500, { status: 'error', error: String(err) });
+      else res.destroy();
+    });
+  });
+  // Probes are short; a client that opens a connection and sends nothing must not hold it.
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
