@@ -46,6 +46,13 @@ const envFile = writeDemoEnv(config.stateDir, {
   TRIBUTARY_API_KEY: stack.apiKey,
   TRIBUTARY_INGEST_URL: stack.ingestUrl,
   TRIBUTARY_CONSOLE_URL: stack.webUrl,
+  // Read-only, bounded ClickHouse credentials for any client or notebook.
+  ...(stack.infra.clickhouseCredentials
+    ? {
+        CLICKHOUSE_USER: stack.infra.clickhouseCredentials.analyst.user,
+        CLICKHOUSE_PASSWORD: stack.infra.clickhouseCredentials.analyst.password,
+      }
+    : {}),
 });
 const curl = `curl -s -X POST ${stack.ingestUrl}/v1/events \\
   -H "Authorization: Bearer ${stack.writeKey}" -H "Content-Type: application/json" \\
@@ -55,7 +62,7 @@ Tributary is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s).
 
   Console     ${stack.webUrl}/live
   Ingest      ${stack.ingestUrl}/v1/events
-  ClickHouse  ${stack.clickhouseUrl}   (database ${config.clickhouseDatabase})
+  ClickHouse  ${stack.clickhouseUrl}   (database ${config.clickhouseDatabase}${stack.infra.clickhouseCredentials ? `; read-only user ${stack.infra.clickhouseCredentials.analyst.user} in ${envFile}` : ''})
   Kafka       ${stack.brokers}
   Write key   ${stack.writeKey}   (source "demo", also in ${envFile})
 

@@ -40,6 +40,8 @@ export function devConfig(env: Record<string, string | undefined> = process.env)
     webPort: e.WEB_PORT,
     workerOpsPort: e.WORKER_OPS_PORT,
     logLevel: e.LOG_LEVEL,
+    // The embedded ClickHouse asks who is calling; an external one has its own users.
+    clickhouseAuth: !e.CLICKHOUSE_URL,
   };
 }
 

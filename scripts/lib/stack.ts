@@ -8,6 +8,7 @@ import { publishAll } from '@tributary/registry';
 import { createClickHouse, migrate as migrateClickHouse } from '@tributary/clickhouse';
 import { createDb, ensureDatabase, migrate as migratePostgres, seedDemo } from '@tributary/db';
 import { ensurePostgres, ensureRedis } from './local-services.ts';
+import { ensureClickHouseUsers, type ClickHouseCredentials, type Role } from './clickhouse-users.ts';
 import {
   childExit,
   describeExit,
@@ -40,6 +41,11 @@ export interface StackConfig {
   nodeArgs?: string[];
   /** Restart backoff and give-up numbers; defaults in supervisor.ts. */
   supervisor?: Partial<RestartPolicy>;
+  /**
+   * The embedded ClickHouse asks who is calling: one user per role (clickhouse-users.ts), each
+   * app with its own. Off for test stacks unless a test turns it on.
+   */
+  clickhouseAuth?: boolean;
 }
 
 export interface Stack {
@@ -75,6 +81,8 @@ type Progress = (message: string) => void;
 export interface Infra {
   brokers: string;
   clickhouseUrl: string;
+  /** Set when the embedded ClickHouse has users (config.clickhouseAuth). */
+  clickhouseCredentials: ClickHouseCredentials | null;
   kafka: KafkaHandle | null;
   clickhouse: SpawnedClickHouse | null;
   stop(): Promise<void>;
@@ -175,6 +183,7 @@ export async function startInfra(
   // A restart must come back on the same port: a port of 0 is pinned at the first start.
   let clickhousePort = clickhouseConfig?.port ?? 0;
   const clickhouseLog = join(config.stateDir, 'logs', 'clickhouse.log');
+  const users = clickhouseConfig && config.clickhouseAuth ? ensureClickHouseUsers(config.stateDir) : null;
   const clickhouse = clickhouseConfig
     ? supervisor.add<ClickHouseRunning>({
         name: 'clickhouse',
@@ -186,6 +195,7 @@ export async function startInfra(
             handle = await spawnEmbeddedClickHouse({
               port: clickhousePort,
               dataDir: join(config.stateDir, 'clickhouse'),
+              ...(users ? { usersFile: users.usersFile } : {}),
             });
           } catch (err) {
             // The server's output up to the failure is in the message: keep it where the report points.
@@ -222,6 +232,7 @@ export async function startInfra(
   return {
     brokers,
     clickhouseUrl,
+    clickhouseCredentials: users?.credentials ?? null,
     get kafka() {
       return kafka ? viewOf(kafka, kafkaViews, (r) => r.handle) : null;
     },
@@ -250,7 +261,7 @@ export async function prepare(config: StackConfig, infra: Infra, progress: Progr
   await ensureDatabase(config.databaseUrl);
   await migratePostgres(config.databaseUrl);
   progress('applying ClickHouse migrations');
-  const ch = createClickHouse({ url: infra.clickhouseUrl });
+  const ch = createClickHouse({ url: infra.clickhouseUrl, ...asUser(infra, 'admin') });
   try {
     await migrateClickHouse({ client: ch, database: config.clickhouseDatabase });
   } finally {
@@ -277,6 +288,20 @@ export async function prepare(config: StackConfig, infra: Infra, progress: Progr
     await producer.close();
     await db.$disconnect();
   }
+}
+
+/** Client options for one role, when the embedded ClickHouse has users. */
+export function asUser(
+  infra: Pick<Infra, 'clickhouseCredentials'>,
+  role: Role,
+): { username?: string; password?: string } {
+  const c = infra.clickhouseCredentials?.[role];
+  return c ? { username: c.user, password: c.password } : {};
+}
+
+function clickhouseUserEnv(infra: Pick<Infra, 'clickhouseCredentials'>, role: Role): Record<string, string> {
+  const c = infra.clickhouseCredentials?.[role];
+  return c ? { CLICKHOUSE_USER: c.user, CLICKHOUSE_PASSWORD: c.password } : {};
 }
 
 export function appEnvFor(
@@ -359,7 +384,8 @@ export async function startStack(
               '127.0.0.1',
             ],
             cwd: resolve(REPO_ROOT, 'apps/web'),
-            env: { ...appEnv, INGEST_PUBLIC_URL: ingestUrl },
+            // NOTE: the console holds the admin user for now: changing dead-letter retention is DDL.
+            env: { ...appEnv, ...clickhouseUserEnv(infra, 'admin'), INGEST_PUBLIC_URL: ingestUrl },
             logFile: join(logDir, 'web.log'),
           })
         : startProcess({
@@ -369,8 +395,12 @@ export async function startStack(
             cwd: REPO_ROOT,
             env:
               name === 'ingest'
-                ? { ...appEnv, PORT: String(config.ingestPort) }
-                : { ...appEnv, OPS_PORT: String(config.workerOpsPort) },
+                ? { ...appEnv, ...clickhouseUserEnv(infra, 'ingest'), PORT: String(config.ingestPort) }
+                : {
+                    ...appEnv,
+                    ...clickhouseUserEnv(infra, 'workers'),
+                    OPS_PORT: String(config.workerOpsPort),
+                  },
             logFile: join(logDir, `${name}.log`),
           });
     const url =

@@ -10,7 +10,7 @@ import { topicNames } from '@tributary/contracts';
 import { testConfig } from './config.ts';
 import { freePort } from './ports.ts';
 import { deleteRedisPrefix, startPrivateRedis, type PrivateRedis } from './local-services.ts';
-import { startStack, type AppName, type Stack } from './stack.ts';
+import { asUser, startStack, type AppName, type Stack } from './stack.ts';
 
 /**
  * A whole private platform for one test file: its own Kafka broker (so the test may stop it),
@@ -25,6 +25,8 @@ export async function startTestStack(
     privateRedis?: boolean;
     /** A Postgres server of the test's own (postgres://user@host:port), e.g. one it restarts. */
     postgresServer?: string;
+    /** The embedded ClickHouse asks who is calling, as under `npm start`. */
+    clickhouseAuth?: boolean;
   } = {},
 ) {
   const runId = randomBytes(3).toString('hex');
@@ -44,6 +46,7 @@ export async function startTestStack(
     },
   });
   config.nodeArgs = opts.nodeArgs;
+  config.clickhouseAuth = opts.clickhouseAuth ?? false;
   if (opts.postgresServer) {
     const url = new URL(config.databaseUrl);
     const server = new URL(opts.postgresServer);
@@ -68,7 +71,11 @@ export async function startTestStack(
     await redis?.stop();
     throw err;
   }
-  const ch = createClickHouse({ url: stack.clickhouseUrl, database: config.clickhouseDatabase });
+  const ch = createClickHouse({
+    url: stack.clickhouseUrl,
+    database: config.clickhouseDatabase,
+    ...asUser(stack.infra, 'admin'),
+  });
   const admin = createAdmin({ brokers: stack.brokers.split(','), clientId: `test-${runId}` });
 
   async function count(where: string, params: Record<string, unknown> = {}) {

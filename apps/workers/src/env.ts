@@ -1,15 +1,13 @@
 import { z } from 'zod';
-import { parseConfig } from '@tributary/contracts';
+import { clickhouseEnv, kafkaEnv, parseConfig, redisEnv, telemetryEnv } from '@tributary/contracts';
 
 /** Worker configuration, parsed once at start. Nothing else reads process.env. */
 const schema = z.object({
-  KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
-  TOPIC_PREFIX: z.string().default('tributary.'),
+  ...kafkaEnv,
+  ...clickhouseEnv,
+  ...redisEnv,
+  ...telemetryEnv,
   CONSUMER_GROUP: z.string().default('tributary-workers'),
-  CLICKHOUSE_URL: z.string().default('http://127.0.0.1:8123'),
-  CLICKHOUSE_DATABASE: z.string().default('tributary'),
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
-  REDIS_PREFIX: z.string().default('tributary:'),
   /** How long an inserted event_id is remembered; a redelivery or client retry inside it is dropped. */
   DEDUPE_WINDOW_SECONDS: z.coerce
     .number()
@@ -25,8 +23,6 @@ const schema = z.object({
   SINK_PERMANENT_RETRIES: z.coerce.number().int().min(0).default(2),
   OPS_HOST: z.string().default('127.0.0.1'),
   OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
 });
 
 export type WorkerEnv = z.infer<typeof schema>;

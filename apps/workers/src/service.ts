@@ -59,7 +59,13 @@ export function createWorkerService(env: WorkerEnv, hooks: WorkerServiceHooks = 
   const metrics = createWorkerMetrics(registry);
   const brokers = env.KAFKA_BROKERS.split(',').map((b) => b.trim());
   const topics = topicNames(env.TOPIC_PREFIX);
-  const clickhouse = createClickHouse({ url: env.CLICKHOUSE_URL, database: env.CLICKHOUSE_DATABASE });
+  const clickhouse = createClickHouse({
+    url: env.CLICKHOUSE_URL,
+    database: env.CLICKHOUSE_DATABASE,
+    ...(env.CLICKHOUSE_USER
+      ? { username: env.CLICKHOUSE_USER, password: env.CLICKHOUSE_PASSWORD ?? '' }
+      : {}),
+  });
   const redis = new Redis(env.REDIS_URL, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: true,

@@ -94,3 +94,4 @@ export async function startEmbeddedClickHouse(
 
 export { spawnEmbeddedClickHouse, type SpawnedClickHouse } from './spawn.ts';
 export { defaultLimits, resolveLimits, type ServerLimits } from './limits.ts';
+export { hashPassword } from './access.ts';

@@ -1,0 +1,59 @@
+// Who talks to the embedded ClickHouse started by `npm start`: one user per role, passwords made
+// once and kept in the state directory (0600), so restarts and `npm start` run twice agree.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { hashPassword } from '@tributary/embedded-clickhouse';
+
+export interface Credentials {
+  user: string;
+  password: string;
+}
+
+/** admin: migrations and the console's retention change; workers, ingest: insert and read; analyst: read, bounded. */
+export const ROLES = ['admin', 'workers', 'ingest', 'analyst'] as const;
+export type Role = (typeof ROLES)[number];
+export type ClickHouseCredentials = Record<Role, Credentials>;
+
+const stored = z.object(
+  Object.fromEntries(ROLES.map((r) => [r, z.string().min(16)])) as Record<Role, z.ZodString>,
+);
+
+/** Makes (or reads back) the passwords and writes the server's users file; returns both. */
+export function ensureClickHouseUsers(stateDir: string): {
+  usersFile: string;
+  credentials: ClickHouseCredentials;
+} {
+  const secretsFile = join(stateDir, 'clickhouse-credentials.json');
+  let passwords: Record<Role, string> | undefined;
+  if (existsSync(secretsFile)) {
+    const parsed = stored.safeParse(JSON.parse(readFileSync(secretsFile, 'utf8')));
+    if (parsed.success) passwords = parsed.data;
+  }
+  if (!passwords) {
+    passwords = Object.fromEntries(ROLES.map((r) => [r, randomBytes(18).toString('base64url')])) as Record<
+      Role,
+      string
+    >;
+    writeFileSync(secretsFile, JSON.stringify(passwords, null, 2), { mode: 0o600 });
+  }
+  const credentials = Object.fromEntries(
+    ROLES.map((r) => [r, { user: `tributary_${r}`, password: passwords[r] }]),
+  ) as ClickHouseCredentials;
+  const users = [
+    { name: credentials.admin.user, password: passwords.admin, profile: 'admin' },
+    { name: credentials.workers.user, password: passwords.workers, profile: 'writer' },
+    { name: credentials.ingest.user, password: passwords.ingest, profile: 'writer' },
+    {
+      name: credentials.analyst.user,
+      password: passwords.analyst,
+      profile: 'reader',
+      // Any notebook or BI tool may use these: a query is bounded in time and rows read.
+      limits: { max_execution_time: 120, max_rows_to_read: 10_000_000_000 },
+    },
+  ].map(({ password, ...u }) => ({ ...u, password_sha256_hex: hashPassword(password) }));
+  const usersFile = join(stateDir, 'clickhouse-users.json');
+  writeFileSync(usersFile, JSON.stringify(users, null, 2), { mode: 0o600 });
+  return { usersFile, credentials };
+}
