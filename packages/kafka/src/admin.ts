@@ -1,4 +1,5 @@
 import { Admin as PltAdmin } from '@platformatic/kafka';
+import { installClientGuards } from './client-guards.ts';
 import { hasProtocolError } from './errors.ts';
 import type { Admin } from './types.ts';
 
@@ -14,6 +15,7 @@ const LATEST = -1n;
 const EARLIEST = -2n;
 
 export function createAdmin(opts: CreateAdminOptions): Admin {
+  installClientGuards();
   const client = new PltAdmin({
     clientId: opts.clientId,
     bootstrapBrokers: opts.brokers,

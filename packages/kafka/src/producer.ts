@@ -1,4 +1,5 @@
 import { murmur2, ProduceAcks, Producer as PltProducer } from '@platformatic/kafka';
+import { installClientGuards } from './client-guards.ts';
 import { describeError, isPermanentKafkaError } from './errors.ts';
 import { KafkaUnavailableError, type OutgoingMessage, type Producer, type ProducerOptions } from './types.ts';
 
@@ -43,6 +44,7 @@ type PltMessage = {
  * downstream deduplication by event_id absorbs; never a silently dropped "duplicate").
  */
 export function createProducer(opts: CreateProducerOptions): Producer {
+  installClientGuards();
   const deliveryTimeoutMs = opts.deliveryTimeoutMs ?? 5000;
   const maxRequestMessages = opts.maxRequestMessages ?? 5000;
   const maxRequestBytes = opts.maxRequestBytes ?? 4 << 20;
