@@ -1,0 +1,95 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Resident memory of a process and all its descendants (VmRSS from /proc, bytes): `next start`
+ * and the JVM may run helpers, and what the machine pays for is the whole tree.
+ */
+export function treeRssBytes(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 4 of stat is the parent pid; the command (field 2) may hold spaces, so split after ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  const todo = [pid];
+  while (todo.length > 0) {
+    const p = todo.pop()!;
+    total += rssBytes(p);
+    todo.push(...(children.get(p) ?? []));
+  }
+  return total;
+}
+
+function rssBytes(pid: number): number {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+
+/** Latencies kept per name, for p50/p99 at the end. */
+export class Latencies {
+  private readonly byName = new Map<string, { ms: number[]; errors: number; lastError: string }>();
+
+  add(name: string, ms: number, error?: string) {
+    let e = this.byName.get(name);
+    if (!e) this.byName.set(name, (e = { ms: [], errors: 0, lastError: '' }));
+    e.ms.push(ms);
+    if (error !== undefined) {
+      e.errors++;
+      e.lastError = error;
+    }
+  }
+
+  summary(): Array<{
+    name: string;
+    calls: number;
+    errors: number;
+    p50: number;
+    p99: number;
+    lastError: string;
+  }> {
+    return [...this.byName].map(([name, e]) => {
+      const sorted = [...e.ms].sort((a, b) => a - b);
+      return {
+        name,
+        calls: sorted.length,
+        errors: e.errors,
+        p50: pick(sorted, 0.5),
+        p99: pick(sorted, 0.99),
+        lastError: e.lastError,
+      };
+    });
+  }
+}
+
+function pick(sorted: number[], q: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** `--name value` or `--name=value` from argv, else the fallback. */
+export function numberArg(argv: string[], name: string, fallback: number): number {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const raw =
+      a === `--${name}` ? argv[i + 1] : a.startsWith(`--${name}=`) ? a.slice(name.length + 3) : null;
+    if (raw === null || raw === undefined) continue;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} wants a positive number, got '${raw}'`);
+    return n;
+  }
+  return fallback;
+}
