@@ -248,6 +248,8 @@ export function createBatchConsumer(opts: CreateBatchConsumerOptions): BatchCons
     } finally {
       endSession = null;
       status.partitions = 0;
+      // Closing can take up to its deadlines: the member is no longer working meanwhile.
+      if (!stopping) status.state = 'rebuilding';
       for (const ac of inFlight.values()) ac.abort(new SessionEnded(failure));
       if (stream)
         await withDeadline(stream.close(), operationTimeoutMs, 'closing the stream').catch(() => {});
