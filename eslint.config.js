@@ -1,6 +1,7 @@
 // One lint config for the whole repository. Type-aware rules run only where a promise that nobody
 // awaits loses work or crashes the process (the Kafka transport, the workers, the dead-letter
 // store): type information costs a TypeScript program per project, too slow for everything on 2 cores.
+// Measured: `npm run lint` went from ~7 s to ~15 s of CPU (no-misused-promises is ~2 s of that).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
