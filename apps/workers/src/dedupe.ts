@@ -13,6 +13,14 @@ export interface Dedupe {
   readIntent(topic: string, partition: number): Promise<{ first: bigint; last: bigint } | null>;
   writeIntent(topic: string, partition: number, first: string, last: string): Promise<void>;
   clearIntent(topic: string, partition: number): Promise<void>;
+  /**
+   * Since when (ms) Redis holds every mark: a key without expiry, gone with the rest when Redis
+   * restarts empty or is flushed. null = Redis does not know.
+   */
+  memorySince(): Promise<number | null>;
+  /** Records it unless another worker did first; returns the value that holds. */
+  initMemorySince(ms: number): Promise<number>;
+  windowSeconds: number;
 }
 
 /**
@@ -31,7 +39,18 @@ export function createDedupe(
   const bucketOf = (ms: number) => Math.floor(ms / 1000 / bucketSeconds);
   const seenKey = (bucket: number) => `${prefix}seen:${bucket}`;
   const intentKey = (topic: string, partition: number) => `${prefix}intent:${topic}:${partition}`;
+  const sinceKey = `${prefix}dedupe:since`;
   return {
+    windowSeconds,
+    async memorySince() {
+      const v = await redis.get(sinceKey);
+      return v && /^\d+$/.test(v) ? Number(v) : null;
+    },
+    async initMemorySince(ms) {
+      await redis.set(sinceKey, String(ms), 'NX');
+      const v = await redis.get(sinceKey);
+      return v && /^\d+$/.test(v) ? Number(v) : ms;
+    },
     async seen(ids) {
       if (ids.length === 0) return [];
       const current = bucketOf(now());

@@ -10,6 +10,7 @@ import {
   type StageCounter,
 } from '@tributary/telemetry';
 import type { Dedupe } from './dedupe.ts';
+import type { DedupeMemory } from './dedupe-memory.ts';
 import { deadLetterFor, parseBatch, type Parsed } from './parse-batch.ts';
 import { toEventRow, type EventRow } from './rows.ts';
 import { isTransientClickHouseError } from './clickhouse-errors.ts';
@@ -20,6 +21,8 @@ import type { WorkerMetrics } from './metrics.ts';
 export interface EventsHandlerDeps {
   clickhouse: ClickHouseClient;
   dedupe: Dedupe;
+  /** Whether Redis's marks cover the whole window (it may have restarted empty). */
+  dedupeMemory: DedupeMemory;
   producer: Producer;
   topics: TopicNames;
   logger: Logger;
@@ -107,7 +110,12 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     // (or lost) the mark. Replays are rare, so their ids are always checked against ClickHouse:
     // replaying twice must never count twice, in events or in the aggregates fed from it.
     // One lookup serves both cases.
-    const toCheck = recovering ? candidates : candidates.filter((p) => p.envelope.replay);
+    // After Redis lost its marks, every id not marked since is checked the same way.
+    const forgetful =
+      !recovering &&
+      candidates.length > 0 &&
+      (await retryTransient(() => deps.dedupeMemory.incomplete(), transient('dedupe memory check', 'redis')));
+    const toCheck = recovering || forgetful ? candidates : candidates.filter((p) => p.envelope.replay);
     if (toCheck.length > 0) {
       const landed = await retryTransient(
         () =>
@@ -115,7 +123,13 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
             deps.clickhouse,
             toCheck.map((p) => p.envelope.event_id),
           ),
-        clickhouseRetry(recovering ? 'clickhouse recovery lookup' : 'clickhouse replay lookup'),
+        clickhouseRetry(
+          recovering
+            ? 'clickhouse recovery lookup'
+            : forgetful
+              ? 'clickhouse dedupe lookup'
+              : 'clickhouse replay lookup',
+        ),
       );
       if (recovering)
         logger.warn(

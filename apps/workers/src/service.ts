@@ -13,6 +13,7 @@ import {
 } from '@tributary/telemetry';
 import type { WorkerEnv } from './env.ts';
 import { createDedupe } from './dedupe.ts';
+import { createDedupeMemory } from './dedupe-memory.ts';
 import { createEventsHandler } from './events-handler.ts';
 import { createDeadLetterHandler } from './dead-letter-handler.ts';
 import { createWorkerMetrics } from './metrics.ts';
@@ -214,9 +215,11 @@ export function createWorkerService(env: WorkerEnv, hooks: WorkerServiceHooks = 
       redis.connect().catch((err: unknown) => {
         logger.warn({ err: String(err), url: env.REDIS_URL }, 'redis unreachable at start; retrying');
       });
+      const dedupe = createDedupe(redis, env.REDIS_PREFIX, env.DEDUPE_WINDOW_SECONDS);
       const handleEvents = createEventsHandler({
         clickhouse,
-        dedupe: createDedupe(redis, env.REDIS_PREFIX, env.DEDUPE_WINDOW_SECONDS),
+        dedupe,
+        dedupeMemory: createDedupeMemory(dedupe, clickhouse, logger),
         producer,
         topics,
         logger,
