@@ -19,6 +19,24 @@ export interface EngineOptions {
  * and locked for the life of the server, and is the one that fixes the server-wide settings
  * (chDB reads engine arguments from the first connection to a directory only).
  */
+/**
+ * NOTE: the engine's caches default to sizes meant for a dedicated server (marks and primary
+ * index 5 GiB each); on a shared machine they would grow with the data until the server limit.
+ * Together they get at most a tenth of the server-wide limit.
+ */
+function cacheArgs(limits: ServerLimits): string[] {
+  const budget = Math.floor(limits.maxServerMemoryBytes / 10);
+  return [
+    `--mark_cache_size=${Math.floor(budget * 0.4)}`,
+    `--primary_index_cache_size=${Math.floor(budget * 0.2)}`,
+    `--index_mark_cache_size=${Math.floor(budget * 0.1)}`,
+    `--index_uncompressed_cache_size=${Math.floor(budget * 0.1)}`,
+    `--query_condition_cache_size=${Math.floor(budget * 0.05)}`,
+    `--compiled_expression_cache_size=${Math.floor(budget * 0.05)}`,
+    '--uncompressed_cache_size=0',
+  ];
+}
+
 export class Engine {
   readonly #dataDir: string;
   readonly #anchor: Session;
@@ -37,7 +55,7 @@ export class Engine {
   static async open({ dataDir, limits }: EngineOptions): Promise<Engine> {
     mkdirSync(dataDir, { recursive: true });
     const anchor = new Session(dataDir, {
-      connectionArgs: [`--max_server_memory_usage=${limits.maxServerMemoryBytes}`],
+      connectionArgs: [`--max_server_memory_usage=${limits.maxServerMemoryBytes}`, ...cacheArgs(limits)],
     });
     try {
       // Fails fast when the directory is unusable, before the port is announced.
