@@ -56,7 +56,9 @@ describe('streaming results', () => {
 });
 
 describe('cancellation', () => {
-  it('cancels 20 aborted infinite selects, each soon after its abort, and gives the memory back', async () => {
+  // NOTE: @clickhouse/client stops listening to abort_signal once the response has started; it
+  // is leaving the stream (break, close) that closes the socket, which is what the server sees.
+  it('cancels 20 infinite selects whose reader left, each soon after, and gives the memory back', async () => {
     const before = server.rssBytes();
     const took: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -115,6 +117,21 @@ describe('cancellation', () => {
       impatient.query({ query: "SELECT sum(number) FROM system.numbers WHERE 'timed-out' != ''" }),
     ).rejects.toThrow(/Timeout/i);
     await gone('timed-out');
+  });
+
+  it('drops a reader that stops reading without closing, after the send timeout', async () => {
+    const rs = await server.client.query({
+      query: "SELECT number FROM system.numbers WHERE 'stalled-reader' != ''",
+      format: 'JSONEachRow',
+      clickhouse_settings: { http_send_timeout: 1 },
+    });
+    const stream = rs.stream();
+    stream.pause();
+    stream.on('error', () => {});
+    await until(async () => ((await running(server.client, 'stalled-reader')) > 0 ? true : undefined));
+    // Nothing is read from here on: the server's writes fill the socket, then it gives up.
+    await gone('stalled-reader');
+    stream.destroy();
   });
 
   it('keeps answering other queries while a stream is paused by its reader', async () => {
