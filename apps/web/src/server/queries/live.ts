@@ -69,11 +69,21 @@ export async function getLiveTail(target: QueryTarget, limit = 50): Promise<Tail
             toUnixTimestamp64Milli(received_at) AS received_at,
             toJSONString(data) AS data
      FROM {db:Identifier}.events
+     -- NOTE: the newest receive times first, over one small column (a top-N sort, bounded
+     -- memory); only then the payloads of the rows at or after the oldest of them. Sorting every row with its payload made this query's
+     -- time and memory grow with the table (soak: p50 3.1 s and a growing server at 9M rows).
+     WHERE received_at >= (
+       SELECT min(r) FROM (
+         SELECT received_at AS r FROM {db:Identifier}.events ORDER BY received_at DESC LIMIT {scan:UInt32}
+       )
+     )
      ORDER BY received_at DESC, event_id DESC
      -- ReplacingMergeTree folds retried inserts only at merge time; show each event once.
      LIMIT 1 BY event_id
      LIMIT {limit:UInt32}`,
-    { limit },
+    // Repeats of one event (retried inserts before a merge) are rare; four times the rows asked
+    // leaves room for them.
+    { limit, scan: limit * 4 },
     tailRow,
   );
   return rows.map((r) => ({ ...r, data: prettyJson(r.data) }));
