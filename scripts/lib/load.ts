@@ -55,19 +55,8 @@ export async function sendBatches(opts: {
       const batch = opts.batches[i]!;
       const body = bodies[i]!;
       for (;;) {
-        let status = 0;
-        try {
-          const res = await pool.request({
-            path: '/v1/events',
-            method: 'POST',
-            headers: { authorization: `Bearer ${opts.writeKey}`, 'content-type': 'application/json' },
-            body,
-          });
-          status = res.statusCode;
-          await res.body.dump();
-        } catch {
-          result.errors++;
-        }
+        const status = await postEvents(pool, opts.writeKey, body);
+        if (status === 0) result.errors++;
         result.requests++;
         result.statuses.set(status, (result.statuses.get(status) ?? 0) + 1);
         if (status >= 200 && status < 300) {
@@ -155,19 +144,8 @@ export async function sendSteady(opts: {
   async function one(index: number, batch: LoadEvent[]) {
     const body = JSON.stringify(batch);
     const t0 = performance.now();
-    let status = 0;
-    try {
-      const res = await pool.request({
-        path: '/v1/events',
-        method: 'POST',
-        headers: { authorization: `Bearer ${opts.writeKey}`, 'content-type': 'application/json' },
-        body,
-      });
-      status = res.statusCode;
-      await res.body.dump();
-    } catch {
-      result.errors++;
-    }
+    const status = await postEvents(pool, opts.writeKey, body);
+    if (status === 0) result.errors++;
     result.latenciesMs.push(performance.now() - t0);
     result.requests++;
     result.statuses.set(status, (result.statuses.get(status) ?? 0) + 1);
@@ -199,4 +177,20 @@ export async function sendSteady(opts: {
 export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** One POST /v1/events; the status, or 0 when the request itself failed. */
+async function postEvents(pool: Pool, writeKey: string, body: string): Promise<number> {
+  try {
+    const res = await pool.request({
+      path: '/v1/events',
+      method: 'POST',
+      headers: { authorization: `Bearer ${writeKey}`, 'content-type': 'application/json' },
+      body,
+    });
+    await res.body.dump();
+    return res.statusCode;
+  } catch {
+    return 0;
+  }
 }
