@@ -1,0 +1,78 @@
+/**
+ * Who is calling the console, and what they may do. The session layer (a signed-in person) and
+ * the API-key layer (a machine) both resolve a request to an Actor; tRPC procedures and the
+ * management API check a Permission against it and never look at cookies or keys themselves.
+ */
+
+/** What a procedure may require. `pii:read` is a grant on top of a role, not a role. */
+export type Permission =
+  | 'read'
+  | 'pii:read'
+  | 'dlq:operate'
+  | 'schemas:read'
+  | 'schemas:write'
+  | 'ingest:write'
+  | 'admin';
+
+export type Role = 'viewer' | 'operator' | 'schema_owner' | 'admin';
+
+export const ROLES: readonly Role[] = ['viewer', 'operator', 'schema_owner', 'admin'];
+
+/** What each role may do. Admin may do everything, the pii grant included. */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  viewer: ['read', 'schemas:read'],
+  operator: ['read', 'schemas:read', 'dlq:operate'],
+  schema_owner: ['read', 'schemas:read', 'schemas:write'],
+  admin: ['read', 'pii:read', 'dlq:operate', 'schemas:read', 'schemas:write', 'ingest:write', 'admin'],
+};
+
+/** API-key scopes map onto the same permissions (a scope is a permission a key carries). */
+export const KEY_SCOPES = ['ingest:write', 'schemas:read', 'schemas:write', 'dlq:operate', 'pii:read', 'admin'] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+  /** Echoed as X-Request-Id and written to every audit row of the request. */
+  requestId: string;
+}
+
+export type Actor =
+  | {
+      kind: 'user';
+      userId: string;
+      /** How audit rows and the UI name this person (their email). */
+      name: string;
+      role: Role;
+      piiGrant: boolean;
+      sessionId: string;
+    }
+  | {
+      kind: 'key';
+      keyId: string;
+      /** `api_key:<name>` in audit rows. */
+      name: string;
+      scopes: readonly KeyScope[];
+    };
+
+export function permissionsOf(actor: Actor): ReadonlySet<Permission> {
+  if (actor.kind === 'key') {
+    const perms = new Set<Permission>(actor.scopes);
+    if (perms.has('admin')) for (const p of ROLE_PERMISSIONS.admin) perms.add(p);
+    // A key that may operate or write schemas may also read what it acts on.
+    if (perms.size > 0) perms.add('read');
+    return perms;
+  }
+  const perms = new Set<Permission>(ROLE_PERMISSIONS[actor.role]);
+  if (actor.piiGrant) perms.add('pii:read');
+  return perms;
+}
+
+export function can(actor: Actor | null, permission: Permission): boolean {
+  return actor !== null && permissionsOf(actor).has(permission);
+}
+
+/** The name an audit row gives the actor. */
+export function auditName(actor: Actor): string {
+  return actor.kind === 'user' ? `user:${actor.name}` : `api_key:${actor.name}`;
+}
