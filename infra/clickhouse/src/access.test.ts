@@ -44,6 +44,19 @@ const INSERT_SELECT = `InsertQuery   (children 2)
      Literal UInt64_1
 `;
 
+const FILE_FUNCTION = `SelectWithUnionQuery (children 1)
+ ExpressionList (children 1)
+  SelectQuery (children 1)
+   ExpressionList (children 1)
+    Function substring (children 1)
+     ExpressionList (children 3)
+      Function file (children 1)
+       ExpressionList (children 1)
+        Literal \\'/etc/hostname\\'
+      Literal UInt64_1
+      Literal UInt64_40
+`;
+
 const user = (profile: ChUser['profile'], extra: Partial<ChUser> = {}): ChUser => ({
   name: 'u',
   password_sha256_hex: '0'.repeat(64),
@@ -59,6 +72,11 @@ describe('statement shapes', () => {
       kind: 'SelectWithUnionQuery',
       tableFunctions: ['file'],
     });
+    expect(shapeOf(FILE_IN_SUBQUERY).functions).toEqual(['in']);
+  });
+
+  it('lists ordinary functions apart from table functions', () => {
+    expect(shapeOf(FILE_FUNCTION)).toMatchObject({ tableFunctions: [], functions: ['substring', 'file'] });
   });
 
   it('tells INTO OUTFILE (a literal under the root) from FORMAT (an identifier)', () => {
@@ -86,6 +104,9 @@ describe('authorize', () => {
   it('refuses host-reaching table functions and server files to non-admins', () => {
     expect(() => authorize(user('writer'), shapeOf(FILE_IN_SUBQUERY))).toThrow(/table function file/);
     expect(() => authorize(user('reader'), shapeOf(INTO_OUTFILE))).toThrow(/OUTFILE/);
+    expect(() => authorize(user('reader'), shapeOf(FILE_FUNCTION))).toThrow(/function file reads/);
+    expect(() => authorize(user('writer'), shapeOf(FILE_FUNCTION))).toThrow(/function file reads/);
+    expect(() => authorize(user('admin'), shapeOf(FILE_FUNCTION))).not.toThrow();
   });
 });
 

@@ -85,6 +85,8 @@ export interface StatementShape {
   /** The root node: SelectWithUnionQuery, InsertQuery, CreateQuery, ShowTables, … */
   kind: string;
   tableFunctions: string[];
+  /** Every other function called anywhere in the statement. */
+  functions: string[];
   /** INSERT INTO FUNCTION x(…) */
   insertFunction?: string;
   /** INSERT's target table, as written. */
@@ -107,6 +109,7 @@ export function shapeOf(ast: string): StatementShape {
   const shape: StatementShape = {
     kind: root?.node ?? '',
     tableFunctions: [],
+    functions: [],
     touchesServerFile: false,
     changesSettings: false,
   };
@@ -115,6 +118,8 @@ export function shapeOf(ast: string): StatementShape {
     if (p.node === 'Set') shape.changesSettings = true;
     if (p.node === 'TableExpression' && next?.node === 'Function' && next.depth === p.depth + 1 && next.arg) {
       shape.tableFunctions.push(next.arg);
+    } else if (p.node === 'Function' && p.arg && parsed[i - 1]?.node !== 'TableExpression') {
+      shape.functions.push(p.arg);
     }
     if (p.depth !== 1) return;
     if (p.node === 'Literal' && (shape.kind === 'SelectWithUnionQuery' || shape.kind === 'InsertQuery')) {
@@ -145,6 +150,13 @@ const SAFE_TABLE_FUNCTIONS = new Set([
   'loop',
 ]);
 
+/**
+ * Ordinary functions that read the server's files: file(path) returns any readable file's text
+ * (absolute paths are not held to user_files_path in the embedded engine); the model evaluators
+ * load a model from a path.
+ */
+const HOST_FUNCTIONS = new Set(['file', 'catboostEvaluate', 'modelEvaluate']);
+
 const READ_KINDS = /^(SelectWithUnionQuery|Show\w*|Describe\w*|Exists\w*|Explain)$/;
 
 /** Refuses what the user's profile does not allow; admins may do anything. */
@@ -155,6 +167,8 @@ export function authorize(user: ChUser, shape: StatementShape): void {
   };
   const banned = shape.tableFunctions.filter((f) => !SAFE_TABLE_FUNCTIONS.has(f));
   if (banned.length > 0) deny(`table function ${banned.join(', ')} reaches outside the database`);
+  const host = shape.functions.filter((f) => HOST_FUNCTIONS.has(f));
+  if (host.length > 0) deny(`function ${host.join(', ')} reads the server's files`);
   if (shape.touchesServerFile) deny('INTO OUTFILE / FROM INFILE reach the server’s files');
   // A reader's limits are ceilings; settings travel as URL parameters, where they are checked.
   if (user.profile === 'reader' && shape.changesSettings)

@@ -134,6 +134,7 @@ describe('profiles', () => {
     ["SELECT * FROM executable('cat /etc/passwd', CSV, 'a String')", 'executable'],
     ["SELECT * FROM remote('127.0.0.1', system.one)", 'remote'],
     ["SELECT 1 WHERE 1 IN (SELECT * FROM file('/etc/hostname', 'LineAsString'))", 'file in a subquery'],
+    ["SELECT substring(file('/etc/hostname'), 1, 40)", 'the file() function, not a table function'],
     ["INSERT INTO FUNCTION file('/tmp/tributary-acl', CSV) SELECT 1", 'INSERT INTO FUNCTION'],
     ["SELECT 1 INTO OUTFILE '/tmp/tributary-acl-out'", 'INTO OUTFILE'],
     ["INSERT INTO acl.events FROM INFILE '/etc/hostname' FORMAT LineAsString", 'FROM INFILE'],
