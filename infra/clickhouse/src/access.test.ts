@@ -35,8 +35,9 @@ const WITH_FORMAT = `SelectWithUnionQuery (children 2)
     Literal UInt64_1
  Identifier JSON
 `;
-const INSERT_SELECT = `InsertQuery   (children 2)
- Identifier acl.events
+const INSERT_SELECT = `InsertQuery   (children 3)
+ Identifier acl
+ Identifier events
  SelectWithUnionQuery (children 1)
   ExpressionList (children 1)
    SelectQuery (children 1)
@@ -96,6 +97,12 @@ describe('authorize', () => {
     expect(() =>
       authorize(user('reader', { insert_tables: ['acl.events'] }), shapeOf(INSERT_SELECT)),
     ).not.toThrow();
+    expect(() =>
+      authorize(user('reader', { insert_tables: ['events'] }), shapeOf(INSERT_SELECT)),
+    ).not.toThrow();
+    expect(() =>
+      authorize(user('reader', { insert_tables: ['other.events', 'acl'] }), shapeOf(INSERT_SELECT)),
+    ).toThrow(/INSERT INTO acl.events/);
     expect(() => authorize(user('writer'), shapeOf(INSERT_SELECT))).not.toThrow();
     expect(() => authorize(user('writer'), shapeOf('CreateQuery x (children 1)\n'))).toThrow(/CreateQuery/);
     expect(() => authorize(user('admin'), shapeOf(FILE_IN_SUBQUERY))).not.toThrow();

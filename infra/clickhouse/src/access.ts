@@ -127,7 +127,9 @@ export function shapeOf(ast: string): StatementShape {
     }
     if (shape.kind === 'InsertQuery' && p.node === 'Function' && p.arg) shape.insertFunction = p.arg;
     if (shape.kind === 'InsertQuery' && p.node === 'Identifier' && p.arg && shape.insertTable === undefined) {
-      shape.insertTable = p.arg;
+      // `db.table` arrives as two identifiers in a row, the database first.
+      const table = next?.node === 'Identifier' && next.depth === 1 ? next.arg : undefined;
+      shape.insertTable = table ? `${p.arg}.${table}` : p.arg;
     }
   });
   return shape;
@@ -183,10 +185,12 @@ export function authorize(user: ChUser, shape: StatementShape): void {
   deny(`${shape.kind} is not allowed for a ${user.profile}`);
 }
 
+/** An entry `t` allows table t in any database; `db.t` only that one. */
 export function insertAllowed(user: ChUser, table: string): boolean {
   if (user.profile !== 'reader') return true;
-  const bare = table.replace(/`/g, '');
-  return user.insert_tables.some((t) => t === bare || t.endsWith(`.${bare}`));
+  const name = table.replace(/`/g, '');
+  const bare = name.slice(name.lastIndexOf('.') + 1);
+  return user.insert_tables.some((t) => t === name || (!t.includes('.') && t === bare));
 }
 
 /** Engine settings that make the engine itself refuse what the profile forbids. */
