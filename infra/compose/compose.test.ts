@@ -1,7 +1,7 @@
 // Validates docker-compose.yml with the real Compose implementation. No engine is needed:
 // `config` only parses, interpolates and checks the file against the Compose schema.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ interface RenderedService {
   healthcheck?: { test: string[] | string };
   command?: string[] | string;
   environment?: Record<string, string | null>;
+  volumes?: unknown[];
 }
 interface RenderedConfig {
   services: Record<string, RenderedService>;
@@ -153,6 +154,28 @@ describe('docker-compose.yml', () => {
       }
       expect(env.DATABASE_URL).toMatch(/@postgres:5432\/tributary$/);
     }
+  });
+
+  it('signs every app in to ClickHouse as its own user, defined in the mounted users file', () => {
+    const usersXml = readFileSync(join(root, 'infra/compose/clickhouse-users.xml'), 'utf8');
+    expect(usersXml).toContain('<default remove="remove" />');
+    const expected = {
+      migrate: 'tributary_admin',
+      ingest: 'tributary_ingest',
+      workers: 'tributary_workers',
+      web: 'tributary_console',
+    };
+    for (const [name, user] of Object.entries(expected)) {
+      const env = services[name]?.environment ?? {};
+      expect(env.CLICKHOUSE_USER, name).toBe(user);
+      expect(env.CLICKHOUSE_PASSWORD, name).toBeTruthy();
+      expect(usersXml).toContain(`<${user}>`);
+    }
+    // Only the admin may change tables; the console reads and writes dead-letter statuses.
+    expect(usersXml.match(/GRANT ALL/g)).toHaveLength(1);
+    expect(services.web?.environment?.CLICKHOUSE_DDL_USER).toBe('tributary_admin');
+    const mounts = JSON.stringify(services.clickhouse?.volumes ?? []);
+    expect(mounts).toContain('clickhouse-users.xml');
   });
 
   it('migrates Postgres and ClickHouse and creates topics with scripts that exist', () => {
