@@ -12,6 +12,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolate, type Isolated } from '../../../../scripts/test-infra/fixtures.ts';
 import type { AppRouter } from './routers/index.ts';
+import { userActor } from './auth/test-actors.ts';
 
 let iso: Isolated;
 let closedPort: number;
@@ -69,9 +70,10 @@ async function clientFor(clickhouse: QueryTarget) {
             endpoint: '/api/trpc',
             req,
             router: appRouter,
-            createContext: ({ resHeaders }) => ({
-              ...createContext({ headers: req.headers, resHeaders }),
+            createContext: async ({ resHeaders }) => ({
+              ...(await createContext({ headers: req.headers, resHeaders })),
               clickhouse,
+              actor: userActor('admin'),
             }),
           });
         },

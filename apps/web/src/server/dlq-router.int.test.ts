@@ -1,13 +1,15 @@
-// The console's dead-letter and viewer procedures against real ClickHouse, Postgres and Kafka:
-// pii stays masked until a viewer unlocks it with a key holding a pii scope, odd filters and
+// The console's dead-letter procedures against real ClickHouse, Postgres and Kafka: pii stays
+// masked for actors without the pii grant, odd filters and
 // missing entries are refused with a message, and a replay started through the router runs.
 import { randomUUID } from 'node:crypto';
 import { createClickHouse, insertRows, toDateTime64, type QueryTarget } from '@tributary/clickhouse';
-import { createDb, issueApiKey } from '@tributary/db';
+import { createDb } from '@tributary/db';
 import { registerVersion } from '@tributary/registry';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, isolate, type Isolated } from '../../../../scripts/test-infra/fixtures.ts';
+import type { Actor } from './auth/actor.ts';
+import { keyActor, userActor } from './auth/test-actors.ts';
 
 let iso: Isolated;
 let target: QueryTarget;
@@ -60,12 +62,12 @@ afterAll(async () => {
   await iso?.cleanup();
 });
 
-async function caller(cookie?: string) {
+/** The router as `actor` reaches it through a real request's context. */
+async function caller(actor: Actor | null) {
   const { appRouter } = await import('./routers/index.ts');
   const { createContext } = await import('./trpc.ts');
-  const headers = new Headers(cookie ? { cookie } : {});
   const resHeaders = new Headers();
-  const ctx = { ...createContext({ headers, resHeaders }), clickhouse: target };
+  const ctx = { ...(await createContext({ headers: new Headers(), resHeaders })), clickhouse: target, actor };
   return { api: appRouter.createCaller(ctx), resHeaders };
 }
 
@@ -79,43 +81,30 @@ async function refusal(p: Promise<unknown>): Promise<{ code: string; message: st
 }
 
 describe('dead letters in the console', () => {
-  it('masks pii until a viewer unlocks it with a pii-scoped key, and audits the unlock', async () => {
-    const anonymous = await caller();
-    const masked = await anonymous.api.dlq.entry({ id });
+  it('masks pii for actors without the pii grant and shows it to those with it', async () => {
+    const operator = await caller(userActor('operator'));
+    const masked = await operator.api.dlq.entry({ id });
     expect(masked.masked_fields).toEqual(['/email']);
     expect(JSON.stringify(masked)).not.toContain('jo@example.com');
     // Nor can the value be found by searching for it.
     const search = { filter: { text: 'jo@example.com' } };
-    expect(await anonymous.api.dlq.list({ ...search, limit: 10 })).toMatchObject({ total: 0 });
-    expect((await anonymous.api.dlq.groups(search)).groups).toEqual([]);
+    expect(await operator.api.dlq.list({ ...search, limit: 10 })).toMatchObject({ total: 0 });
+    expect((await operator.api.dlq.groups(search)).groups).toEqual([]);
+    const readKey = await caller(keyActor(['schemas:read']));
+    expect((await readKey.api.dlq.entry({ id })).masked_fields).toEqual(['/email']);
 
-    const { getDb } = await import('./db.ts');
-    const readOnly = await issueApiKey(getDb(), { name: 'ro', scopes: ['schemas:read'] });
-    expect(await refusal(anonymous.api.viewer.unlockPii({ apiKey: readOnly.key }))).toMatchObject({
-      code: 'FORBIDDEN',
-      message: expect.stringMatching(/no pii scope/),
-    });
-    expect(await refusal(anonymous.api.viewer.unlockPii({ apiKey: 'nope' }))).toMatchObject({
-      code: 'UNAUTHORIZED',
-    });
-
-    const unlocked = await anonymous.api.viewer.unlockPii({ apiKey: iso.apiKey });
-    expect(unlocked.canSeePii).toBe(true);
-    const cookie = anonymous.resHeaders.get('set-cookie')!;
-    expect(cookie).toMatch(/HttpOnly; SameSite=Strict/);
-
-    const viewer = await caller(cookie.split(';')[0]);
-    expect(await viewer.api.viewer.me()).toMatchObject({ canSeePii: true, keyName: 'demo' });
-    const open = await viewer.api.dlq.entry({ id });
-    expect(open.payload).toContain('jo@example.com');
-    expect(open.masked_fields).toEqual([]);
-    expect(await viewer.api.dlq.list({ ...search, limit: 10 })).toMatchObject({ total: 1 });
-    expect((await viewer.api.dlq.groups(search)).groups).toHaveLength(1);
-    expect(await getDb().auditLog.count({ where: { action: 'viewer.unlock_pii' } })).toBe(1);
+    for (const actor of [userActor('viewer', { piiGrant: true }), keyActor(['pii:read']), userActor('admin')]) {
+      const { api } = await caller(actor);
+      const open = await api.dlq.entry({ id });
+      expect(open.payload).toContain('jo@example.com');
+      expect(open.masked_fields).toEqual([]);
+      expect(await api.dlq.list({ ...search, limit: 10 })).toMatchObject({ total: 1 });
+      expect((await api.dlq.groups(search)).groups).toHaveLength(1);
+    }
   });
 
   it('refuses odd filters, missing entries and non-JSON edits with a clear message', async () => {
-    const { api } = await caller();
+    const { api } = await caller(userActor('operator'));
     expect(await refusal(api.dlq.list({ filter: { text: 'a\u0007b' }, limit: 10 }))).toMatchObject({
       code: 'BAD_REQUEST',
       message: expect.stringMatching(/payload text contains control or unpaired characters/),
@@ -137,7 +126,7 @@ describe('dead letters in the console', () => {
   });
 
   it('replays an edited event through the router and reports progress to the end', async () => {
-    const { api } = await caller();
+    const { api } = await caller(userActor('operator'));
     const edited = JSON.stringify({
       event_id: 'ev-1',
       event_type: subject,

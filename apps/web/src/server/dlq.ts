@@ -2,6 +2,7 @@ import type { QueryTarget } from '@tributary/clickhouse';
 import { topicNames, type DlqReplay } from '@tributary/contracts';
 import { loadPiiPaths, type PiiView, type ReplayDeps } from '@tributary/dlq';
 import { env } from '../env.ts';
+import { can } from './auth/actor.ts';
 import { getDb } from './db.ts';
 import { getAdmin, getProducer } from './kafka.ts';
 import type { Context } from './trpc.ts';
@@ -20,8 +21,8 @@ export function replayDeps(target: QueryTarget): ReplayDeps {
 }
 
 export async function piiView(ctx: Context): Promise<PiiView> {
-  const [paths, viewer] = await Promise.all([loadPiiPaths(getDb()), ctx.viewer()]);
-  return { paths, reveal: viewer.canSeePii };
+  // Values tagged pii are shown only to actors holding the pii grant (or admin).
+  return { paths: await loadPiiPaths(getDb()), reveal: can(ctx.actor, 'pii:read') };
 }
 
 // Replays run in this server process; their promises are held so nothing settles unobserved.

@@ -8,6 +8,7 @@ import { getSubject, registerVersion } from '@tributary/registry';
 import { createClickHouse } from '@tributary/clickhouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, isolate, type Isolated } from '../../../../scripts/test-infra/fixtures.ts';
+import { userActor } from './auth/test-actors.ts';
 
 type Put = (req: Request, ctx: { params: Promise<{ subject: string }> }) => Promise<Response>;
 
@@ -62,7 +63,7 @@ function published(match: (r: ControlRecord) => boolean): Promise<ControlRecord>
 async function caller() {
   const { appRouter } = await import('./routers/index.ts');
   const { callerContext } = await import('./trpc.ts');
-  return appRouter.createCaller(callerContext({ client: ch, database: iso.clickhouseDatabase }));
+  return appRouter.createCaller(callerContext({ client: ch, database: iso.clickhouseDatabase }, userActor('admin')));
 }
 
 function config(subject: string, body: unknown, key = iso.apiKey): Promise<Response> {

@@ -1,4 +1,4 @@
-import { errorCodes } from '@tributary/contracts';
+import { errorCodes, TributaryError } from '@tributary/contracts';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { env } from '../env.ts';
@@ -8,25 +8,73 @@ import { endpointsFrom } from './errors/endpoints.ts';
 import type { QueryTarget } from './queries/run.ts';
 import { webMetrics } from './metrics.ts';
 import { getDb } from './db.ts';
-import { ANONYMOUS, resolveViewer, type Viewer } from './viewer.ts';
+import { auditName, can, type Actor, type Permission, type RequestMeta } from './auth/actor.ts';
+import { requestMeta } from './auth/request-meta.ts';
+import { resolveActor } from './auth/resolve-actor.ts';
+import { resolveViewer, type Viewer } from './viewer.ts';
 
 export interface Context {
   clickhouse: QueryTarget;
   headers: Headers;
   /** Response headers (cookies) a procedure may set. */
   resHeaders: Headers;
-  /** Who is looking, resolved from the request on first use. */
+  /** Who is calling (a signed-in person or an API key), or null for an anonymous request. */
+  actor: Actor | null;
+  /** Where the request came from; written to every audit row it causes. */
+  meta: RequestMeta;
+  /**
+   * @deprecated the pii-unlock cookie, kept only until the viewer router is replaced by `me`.
+   * Permission checks use `actor`; nothing else should call this.
+   */
   viewer(): Promise<Viewer>;
 }
 
-export function createContext(opts: { headers: Headers; resHeaders?: Headers }): Context {
+export async function createContext(opts: { headers: Headers; resHeaders?: Headers }): Promise<Context> {
+  const resHeaders = opts.resHeaders ?? new Headers();
+  const meta = requestMeta(opts.headers);
+  // Echoed so a person reporting a problem can quote the id their audit rows carry.
+  resHeaders.set('x-request-id', meta.requestId);
   let viewer: Promise<Viewer> | null = null;
   return {
     clickhouse: { client: getClickHouse(), database: env.CLICKHOUSE_DATABASE },
     headers: opts.headers,
-    resHeaders: opts.resHeaders ?? new Headers(),
+    resHeaders,
+    actor: await resolveActor(getDb(), opts.headers),
+    meta,
     viewer: () => (viewer ??= resolveViewer(getDb(), opts.headers)),
   };
+}
+
+/** What each procedure declares: the permission it needs, or that it is deliberately public. */
+export type ProcedureMeta = { access: 'public' } | { access: 'permission'; permission: Permission };
+
+/**
+ * The only procedures an anonymous caller may reach. `a.*` allows every procedure under `a.`.
+ * NOTE: a procedure built with `publicProcedure` that is not listed here refuses every call
+ * (and fails the router-walk test), so making something public takes an edit to this list.
+ */
+export const PUBLIC_PROCEDURES: readonly string[] = [
+  // The legacy viewer router (pii unlock by API key) until `me` and sign-in replace it.
+  'viewer.me',
+  'viewer.unlockPii',
+  'viewer.lockPii',
+];
+
+export function isPublicPath(path: string, allowlist: readonly string[] = PUBLIC_PROCEDURES): boolean {
+  return allowlist.some((entry) =>
+    entry.endsWith('.*') ? path.startsWith(entry.slice(0, -1)) : path === entry,
+  );
+}
+
+/** The permission check's own refusal, so tests can tell it from any other 401/403. */
+export class AccessDenied extends TributaryError {
+  constructor(
+    code: 'unauthorized' | 'forbidden',
+    message: string,
+    readonly requires: Permission,
+  ) {
+    super(code, message, { requires });
+  }
 }
 
 let classifyContext: ClassifyContext | undefined;
@@ -42,7 +90,7 @@ function errorContext(): ClassifyContext {
   return classifyContext;
 }
 
-const t = initTRPC.context<Context>().create({
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   /**
    * Every failure the browser sees is in the shared vocabulary: plain words as the message, the
    * code, whether retrying may help, the raw text apart in `details`. The shape is built anew,
@@ -95,10 +143,52 @@ const timed = t.middleware(async ({ path, next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-/** Read-only console views; authenticated procedures arrive with the management API. */
-export const publicProcedure = t.procedure.use(timed).use(domainErrors);
+const base = t.procedure.use(timed).use(domainErrors);
 
-/** A context for server-side callers and tests: a given ClickHouse target and viewer. */
-export function callerContext(clickhouse: QueryTarget, viewer: Viewer = ANONYMOUS): Context {
-  return { clickhouse, headers: new Headers(), resHeaders: new Headers(), viewer: async () => viewer };
+/**
+ * A procedure callable only by an actor holding `permission`: 401 without an actor, 403 without
+ * the permission. NOTE: the check is a middleware placed before `.input()`, so it runs before
+ * the input is parsed: an anonymous caller learns nothing about the input shape.
+ */
+export function procedure(permission: Permission) {
+  return base.meta({ access: 'permission', permission }).use(({ ctx, next }) => {
+    const { actor } = ctx;
+    if (!actor) {
+      throw new AccessDenied('unauthorized', 'Sign in or send an API key', permission);
+    }
+    if (!can(actor, permission)) {
+      throw new AccessDenied('forbidden', `${auditName(actor)} may not do this (needs ${permission})`, permission);
+    }
+    return next({ ctx: { actor } });
+  });
+}
+
+/** Anonymous access, for the paths in PUBLIC_PROCEDURES only. */
+export const publicProcedure = base.meta({ access: 'public' }).use(({ path, next }) => {
+  if (!isPublicPath(path)) {
+    // Fails closed: a forgotten allowlist entry is a refused call, never an open one.
+    throw new TributaryError('internal', `procedure ${path} is public but not in PUBLIC_PROCEDURES`);
+  }
+  return next();
+});
+
+/** A context for server-side callers and tests: a given ClickHouse target and actor. */
+export function callerContext(
+  clickhouse: QueryTarget,
+  actor: Actor | null,
+  meta: Partial<RequestMeta> = {},
+): Context {
+  const viewer: Viewer = {
+    actor: actor ? auditName(actor) : 'console',
+    canSeePii: can(actor, 'pii:read'),
+    keyName: actor?.kind === 'key' ? actor.name : null,
+  };
+  return {
+    clickhouse,
+    headers: new Headers(),
+    resHeaders: new Headers(),
+    actor,
+    meta: { ip: null, userAgent: null, requestId: crypto.randomUUID(), ...meta },
+    viewer: async () => viewer,
+  };
 }

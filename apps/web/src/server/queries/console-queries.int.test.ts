@@ -6,6 +6,7 @@ import { createClickHouse, insertRows, migrate, toDateTime64 } from '@tributary/
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appRouter } from '../routers/index.ts';
+import { userActor } from '../auth/test-actors.ts';
 import { callerContext } from '../trpc.ts';
 import { getLiveOverview, getLiveTail } from './live.ts';
 import { getPipelineOverview } from './pipeline.ts';
@@ -187,17 +188,17 @@ describe('errors', () => {
 
   it('maps domain errors to tRPC codes through the router', async () => {
     const t = down();
-    const caller = appRouter.createCaller(callerContext(t));
+    const caller = appRouter.createCaller(callerContext(t, userActor('viewer')));
     const err = await caller.pipeline.overview({ window: '1h' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe('SERVICE_UNAVAILABLE');
-    const ok = await appRouter.createCaller(callerContext(target)).live.tail({ limit: 1 });
+    const ok = await appRouter.createCaller(callerContext(target, userActor('viewer'))).live.tail({ limit: 1 });
     expect(ok).toHaveLength(1);
     await t.client.close();
   });
 
   it('rejects an unknown window before touching ClickHouse', async () => {
-    const caller = appRouter.createCaller(callerContext(target));
+    const caller = appRouter.createCaller(callerContext(target, userActor('viewer')));
     await expect(caller.pipeline.overview({ window: '7d' as never })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });

@@ -4,6 +4,7 @@ import { createClickHouse, insertRows, toDateTime64 } from '@tributary/clickhous
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolate, type Isolated } from '../../../../../scripts/test-infra/fixtures.ts';
+import { userActor } from '../auth/test-actors.ts';
 import type { QueryTarget } from './run.ts';
 import { checkEventsAgainst, getSubjectTraffic, hasEventsForVersion, sampleRecentEvents } from './schemas.ts';
 
@@ -122,7 +123,7 @@ describe('schemas router', () => {
   async function caller() {
     const { appRouter } = await import('../routers/index.ts');
     const { callerContext } = await import('../trpc.ts');
-    return appRouter.createCaller(callerContext(target));
+    return appRouter.createCaller(callerContext(target, userActor('admin')));
   }
 
   it('checks, registers and lists a subject with its traffic', async () => {

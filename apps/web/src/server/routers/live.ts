@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { getLiveOverview, getLiveTail } from '../queries/live.ts';
-import { publicProcedure, router } from '../trpc.ts';
+import { procedure, router } from '../trpc.ts';
 
 export const liveRouter = router({
-  overview: publicProcedure.query(({ ctx }) => getLiveOverview(ctx.clickhouse)),
-  tail: publicProcedure
+  overview: procedure('read').query(({ ctx }) => getLiveOverview(ctx.clickhouse)),
+  tail: procedure('read')
     .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
     .query(({ ctx, input }) => getLiveTail(ctx.clickhouse, input.limit)),
 });

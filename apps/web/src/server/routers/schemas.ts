@@ -17,6 +17,7 @@ import {
 import { z } from 'zod';
 import { compatibilityModes } from '../../components/schemas/modes.ts';
 import { describeSyntaxProblem, parseSchemaText } from '../../components/schemas/schema-text.ts';
+import { auditName, type Permission } from '../auth/actor.ts';
 import { getDb } from '../db.ts';
 import { publicError } from '../errors/classify.ts';
 import {
@@ -27,12 +28,10 @@ import {
   type SubjectTraffic,
 } from '../queries/schemas.ts';
 import { afterRegistryChange } from '../registry-events.ts';
-import { publicProcedure, router } from '../trpc.ts';
+import { procedure, router } from '../trpc.ts';
 
 /** Events sampled by the traffic check: the newest of the last 24 h. */
 export const TRAFFIC_SAMPLE = 1000;
-// Audit rows name the console; per-user actors arrive with console sign-in.
-const ACTOR = 'console';
 
 const subjectName = z.string().regex(SUBJECT_NAME_RE, 'use 1-128 characters of A-Z a-z 0-9 _ . : -');
 // Characters, not bytes; the registry enforces the byte limit on the parsed schema.
@@ -89,7 +88,8 @@ const trafficOut = z.object({
   windowHours: z.number(),
 });
 
-const registryProcedure = publicProcedure.use(({ next }) => next({ ctx: { db: getDb() } }));
+const registryProcedure = (permission: Permission) =>
+  procedure(permission).use(({ next }) => next({ ctx: { db: getDb() } }));
 
 type SubjectRow = Awaited<ReturnType<typeof listSubjects>>[number];
 
@@ -129,7 +129,7 @@ function documentErrors(err: unknown): string[] | null {
 }
 
 export const schemasRouter = router({
-  list: registryProcedure
+  list: registryProcedure('schemas:read')
     .output(z.object({ subjects: z.array(subjectSummary), trafficError: publicErrorSchema.nullable() }))
     .query(async ({ ctx }) => {
       const subjects = await listSubjects(ctx.db);
@@ -149,7 +149,7 @@ export const schemasRouter = router({
       };
     }),
 
-  detail: registryProcedure
+  detail: registryProcedure('schemas:read')
     .input(z.object({ subject: subjectName }))
     .output(
       z.object({
@@ -182,7 +182,7 @@ export const schemasRouter = router({
     }),
 
   /** What registering `text` would meet: syntax, document validity, then compatibility. */
-  check: registryProcedure
+  check: registryProcedure('schemas:read')
     .input(z.object({ subject: subjectName, text: schemaText }))
     .output(checkOut)
     .query(async ({ ctx, input }) => {
@@ -220,7 +220,8 @@ export const schemasRouter = router({
     }),
 
   /** Runs the candidate over recent real events of this type, as ingest would validate them. */
-  trafficCheck: registryProcedure
+  // A mutation only for the size of its input; operators run it (issue 9: traffic check is theirs).
+  trafficCheck: registryProcedure('dlq:operate')
     .input(
       z.object({
         subject: subjectName,
@@ -236,13 +237,13 @@ export const schemasRouter = router({
       return { ...checkEventsAgainst(doc, events), sampleLimit: limit, windowHours: 24 };
     }),
 
-  register: registryProcedure
+  register: registryProcedure('schemas:write')
     .input(z.object({ subject: subjectName, text: schemaText, description: z.string().max(2000).optional() }))
     .output(z.object({ version: z.number(), created: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
       const doc = candidateDocument(input.text);
       const result = await registerVersion(ctx.db, input.subject, doc, {
-        actor: ACTOR,
+        actor: auditName(ctx.actor),
         ...(input.description ? { description: input.description } : {}),
       });
       // Also when nothing changed: re-registering the latest schema re-publishes it.
@@ -250,40 +251,40 @@ export const schemasRouter = router({
       return { version: result.version.version, created: result.created };
     }),
 
-  setMode: registryProcedure
+  setMode: registryProcedure('schemas:write')
     .input(z.object({ subject: subjectName, mode }))
     .output(z.object({ mode }))
     .mutation(async ({ ctx, input }) => {
-      const subject = await setMode(ctx.db, input.subject, input.mode, { actor: ACTOR });
+      const subject = await setMode(ctx.db, input.subject, input.mode, { actor: auditName(ctx.actor) });
       await afterRegistryChange(input.subject);
       return { mode: subject.compatibility };
     }),
 
   /** `observe` makes ingest accept (and mark) events that fail validation. */
-  setEnforcement: registryProcedure
+  setEnforcement: registryProcedure('schemas:write')
     .input(z.object({ subject: subjectName, enforcement }))
     .output(z.object({ enforcement }))
     .mutation(async ({ ctx, input }) => {
-      const subject = await setEnforcement(ctx.db, input.subject, input.enforcement, { actor: ACTOR });
+      const subject = await setEnforcement(ctx.db, input.subject, input.enforcement, { actor: auditName(ctx.actor) });
       await afterRegistryChange(input.subject);
       return { enforcement: subject.enforcement };
     }),
 
-  deprecate: registryProcedure
+  deprecate: registryProcedure('schemas:write')
     .input(z.object({ subject: subjectName, version: versionNumber }))
     .output(z.object({ version: z.number(), status: z.enum(['active', 'deprecated']) }))
     .mutation(async ({ ctx, input }) => {
-      const v = await deprecateVersion(ctx.db, input.subject, input.version, { actor: ACTOR });
+      const v = await deprecateVersion(ctx.db, input.subject, input.version, { actor: auditName(ctx.actor) });
       await afterRegistryChange(input.subject);
       return { version: v.version, status: v.status };
     }),
 
-  delete: registryProcedure
+  delete: registryProcedure('schemas:write')
     .input(z.object({ subject: subjectName, version: versionNumber }))
     .output(z.object({ version: z.number() }))
     .mutation(async ({ ctx, input }) => {
       const v = await deleteVersion(ctx.db, input.subject, input.version, {
-        actor: ACTOR,
+        actor: auditName(ctx.actor),
         hasEvents: (subject, version) => hasEventsForVersion(ctx.clickhouse, subject, version),
       });
       await afterRegistryChange(input.subject);

@@ -1,11 +1,9 @@
 import { listSources, setSourcePolicy } from '@tributary/registry';
 import { z } from 'zod';
+import { auditName, type Permission } from '../auth/actor.ts';
 import { publishSourceChange } from '../control.ts';
 import { getDb } from '../db.ts';
-import { publicProcedure, router } from '../trpc.ts';
-
-// Audit rows name the console; per-user actors arrive with console sign-in.
-const ACTOR = 'console';
+import { procedure, router } from '../trpc.ts';
 
 const policy = z.enum(['allow', 'reject']);
 
@@ -15,10 +13,11 @@ const sourceOut = z.object({
   unknownEventTypes: policy,
 });
 
-const sourcesProcedure = publicProcedure.use(({ next }) => next({ ctx: { db: getDb() } }));
+const sourcesProcedure = (permission: Permission) =>
+  procedure(permission).use(({ next }) => next({ ctx: { db: getDb() } }));
 
 export const sourcesRouter = router({
-  list: sourcesProcedure.output(z.object({ sources: z.array(sourceOut) })).query(async ({ ctx }) => {
+  list: sourcesProcedure('read').output(z.object({ sources: z.array(sourceOut) })).query(async ({ ctx }) => {
     const sources = await listSources(ctx.db);
     return {
       sources: sources.map((s) => ({
@@ -30,11 +29,11 @@ export const sourcesRouter = router({
   }),
 
   /** What ingest does with this source's events whose type has no registered subject. */
-  setPolicy: sourcesProcedure
+  setPolicy: sourcesProcedure('schemas:write')
     .input(z.object({ source: z.string().min(1).max(200), policy }))
     .output(sourceOut)
     .mutation(async ({ ctx, input }) => {
-      const s = await setSourcePolicy(ctx.db, input.source, input.policy, { actor: ACTOR });
+      const s = await setSourcePolicy(ctx.db, input.source, input.policy, { actor: auditName(ctx.actor) });
       // Published after the commit so ingest applies it live (see control.ts).
       await publishSourceChange(input.source);
       return { name: s.name, description: s.description, unknownEventTypes: s.unknownEventTypes };
