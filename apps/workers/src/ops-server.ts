@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { metricsAllowed } from '@tributary/contracts';
 import type { Registry } from '@tributary/telemetry';
 
 /**
@@ -11,6 +12,8 @@ export function startWorkerOpsServer(opts: {
   host: string;
   port: number;
   registry: Registry;
+  /** When set, /metrics needs it as a bearer token (probes stay open: they say only up/down and why). */
+  metricsToken?: string;
   health: () => { ok: boolean; body: Record<string, unknown> };
   readiness: () => Promise<{ ready: boolean; body: Record<string, unknown> }>;
 }): Promise<Server> {
@@ -26,6 +29,9 @@ export function startWorkerOpsServer(opts: {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.statusCode = 405;
         res.end();
+      } else if (path === '/metrics' && !metricsAllowed(opts.metricsToken, req.headers.authorization)) {
+        res.setHeader('www-authenticate', 'Bearer');
+        send(401, { status: 'unauthorized', error: 'send the metrics token as a Bearer token' });
       } else if (path === '/metrics') {
         const text = await opts.registry.metrics();
         res.setHeader('content-type', opts.registry.contentType);

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
-import { topicNames } from '@tributary/contracts';
+import { assertExposure, topicNames } from '@tributary/contracts';
 import { createBatchConsumer, createProducer, type BatchConsumer } from '@tributary/kafka';
 import { createClickHouse, insertRows } from '@tributary/clickhouse';
 import {
@@ -197,10 +197,12 @@ export function createWorkerService(env: WorkerEnv, hooks: WorkerServiceHooks = 
       for (const [, c] of consumers) c.restart(reason);
     },
     async start() {
+      assertExposure('workers', env.OPS_HOST, { setting: 'METRICS_TOKEN', value: env.METRICS_TOKEN });
       ops = await startWorkerOpsServer({
         host: env.OPS_HOST,
         port: env.OPS_PORT,
         registry,
+        ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
         health: () => {
           const h = health();
           return { ok: h.ok, body: h.details };

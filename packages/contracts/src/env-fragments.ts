@@ -37,4 +37,6 @@ export const redisEnv = {
 export const telemetryEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** When set, /metrics answers only `Authorization: Bearer <token>`; required off loopback. */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
 };
