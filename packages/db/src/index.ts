@@ -9,7 +9,14 @@ export {
   generateWriteKey,
   hashKey,
 } from './keys.ts';
-export { writeAudit, type AuditEntry } from './audit.ts';
+export {
+  actorKindOf,
+  withAuditRequest,
+  writeAudit,
+  type AuditActorKind,
+  type AuditEntry,
+  type AuditRequest,
+} from './audit.ts';
 export { createSource, findSourceByName, type SourceRow } from './sources.ts';
 export {
   findWriteKey,

@@ -1,4 +1,5 @@
 import { errorCodes, TributaryError } from '@tributary/contracts';
+import { withAuditRequest } from '@tributary/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { env } from '../env.ts';
@@ -143,7 +144,10 @@ const timed = t.middleware(async ({ path, next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-const base = t.procedure.use(timed).use(domainErrors);
+/** Every audit row written while a procedure runs (library code included) carries the request. */
+const audited = t.middleware(({ ctx, next }) => withAuditRequest(ctx.meta, () => next()));
+
+const base = t.procedure.use(timed).use(domainErrors).use(audited);
 
 /**
  * A procedure callable only by an actor holding `permission`: 401 without an actor, 403 without
