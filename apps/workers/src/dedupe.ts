@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Event-id deduplication in Redis. An id is marked only AFTER its row was inserted, so a
+ * Event deduplication in Redis, by identity key (eventIdentityKey: source, event_type and
+ * event_id — the callers pass those keys as the "ids" here). An id is marked only AFTER its
+ * row was inserted, so a
  * redelivered event whose insert never completed is never dropped. The "intent" key records
  * the offset range being inserted for a partition; finding one on arrival means the previous
  * owner died between insert and mark, and the caller must ask ClickHouse what already landed.
@@ -37,9 +39,13 @@ export function createDedupe(
 ): Dedupe {
   const bucketSeconds = Math.max(1, Math.floor(windowSeconds / 2));
   const bucketOf = (ms: number) => Math.floor(ms / 1000 / bucketSeconds);
-  const seenKey = (bucket: number) => `${prefix}seen:${bucket}`;
+  // NOTE: the members are identity keys since the source became part of an event's identity.
+  // The sets (and the memory marker) got new names with it: marks of bare event_ids under the
+  // old names are never read, and the missing marker makes the workers check ClickHouse for one
+  // window after the upgrade, as after a Redis flush (dedupe-memory.ts).
+  const seenKey = (bucket: number) => `${prefix}seen-identity:${bucket}`;
   const intentKey = (topic: string, partition: number) => `${prefix}intent:${topic}:${partition}`;
-  const sinceKey = `${prefix}dedupe:since`;
+  const sinceKey = `${prefix}dedupe:identity-since`;
   return {
     windowSeconds,
     async memorySince() {

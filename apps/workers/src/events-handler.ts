@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@tributary/clickhouse';
-import type { DeadLetter, TopicNames } from '@tributary/contracts';
+import { eventIdentityKey, type DeadLetter, type EventIdentity, type TopicNames } from '@tributary/contracts';
 import type { Batch, BatchContext, Producer } from '@tributary/kafka';
 import {
   contextFromHeaders,
@@ -90,12 +90,16 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     const started = Date.now();
     const processed = parsed.length + deadLetters.length;
 
-    // Duplicates inside the batch keep their first occurrence.
+    // Duplicates inside the batch keep their first occurrence. An event is its (source,
+    // event_type, event_id): the same event_id from another source is another event.
     const unique = new Map<string, Parsed>();
-    for (const p of parsed) if (!unique.has(p.envelope.event_id)) unique.set(p.envelope.event_id, p);
+    for (const p of parsed) {
+      const key = eventIdentityKey(p.envelope);
+      if (!unique.has(key)) unique.set(key, p);
+    }
     let candidates = [...unique.values()];
 
-    const ids = candidates.map((p) => p.envelope.event_id);
+    const ids = [...unique.keys()];
     const seen = await retryTransient(() => dedupe.seen(ids), transient('redis dedupe lookup', 'redis'));
     candidates = candidates.filter((_, i) => !seen[i]);
 
@@ -119,9 +123,9 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     if (toCheck.length > 0) {
       const landed = await retryTransient(
         () =>
-          existingIds(
+          existingIdentities(
             deps.clickhouse,
-            toCheck.map((p) => p.envelope.event_id),
+            toCheck.map((p) => p.envelope),
           ),
         clickhouseRetry(
           recovering
@@ -136,7 +140,7 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
           { partition: batch.partition, checked: toCheck.length, already_inserted: landed.size },
           'recovering a batch interrupted by a crash',
         );
-      if (landed.size > 0) candidates = candidates.filter((p) => !landed.has(p.envelope.event_id));
+      if (landed.size > 0) candidates = candidates.filter((p) => !landed.has(eventIdentityKey(p.envelope)));
     }
     const duplicates = parsed.length - candidates.length;
 
@@ -147,6 +151,8 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
 
     const processedAt = new Date();
     const rows = candidates.map((p) => toEventRow(p.envelope, processedAt));
+    // The token names the offset range, not the events: it is unique per batch of a partition
+    // whatever sources the rows come from, so it needs no source (event-identity.md).
     const token = `${batch.topic}:${batch.partition}:${batch.firstOffset}-${batch.lastOffset}`;
     const failed = await insertWithFallback(rows, token, candidates, clickhouseRetry);
     for (const f of failed) {
@@ -173,7 +179,7 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     }
 
     const failedSet = new Set(failed.map((f) => f.parsed));
-    const insertedIds = candidates.filter((p) => !failedSet.has(p)).map((p) => p.envelope.event_id);
+    const insertedIds = candidates.filter((p) => !failedSet.has(p)).map((p) => eventIdentityKey(p.envelope));
     await retryTransient(() => dedupe.markInserted(insertedIds), transient('redis mark', 'redis'));
     await retryTransient(
       () => dedupe.clearIntent(batch.topic, batch.partition),
@@ -285,7 +291,8 @@ function linksOf(parsed: Parsed[]): Link[] {
 
 /** The trace id a dead-lettered event carried from ingest, for logs. */
 function traceIdOf(d: DeadLetter, parsed: Parsed[]): string | undefined {
-  const tp = parsed.find((p) => p.envelope.event_id === d.event_id)?.envelope.traceparent;
+  const tp = parsed.find((p) => p.envelope.event_id === d.event_id && p.envelope.source === d.source)
+    ?.envelope.traceparent;
   return tp ? trace.getSpanContext(contextFromHeaders({ traceparent: tp }))?.traceId : undefined;
 }
 
@@ -293,15 +300,28 @@ function traceIdOf(d: DeadLetter, parsed: Parsed[]): string | undefined {
 // ~45 bytes per quoted, encoded id keeps a chunk well under it.
 const RECOVERY_CHUNK = 200;
 
-async function existingIds(clickhouse: ClickHouseClient, ids: string[]): Promise<Set<string>> {
+/**
+ * The identity keys (eventIdentityKey) of these events that are already stored. The query
+ * narrows by event_id (the shortest list to send) and returns the whole identity of each row
+ * found, so an event of the same id from another source does not count as this one.
+ */
+async function existingIdentities(
+  clickhouse: ClickHouseClient,
+  events: EventIdentity[],
+): Promise<Set<string>> {
+  const wanted = new Set(events.map(eventIdentityKey));
+  const ids = [...new Set(events.map((e) => e.event_id))];
   const found = new Set<string>();
   for (let i = 0; i < ids.length; i += RECOVERY_CHUNK) {
     const rs = await clickhouse.query({
-      query: 'SELECT event_id FROM events WHERE event_id IN {ids:Array(String)}',
+      query: 'SELECT DISTINCT source, event_type, event_id FROM events WHERE event_id IN {ids:Array(String)}',
       query_params: { ids: ids.slice(i, i + RECOVERY_CHUNK) },
       format: 'JSONEachRow',
     });
-    for (const r of await rs.json<{ event_id: string }>()) found.add(r.event_id);
+    for (const r of await rs.json<{ source: string; event_type: string; event_id: string }>()) {
+      const key = eventIdentityKey(r);
+      if (wanted.has(key)) found.add(key);
+    }
   }
   return found;
 }

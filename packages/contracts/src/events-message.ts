@@ -33,3 +33,24 @@ export function decodeEventsMessage(
   }
   return { ok: true, items: Array.isArray(parsed) ? parsed : [parsed] };
 }
+
+/**
+ * What makes two envelopes the same event: the source that sent it, its type and its
+ * event_id. The source is part of it so that one source's key can never stand in for (and, in
+ * a ReplacingMergeTree, overwrite) another source's event that happens to share an event_id.
+ * The same triple is the `events` table's sorting key (migration 0006) and what the workers'
+ * dedupe remembers (docs/decisions/event-identity.md).
+ */
+export interface EventIdentity {
+  source: string;
+  event_type: string;
+  event_id: string;
+}
+
+/**
+ * One string per identity, for sets and Redis members. JSON keeps it unambiguous whatever
+ * characters a source name or event_id holds (a plain separator could be forged inside one).
+ */
+export function eventIdentityKey(e: EventIdentity): string {
+  return JSON.stringify([e.source, e.event_type, e.event_id]);
+}

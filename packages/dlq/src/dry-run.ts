@@ -6,6 +6,7 @@ import {
   type DlqVerdict,
 } from '@tributary/contracts';
 import type { Db } from '@tributary/db';
+import { assertStoredEditAllowed } from './edit-fields.ts';
 import { selectedEntries, selectionSql, countSelected } from './entries.ts';
 import type { FilterScope } from './filter.ts';
 import { reprocess } from './reprocess.ts';
@@ -46,6 +47,7 @@ export async function dryRun(
   const sql = await selectionSql(deps.target, input.selection, now, {
     maskedPaths: opts.maskedPaths,
   });
+  await assertStoredEditAllowed(deps.target, sql, input.editedPayload);
   const [rules, total] = await Promise.all([loadRules(deps.db), countSelected(deps.target, sql)]);
   let pass = 0;
   let fail = 0;

@@ -8,6 +8,8 @@ const EXPLANATIONS: Record<string, string> = {
     "The event's data does not match the schema registered for its type, and the subject enforces its schema. Either the producer sends wrong data (fix the producer) or the schema is too strict (register a compatible new version); then use the dry run to confirm and replay.",
   insert_rejected:
     'ClickHouse refused to store the event even after retries (for example a value it cannot hold). Outages are retried and never land here; this is about the event itself. Edit the event and replay it.',
+  edit_not_allowed:
+    'An edited replay changed a field other than data, metadata, timestamp or user_id. The event keeps its id, type and source when replayed, so one event cannot be replayed as another; replay it with only those fields edited.',
   malformed_dead_letter:
     'A message on the dead-letter topic was not a dead-letter record. It is kept byte for byte; it cannot be replayed as an event.',
 };

@@ -9,6 +9,7 @@ import {
 import { writeAudit, type Db } from '@tributary/db';
 import type { SchemaRules } from '@tributary/pipeline';
 import { checkEdit } from './dry-run.ts';
+import { assertStoredEditAllowed } from './edit-fields.ts';
 import { countSelected, selectionSql } from './entries.ts';
 import type { FilterScope, SqlPart } from './filter.ts';
 import { scopeFor } from './queries.ts';
@@ -27,7 +28,8 @@ const STALE_MS = 30_000;
 /**
  * Checks the request, records the replay (and who asked) and starts it in the background.
  * Everything that can be refused is refused here, before a single event moves: an id that no
- * longer exists, an edited payload that is not JSON, an empty selection.
+ * longer exists, an edited payload that is not JSON or changes more than data, metadata,
+ * timestamp and user_id, an empty selection.
  * `done` settles when the replay ended (tests and shutdown wait on it).
  */
 export async function startReplay(
@@ -39,6 +41,7 @@ export async function startReplay(
   checkEdit(input);
   const startedAt = new Date();
   const sql = await selectionSql(deps.target, input.selection, startedAt, scope);
+  await assertStoredEditAllowed(deps.target, sql, input.editedPayload);
   const [total, rules] = await Promise.all([countSelected(deps.target, sql), loadRules(deps.db)]);
   if (total === 0) throw new TributaryError('bad_request', 'no dead-letter entries match the selection');
 

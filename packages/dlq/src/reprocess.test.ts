@@ -117,3 +117,18 @@ describe('reprocess', () => {
     });
   });
 });
+
+describe('reprocess with an edit', () => {
+  it('never sends an edit that changes the event type or id', () => {
+    const rules = rulesWith({ type: 'object' });
+    const editedPayload = JSON.stringify({ event_type: 'purchase', event_id: 'other', data: { price: 1 } });
+    const r = reprocess(entry, rules, { ...opts, editedPayload });
+    expect(r).toMatchObject({ ok: false, code: 'edit_not_allowed' });
+    if (!r.ok) expect(r.message).toContain("'event_id'");
+    const fine = reprocess(entry, rules, {
+      ...opts,
+      editedPayload: JSON.stringify({ event_type: 'purchase', data: { price: 1 } }),
+    });
+    expect(fine).toMatchObject({ ok: true, envelope: { event_id: 'ev-1', source: 'shop' } });
+  });
+});

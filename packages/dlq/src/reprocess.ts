@@ -1,10 +1,13 @@
 import type { Envelope } from '@tributary/contracts';
 import { sortEvents, type SchemaRules } from '@tributary/pipeline';
+import { editRefusal } from './edit-fields.ts';
 
 /** What a replay needs of a dead-letter entry. */
 export interface ReplayableEntry {
   id: string;
   event_id: string;
+  /** The type the entry recorded (an edit may not change it). */
+  event_type?: string | null;
   payload: string;
   payload_encoding: 'utf8' | 'base64';
   source: string | null;
@@ -37,6 +40,13 @@ export function reprocess(
   opts: { now: Date; replayId: string; schemaVersion?: number; editedPayload?: string },
 ): Reprocessed {
   const text = opts.editedPayload ?? entry.payload;
+  if (opts.editedPayload !== undefined) {
+    // Refused before a replay starts (startReplay); checked again here so that no path —
+    // a resumed replay recorded before the rule, a direct caller — sends such an edit.
+    const refusal = editRefusal({ ...entry, event_type: entry.event_type ?? null }, opts.editedPayload);
+    if (refusal)
+      return { ok: false, code: 'edit_not_allowed', message: refusal.message, reasons: [refusal.message] };
+  }
   if (opts.editedPayload === undefined && entry.payload_encoding !== 'utf8') {
     return notReplayable('the original payload is not text; edit it into a JSON event to replay it');
   }
