@@ -9,11 +9,18 @@ import { z } from 'zod';
  * (microseconds since the epoch). A consumer keeps the state with the highest revision, so a
  * stale record (replayed from the topic after a fresher load from Postgres, or sent late by a
  * slower publisher) never overwrites a newer one.
+ *
+ * CRITICAL: a record is a HINT that something changed, not the authority on what. Ingest
+ * re-reads the named piece from Postgres when one arrives and never applies a record's state
+ * itself, so a record written by someone who reached the broker changes nothing (see
+ * docs/decisions/key-revocation.md). Other readers should do the same.
  */
 
 export const controlKeys = {
   subject: (name: string) => `subject:${name}`,
   source: (name: string) => `source:${name}`,
+  /** The write keys of a source changed (issued, revoked): re-check cached keys. */
+  write_keys: (source: string) => `write_keys:${source}`,
 } as const;
 
 const revision = z.number().int().nonnegative();
@@ -57,19 +64,47 @@ export type ControlRecord = z.infer<typeof controlRecordSchema>;
 export type SubjectControlRecord = Extract<ControlRecord, { kind: 'subject' }>;
 export type SourceControlRecord = Extract<ControlRecord, { kind: 'source' }>;
 
-export function controlKeyOf(record: ControlRecord): string {
+/** Carries no state at all: the keys themselves are only in Postgres (as hashes). */
+export const writeKeysHintSchema = z.object({
+  kind: z.literal('write_keys'),
+  /** The source whose keys changed. */
+  name: z.string().min(1),
+  revision,
+});
+export type WriteKeysHint = z.infer<typeof writeKeysHintSchema>;
+
+/** Anything the control topic carries: state records and hints. */
+export const controlMessageSchema = z.discriminatedUnion('kind', [
+  ...controlRecordSchema.options,
+  writeKeysHintSchema,
+]);
+export type ControlMessage = z.infer<typeof controlMessageSchema>;
+
+export function controlKeyOf(record: ControlMessage): string {
   return controlKeys[record.kind](record.name);
 }
 
-export function encodeControlRecord(record: ControlRecord): { key: string; value: string } {
+export function encodeControlRecord(record: ControlMessage): { key: string; value: string } {
   return { key: controlKeyOf(record), value: JSON.stringify(record) };
 }
 
-/** A control message checked against its schema and its key, or why it cannot be used. */
+/** A state record (subject or source) checked against its schema and its key, or why it cannot be used. */
 export function decodeControlRecord(
   key: string | null,
   value: Buffer,
 ): { ok: true; record: ControlRecord } | { ok: false; reason: string } {
+  const decoded = decodeControlMessage(key, value);
+  if (!decoded.ok) return decoded;
+  const { record } = decoded;
+  if (record.kind === 'write_keys') return { ok: false, reason: 'a write_keys hint carries no state' };
+  return { ok: true, record };
+}
+
+/** Any control message checked against its schema and its key, or why it cannot be used. */
+export function decodeControlMessage(
+  key: string | null,
+  value: Buffer,
+): { ok: true; record: ControlMessage } | { ok: false; reason: string } {
   if (value.length === 0) return { ok: false, reason: 'empty value (a Kafka tombstone) is not used' };
   let parsed: unknown;
   try {
@@ -77,7 +112,7 @@ export function decodeControlRecord(
   } catch (err) {
     return { ok: false, reason: `not JSON: ${(err as Error).message}` };
   }
-  const result = controlRecordSchema.safeParse(parsed);
+  const result = controlMessageSchema.safeParse(parsed);
   if (!result.success) return { ok: false, reason: z.prettifyError(result.error) };
   if (key !== controlKeyOf(result.data)) {
     return { ok: false, reason: `key ${JSON.stringify(key)} does not match the record's` };

@@ -1,3 +1,5 @@
+import { KEY_SCOPES, type KeyScope } from '@tributary/contracts';
+
 /**
  * Who is calling the console, and what they may do. The session layer (a signed-in person) and
  * the API-key layer (a machine) both resolve a request to an Actor; tRPC procedures and the
@@ -27,8 +29,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 };
 
 /** API-key scopes map onto the same permissions (a scope is a permission a key carries). */
-export const KEY_SCOPES = ['ingest:write', 'schemas:read', 'schemas:write', 'dlq:operate', 'pii:read', 'admin'] as const;
-export type KeyScope = (typeof KEY_SCOPES)[number];
+export { KEY_SCOPES, type KeyScope };
 
 export interface RequestMeta {
   ip: string | null;
