@@ -60,10 +60,14 @@ function published(match: (r: ControlRecord) => boolean): Promise<ControlRecord>
   return eventually(async () => records.find(match), 30_000);
 }
 
+const REQUEST = { ip: '198.51.100.4', userAgent: 'policy-test/1', requestId: 'req-policy-controls-1' };
+
 async function caller() {
   const { appRouter } = await import('./routers/index.ts');
   const { callerContext } = await import('./trpc.ts');
-  return appRouter.createCaller(callerContext({ client: ch, database: iso.clickhouseDatabase }, userActor('admin')));
+  return appRouter.createCaller(
+    callerContext({ client: ch, database: iso.clickhouseDatabase }, userActor('schema_owner'), REQUEST),
+  );
 }
 
 function config(subject: string, body: unknown, key = iso.apiKey): Promise<Response> {
@@ -110,7 +114,8 @@ describe('console', () => {
     ).toBe('reject');
     const audit = await db.auditLog.findMany({ where: { action: 'source.set_policy' } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]?.actor).toBe('console');
+    // The person, and the request they made it in.
+    expect(audit[0]).toMatchObject({ actor: 'user:schema_owner@test.example', actorKind: 'user', ...REQUEST });
     await expect(api.sources.setPolicy({ source: 'ghost', policy: 'reject' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
