@@ -87,8 +87,13 @@ describe('audit rows', () => {
     asApp.username = appRole;
     asApp.password = '';
     const appUrl = asApp.toString();
-    expect(await refusal(appUrl, `INSERT INTO audit_logs (id, actor, action, entity, entity_id)
-      VALUES ('${crypto.randomUUID()}', 'system', 'test.app', 'keep', 'a')`)).toBeNull();
+    expect(
+      await refusal(
+        appUrl,
+        `INSERT INTO audit_logs (id, actor, action, entity, entity_id)
+      VALUES ('${crypto.randomUUID()}', 'system', 'test.app', 'keep', 'a')`,
+      ),
+    ).toBeNull();
     expect(await refusal(appUrl, `UPDATE audit_logs SET actor = 'x'`)).toMatch(/append-only: UPDATE/);
     expect(await refusal(appUrl, `DELETE FROM audit_logs`)).toMatch(/append-only: DELETE/);
     expect(await refusal(appUrl, `TRUNCATE audit_logs`)).toMatch(/append-only: TRUNCATE/);

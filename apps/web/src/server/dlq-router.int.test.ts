@@ -93,7 +93,11 @@ describe('dead letters in the console', () => {
     const readKey = await caller(keyActor(['schemas:read']));
     expect((await readKey.api.dlq.entry({ id })).masked_fields).toEqual(['/email']);
 
-    for (const actor of [userActor('viewer', { piiGrant: true }), keyActor(['pii:read']), userActor('admin')]) {
+    for (const actor of [
+      userActor('viewer', { piiGrant: true }),
+      keyActor(['pii:read']),
+      userActor('admin'),
+    ]) {
       const { api } = await caller(actor);
       const open = await api.dlq.entry({ id });
       expect(open.payload).toContain('jo@example.com');

@@ -115,7 +115,11 @@ describe('console', () => {
     const audit = await db.auditLog.findMany({ where: { action: 'source.set_policy' } });
     expect(audit).toHaveLength(1);
     // The person, and the request they made it in.
-    expect(audit[0]).toMatchObject({ actor: 'user:schema_owner@test.example', actorKind: 'user', ...REQUEST });
+    expect(audit[0]).toMatchObject({
+      actor: 'user:schema_owner@test.example',
+      actorKind: 'user',
+      ...REQUEST,
+    });
     await expect(api.sources.setPolicy({ source: 'ghost', policy: 'reject' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });

@@ -99,8 +99,14 @@ describe('role matrix', () => {
     // Each mutation was both allowed and refused for someone: the matrix is not one-sided.
     for (const m of mutations) {
       const rows = outcomes.filter((o) => o.startsWith(`${m.path} `));
-      expect(rows.some((o) => o.endsWith(' FORBIDDEN')), m.path).toBe(true);
-      expect(rows.some((o) => !o.endsWith(' FORBIDDEN')), m.path).toBe(true);
+      expect(
+        rows.some((o) => o.endsWith(' FORBIDDEN')),
+        m.path,
+      ).toBe(true);
+      expect(
+        rows.some((o) => !o.endsWith(' FORBIDDEN')),
+        m.path,
+      ).toBe(true);
     }
   });
 });

@@ -6,7 +6,14 @@ import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { callPath, walkProcedures } from './auth/router-walk.ts';
 import { appRouter } from './routers/index.ts';
-import { AccessDenied, callerContext, isPublicPath, PUBLIC_PROCEDURES, publicProcedure, router } from './trpc.ts';
+import {
+  AccessDenied,
+  callerContext,
+  isPublicPath,
+  PUBLIC_PROCEDURES,
+  publicProcedure,
+  router,
+} from './trpc.ts';
 
 // Never reached: every call below is refused before a procedure body runs.
 const unreachable = { client: createClickHouse({ url: 'http://127.0.0.1:1' }), database: 'none' };
@@ -32,7 +39,10 @@ describe('the console router', () => {
     for (const entry of PUBLIC_PROCEDURES) {
       const matched = procedures.filter((p) => isPublicPath(p.path, [entry]));
       expect(matched.length, `allowlist entry ${entry}`).toBeGreaterThan(0);
-      expect(matched.every((p) => p.access?.kind === 'public'), `allowlist entry ${entry}`).toBe(true);
+      expect(
+        matched.every((p) => p.access?.kind === 'public'),
+        `allowlist entry ${entry}`,
+      ).toBe(true);
     }
   });
 
@@ -48,7 +58,9 @@ describe('the console router', () => {
       );
       expect(err).toBeInstanceOf(TRPCError);
       expect((err as TRPCError).code).toBe('UNAUTHORIZED');
-      expect(accessDenied(err)?.requires).toBe(p.access?.kind === 'permission' ? p.access.permission : 'none');
+      expect(accessDenied(err)?.requires).toBe(
+        p.access?.kind === 'permission' ? p.access.permission : 'none',
+      );
     },
   );
 

@@ -265,7 +265,9 @@ export const schemasRouter = router({
     .input(z.object({ subject: subjectName, enforcement }))
     .output(z.object({ enforcement }))
     .mutation(async ({ ctx, input }) => {
-      const subject = await setEnforcement(ctx.db, input.subject, input.enforcement, { actor: auditName(ctx.actor) });
+      const subject = await setEnforcement(ctx.db, input.subject, input.enforcement, {
+        actor: auditName(ctx.actor),
+      });
       await afterRegistryChange(input.subject);
       return { enforcement: subject.enforcement };
     }),

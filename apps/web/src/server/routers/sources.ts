@@ -17,16 +17,18 @@ const sourcesProcedure = (permission: Permission) =>
   procedure(permission).use(({ next }) => next({ ctx: { db: getDb() } }));
 
 export const sourcesRouter = router({
-  list: sourcesProcedure('read').output(z.object({ sources: z.array(sourceOut) })).query(async ({ ctx }) => {
-    const sources = await listSources(ctx.db);
-    return {
-      sources: sources.map((s) => ({
-        name: s.name,
-        description: s.description,
-        unknownEventTypes: s.unknownEventTypes,
-      })),
-    };
-  }),
+  list: sourcesProcedure('read')
+    .output(z.object({ sources: z.array(sourceOut) }))
+    .query(async ({ ctx }) => {
+      const sources = await listSources(ctx.db);
+      return {
+        sources: sources.map((s) => ({
+          name: s.name,
+          description: s.description,
+          unknownEventTypes: s.unknownEventTypes,
+        })),
+      };
+    }),
 
   /** What ingest does with this source's events whose type has no registered subject. */
   setPolicy: sourcesProcedure('schemas:write')
