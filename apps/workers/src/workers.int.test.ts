@@ -102,6 +102,45 @@ describe('workers against real Kafka, Redis and ClickHouse', () => {
     expect(all[0]).toMatchObject({ n: 1, ordered: 1 });
   });
 
+  it('keeps the same event_id from two sources apart; a resend from one source stays one row', async () => {
+    const topic = topicNames(iso.topicPrefix).events;
+    const from = (source: string, n: number): Envelope => ({ ...envelope('shared-id', { n }), source });
+    // One batch holding both sources' events: in-batch dedupe must not fold them.
+    await producer.send(topic, [
+      {
+        key: 'shared-id',
+        value: encodeEventsMessage([JSON.stringify(from('web', 1)), JSON.stringify(from('app', 2))]),
+      },
+    ]);
+    await eventually(
+      async () =>
+        Number((await rows(`SELECT count() AS n FROM events WHERE event_id = 'shared-id'`))[0]!.n) === 2,
+    );
+    // Resends: web's through the Redis marks, app's as a replay (checked against ClickHouse).
+    const replay = {
+      replay_id: 'r1',
+      dead_letter_id: 'dl1',
+      attempts: 1,
+      first_failed_at: new Date().toISOString(),
+    };
+    await producer.send(topic, [
+      { key: 'shared-id', value: JSON.stringify(from('web', 1)) },
+      { key: 'shared-id', value: JSON.stringify({ ...from('app', 2), replay }) },
+      { key: 'shared-id', value: JSON.stringify(from('mobile', 3)) },
+    ]);
+    await eventually(
+      async () =>
+        (await rows(`SELECT 1 FROM events WHERE event_id = 'shared-id' AND source = 'mobile'`)).length === 1,
+    );
+    expect(
+      await rows(`SELECT source, data.n AS n FROM events WHERE event_id = 'shared-id' ORDER BY source`),
+    ).toEqual([
+      { source: 'app', n: 2 },
+      { source: 'mobile', n: 3 },
+      { source: 'web', n: 1 },
+    ]);
+  });
+
   it('dead-letters messages that are not valid envelopes, with the original payload and origin', async () => {
     const topic = topicNames(iso.topicPrefix).events;
     await producer.send(topic, [{ key: 'junk', value: '{"not":"an envelope"}' }]);
