@@ -78,4 +78,45 @@ describe('embedded ClickHouse with users', () => {
       await analyst.close();
     }
   });
+
+  it('gives the console reads and its one insert; retention goes through the admin user', async () => {
+    const creds = t.stack.infra.clickhouseCredentials!;
+    const as = (c: { user: string; password: string }) =>
+      createClickHouse({
+        url: t.stack.clickhouseUrl,
+        database: t.config.clickhouseDatabase,
+        username: c.user,
+        password: c.password,
+      });
+    const console = as(creds.console);
+    const admin = as(creds.admin);
+    try {
+      const rs = await console.query({
+        query: 'SELECT count() AS n FROM dead_letters',
+        format: 'JSONEachRow',
+      });
+      expect(await rs.json()).toHaveLength(1);
+      // The statement's shape as the console sends it (packages/dlq/src/status.ts).
+      await console.command({
+        query: `INSERT INTO {db:Identifier}.dead_letter_status (id, status, changed_at, actor, reason, replay_id, attempts)
+                SELECT 'ch-users-probe', 'discarded', now64(3), 'test', '', '', 0`,
+        query_params: { db: t.config.clickhouseDatabase },
+      });
+      for (const query of [
+        'DROP TABLE events',
+        'ALTER TABLE dead_letters MODIFY TTL toDateTime(failed_at) + INTERVAL 3 DAY',
+        "INSERT INTO events (event_id) VALUES ('forged')",
+        "SELECT * FROM file('/etc/passwd', 'LineAsString')",
+        "SELECT substring(file('/etc/hostname'), 1, 10)",
+        "SELECT * FROM url('http://127.0.0.1:1/', CSV, 'a String')",
+      ])
+        expect(await typeOf(console.command({ query })), query).toBe('ACCESS_DENIED');
+      await admin.command({
+        query: 'ALTER TABLE dead_letters MODIFY TTL toDateTime(failed_at) + INTERVAL 30 DAY',
+      });
+    } finally {
+      await console.close();
+      await admin.close();
+    }
+  });
 });

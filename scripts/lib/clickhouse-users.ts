@@ -11,8 +11,11 @@ export interface Credentials {
   password: string;
 }
 
-/** admin: migrations and the console's retention change; workers, ingest: insert and read; analyst: read, bounded. */
-export const ROLES = ['admin', 'workers', 'ingest', 'analyst'] as const;
+/**
+ * admin: migrations and the console's retention change (DDL); workers, ingest: insert and read;
+ * console: read, bounded, plus its one insert (dead-letter status changes); analyst: read, bounded.
+ */
+export const ROLES = ['admin', 'workers', 'ingest', 'console', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
 export type ClickHouseCredentials = Record<Role, Credentials>;
 
@@ -45,6 +48,14 @@ export function ensureClickHouseUsers(stateDir: string): {
     { name: credentials.admin.user, password: passwords.admin, profile: 'admin' },
     { name: credentials.workers.user, password: passwords.workers, profile: 'writer' },
     { name: credentials.ingest.user, password: passwords.ingest, profile: 'writer' },
+    {
+      name: credentials.console.user,
+      password: passwords.console,
+      profile: 'reader',
+      insert_tables: ['dead_letter_status'],
+      // A console page that needs more than this is a bug to fix, not a query to wait for.
+      limits: { max_execution_time: 60, max_rows_to_read: 2_000_000_000 },
+    },
     {
       name: credentials.analyst.user,
       password: passwords.analyst,

@@ -304,6 +304,11 @@ function clickhouseUserEnv(infra: Pick<Infra, 'clickhouseCredentials'>, role: Ro
   return c ? { CLICKHOUSE_USER: c.user, CLICKHOUSE_PASSWORD: c.password } : {};
 }
 
+function ddlUserEnv(infra: Pick<Infra, 'clickhouseCredentials'>): Record<string, string> {
+  const c = infra.clickhouseCredentials?.admin;
+  return c ? { CLICKHOUSE_DDL_USER: c.user, CLICKHOUSE_DDL_PASSWORD: c.password } : {};
+}
+
 export function appEnvFor(
   config: StackConfig,
   infra: Pick<Infra, 'brokers' | 'clickhouseUrl'>,
@@ -384,8 +389,14 @@ export async function startStack(
               '127.0.0.1',
             ],
             cwd: resolve(REPO_ROOT, 'apps/web'),
-            // NOTE: the console holds the admin user for now: changing dead-letter retention is DDL.
-            env: { ...appEnv, ...clickhouseUserEnv(infra, 'admin'), INGEST_PUBLIC_URL: ingestUrl },
+            // Pages and procedures query as the bounded console user; only the dead-letter
+            // retention change (DDL) signs in as admin, through its own client.
+            env: {
+              ...appEnv,
+              ...clickhouseUserEnv(infra, 'console'),
+              ...ddlUserEnv(infra),
+              INGEST_PUBLIC_URL: ingestUrl,
+            },
             logFile: join(logDir, 'web.log'),
           })
         : startProcess({

@@ -3,6 +3,10 @@ import { clickhouseEnv, kafkaEnv, parseConfig, postgresEnv, telemetryEnv } from 
 
 const schema = z.object({
   ...clickhouseEnv,
+  // The one privileged ClickHouse user, for the dead-letter retention change (DDL); unset: the
+  // console's own user (an embedded server without users, or a server where it may alter tables).
+  CLICKHOUSE_DDL_USER: z.string().min(1).optional(),
+  CLICKHOUSE_DDL_PASSWORD: z.string().optional(),
   ...postgresEnv,
   // Schema changes are published on the control topic for ingest to apply live.
   ...kafkaEnv,

@@ -8,7 +8,7 @@ import type { RequestHead } from './http-request.ts';
 import type { ServerLimits } from './limits.ts';
 import type { SessionRegistry } from './sessions.ts';
 import { buildSetStatement, quoteIdentifier } from './settings.ts';
-import { applyLimits, authorize, engineGuards, shapeOf, type ChUser } from './access.ts';
+import { applyLimits, authorize, engineGuards, shapeOf, type ChUser, type StatementShape } from './access.ts';
 
 export interface RunContext {
   engine: Engine;
@@ -49,8 +49,20 @@ export async function withConnection<T>(
   const session = lease?.session ?? ctx.engine.connect();
   try {
     const tag = `tributary-embedded:${randomUUID()}`;
-    await prepare(session, head, tag, ctx.limits, !lease || lease.fresh);
-    if (head.user && head.user.profile !== 'admin' && !head.insert) await check(session, head.user, sql);
+    const asked = await prepare(session, head, tag, ctx.limits, !lease || lease.fresh);
+    // The guards come after the check: only the parsed statement tells a reader's allowed
+    // INSERT … SELECT (sent as a command) from a read, and readonly cannot be lifted once set.
+    let forInsert = head.insert !== undefined;
+    if (head.user && head.user.profile !== 'admin' && !head.insert) {
+      forInsert = (await check(session, head.user, sql)).kind === 'InsertQuery';
+    }
+    // A client that asked for readonly itself is already held tighter than any guard (and a
+    // readonly connection would refuse the SET).
+    const selfReadOnly = asked.readonly !== undefined && asked.readonly !== '0';
+    const guards = selfReadOnly ? {} : engineGuards(head.user, forInsert);
+    if (head.readOnly && !selfReadOnly && guards.readonly === undefined) guards.readonly = '2';
+    const set = buildSetStatement(guards, {});
+    if (set) await session.queryAsync(set);
     return await fn({ session, tag });
   } finally {
     if (lease) lease.release();
@@ -64,7 +76,7 @@ async function prepare(
   tag: string,
   limits: ServerLimits,
   freshConnection: boolean,
-): Promise<void> {
+): Promise<Record<string, string>> {
   const settings: Record<string, string> = applyLimits(head.user, head.engineSettings);
   const asked = settings.max_memory_usage;
   if (asked !== undefined) {
@@ -80,18 +92,18 @@ async function prepare(
     settings.max_memory_usage = String(limits.maxQueryMemoryBytes);
   }
   settings.log_comment = tag;
-  // Last, so the settings before it may still be changed (readonly=2 allows SET, not DDL).
-  Object.assign(settings, engineGuards(head.user, head.insert !== undefined));
-  if (head.readOnly && settings.readonly === undefined) settings.readonly = '2';
   const set = buildSetStatement(settings, head.queryParams);
   if (set) await session.queryAsync(set);
   if (head.database) await session.queryAsync(`USE ${quoteIdentifier(head.database)}`);
+  return settings;
 }
 
 /** The statement as the engine parses it, against what the user may do. */
-async function check(session: Session, user: ChUser, sql: string): Promise<void> {
+async function check(session: Session, user: ChUser, sql: string): Promise<StatementShape> {
   const ast = await session.queryAsync(`EXPLAIN AST ${sql}`, { format: 'TabSeparatedRaw' });
-  authorize(user, shapeOf(ast.text()));
+  const shape = shapeOf(ast.text());
+  authorize(user, shape);
+  return shape;
 }
 
 const MEMORY_RE = /^\s*(\d+(?:\.\d+)?)\s*([KMGT])?(i)?B?\s*$/i;

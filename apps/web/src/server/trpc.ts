@@ -3,7 +3,7 @@ import { withAuditRequest } from '@tributary/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { env } from '../env.ts';
-import { getClickHouse } from './clickhouse.ts';
+import { getClickHouse, getDdlTarget } from './clickhouse.ts';
 import { classifyError, toPublicError, type ClassifyContext } from './errors/classify.ts';
 import { endpointsFrom } from './errors/endpoints.ts';
 import type { QueryTarget } from './queries/run.ts';
@@ -15,7 +15,10 @@ import { resolveActor } from './auth/resolve-actor.ts';
 import { resolveViewer, type Viewer } from './viewer.ts';
 
 export interface Context {
+  /** The console's own ClickHouse user: reads, bounded, and its one insert. */
   clickhouse: QueryTarget;
+  /** The privileged user, for the one schema change the console makes (dead-letter retention). */
+  clickhouseDdl: QueryTarget;
   headers: Headers;
   /** Response headers (cookies) a procedure may set. */
   resHeaders: Headers;
@@ -38,6 +41,7 @@ export async function createContext(opts: { headers: Headers; resHeaders?: Heade
   let viewer: Promise<Viewer> | null = null;
   return {
     clickhouse: { client: getClickHouse(), database: env.CLICKHOUSE_DATABASE },
+    clickhouseDdl: getDdlTarget(),
     headers: opts.headers,
     resHeaders,
     actor: await resolveActor(getDb(), opts.headers),
@@ -189,6 +193,7 @@ export function callerContext(
   };
   return {
     clickhouse,
+    clickhouseDdl: clickhouse,
     headers: new Headers(),
     resHeaders: new Headers(),
     actor,

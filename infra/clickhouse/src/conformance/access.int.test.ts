@@ -102,6 +102,14 @@ describe('profiles', () => {
     const rs = await reader().query({ query: 'SELECT count() AS c FROM acl.events', format: 'JSONEachRow' });
     expect(await rs.json()).toEqual([{ c: 2 }]);
     await reader().insert({ table: 'acl.status', values: [{ n: 1 }], format: 'JSONEachRow' });
+    // An INSERT … SELECT sent as a command (the statement in the body, no data) is an insert too.
+    await reader().command({ query: 'INSERT INTO acl.status SELECT 2' });
+    const asked = await reader().query({
+      query: 'SELECT count() AS c FROM acl.status',
+      format: 'JSONEachRow',
+      clickhouse_settings: { readonly: '1' },
+    });
+    expect(await asked.json()).toEqual([{ c: 2 }]);
     for (const query of [
       'DROP TABLE acl.events',
       'INSERT INTO acl.events SELECT 3',

@@ -90,6 +90,10 @@ export const dlqRouter = router({
   setRetention: procedure('dlq:operate')
     .input(dlqRetentionSchema)
     .mutation(async ({ ctx, input }) => ({
-      days: await setRetentionDays({ target: ctx.clickhouse, db: getDb() }, input.days, auditName(ctx.actor)),
+      days: await setRetentionDays(
+        { target: ctx.clickhouseDdl, db: getDb() },
+        input.days,
+        auditName(ctx.actor),
+      ),
     })),
 });
