@@ -93,3 +93,69 @@ export function numberArg(argv: string[], name: string, fallback: number): numbe
   }
   return fallback;
 }
+
+/** What the embedded ClickHouse says its memory is, beside the process's RSS. */
+export interface EngineMemory {
+  /** The engine's memory tracker (system.metrics MemoryTracking). */
+  tracked: number;
+  /** Bytes held by each cache that holds any (system.metrics *CacheBytes). */
+  caches: Record<string, number>;
+  /** jemalloc's own totals: allocated ≤ active ≤ resident ≤ mapped; retained is unmapped-but-reserved. */
+  jemalloc: Record<string, number>;
+  /** Active data parts of the events table and their primary-key bytes in memory. */
+  parts: number;
+  primaryKeyBytes: number;
+  /** The running query holding the most memory, and merges' memory. */
+  topQuery: string;
+  topQueryBytes: number;
+  mergesBytes: number;
+}
+
+interface SqlRunner {
+  query(params: { query: string; format: 'JSONEachRow' }): Promise<{ json<T>(): Promise<T[]> }>;
+}
+
+export async function engineMemory(ch: SqlRunner): Promise<EngineMemory> {
+  const rows = async <T>(query: string) => (await ch.query({ query, format: 'JSONEachRow' })).json<T>();
+  const metrics = await rows<{ metric: string; value: string }>(
+    `SELECT metric, value FROM system.metrics WHERE metric = 'MemoryTracking' OR (metric LIKE '%CacheBytes' AND value > 0)`,
+  );
+  const [stats] = await rows<{ text: string }>(
+    `SELECT arrayStringConcat(groupArray(*), '\n') AS text FROM system.jemalloc_stats`,
+  );
+  const [parts] = await rows<{ n: string; pk: string }>(
+    `SELECT count() AS n, sum(primary_key_bytes_in_memory) AS pk FROM system.parts WHERE active AND table = 'events'`,
+  );
+  const [top] = await rows<{ q: string; m: string }>(
+    `SELECT substring(replaceRegexpAll(query, '\\s+', ' '), 1, 70) AS q, memory_usage AS m FROM system.processes ORDER BY memory_usage DESC LIMIT 1`,
+  );
+  const [merges] = await rows<{ m: string }>(`SELECT sum(memory_usage) AS m FROM system.merges`);
+  // "Allocated: 25880512, active: 26320896, metadata: …, resident: 31596544, mapped: …, retained: …"
+  const line = /Allocated: .*/.exec(stats?.text ?? '')?.[0] ?? '';
+  const jemalloc: Record<string, number> = {};
+  for (const m of line.matchAll(/(\w+): (\d+)/g)) jemalloc[m[1]!.toLowerCase()] = Number(m[2]);
+  const caches: Record<string, number> = {};
+  let tracked = 0;
+  for (const { metric, value } of metrics) {
+    if (metric === 'MemoryTracking') tracked = Number(value);
+    else caches[metric.replace(/CacheBytes$/, '')] = Number(value);
+  }
+  return {
+    tracked,
+    caches,
+    jemalloc,
+    parts: Number(parts?.n ?? 0),
+    primaryKeyBytes: Number(parts?.pk ?? 0),
+    topQuery: top?.q ?? '',
+    topQueryBytes: Number(top?.m ?? 0),
+    mergesBytes: Number(merges?.m ?? 0),
+  };
+}
+
+export function describeEngineMemory(m: EngineMemory): string {
+  const caches = Object.entries(m.caches).map(([k, v]) => `${k} ${mb(v)}`);
+  const je = ['allocated', 'active', 'resident', 'mapped', 'retained'].map(
+    (k) => `${k} ${mb(m.jemalloc[k] ?? 0)}`,
+  );
+  return `tracked ${mb(m.tracked)}; jemalloc ${je.join(', ')}; caches ${caches.join(', ') || 'empty'}; events parts ${m.parts} (pk ${mb(m.primaryKeyBytes)}); merges ${mb(m.mergesBytes)}; top query ${mb(m.topQueryBytes)} ${m.topQuery}`;
+}

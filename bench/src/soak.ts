@@ -3,7 +3,14 @@ import { performance } from 'node:perf_hooks';
 import { createClickHouse } from '@tributary/clickhouse';
 import { makeEvent, quantile, sendSteady, type LoadEvent } from '../../scripts/lib/load.ts';
 import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts';
-import { Latencies, mb, numberArg, treeRssBytes } from './soak-figures.ts';
+import {
+  describeEngineMemory,
+  engineMemory,
+  Latencies,
+  mb,
+  numberArg,
+  treeRssBytes,
+} from './soak-figures.ts';
 
 /**
  * npm run soak [-- --minutes 30 --rate 5000]: one private stack (Kafka broker, embedded
@@ -12,7 +19,9 @@ import { Latencies, mb, numberArg, treeRssBytes } from './soak-figures.ts';
  *   - the console's Live and Pipeline pages are "open": their tRPC queries every 1.5 s, over
  *     HTTP against the running web app (what the pages' React Query polling sends);
  *   - a ClickHouse client streams a large result in a loop (SELECT number FROM numbers(1e8));
- * and prints every process's RSS at start, middle and end, freshness (ingest → queryable)
+ * and prints every process's RSS each minute (and at start, minute 5, middle and end, with the
+ * growth from minute 5 to the end — the soak's memory target is +15% at most), the embedded
+ * ClickHouse's own memory figures each minute (tracker, jemalloc, caches), freshness (ingest → queryable)
  * p50/p99 per 5 minutes from the events' own received/inserted times, and, once the workers
  * drained, how many acknowledged events were lost or stored twice. Stops by itself (the load at
  * the deadline, the drain within 10 minutes), also on Ctrl-C. Not part of npm test.
@@ -56,14 +65,14 @@ async function soak(t: TestStack): Promise<void> {
   const durationMs = MINUTES * 60_000;
   const rss: Array<{ at: string; values: Record<string, number> }> = [];
   const rssMax: Record<string, number> = {};
-  const sampleRss = (at: string) => {
+  const sampleRss = (at: string, keep = true) => {
     const values: Record<string, number> = {};
     for (const name of PROCESSES) {
       const pid = pidOf(t, name);
       values[name] = pid ? treeRssBytes(pid) : 0;
       rssMax[name] = Math.max(rssMax[name] ?? 0, values[name]);
     }
-    rss.push({ at, values });
+    if (keep) rss.push({ at, values });
     log(`RSS (${at}): ${PROCESSES.map((n) => `${n} ${mb(values[n]!)}`).join(', ')}`);
   };
 
@@ -160,15 +169,25 @@ async function soak(t: TestStack): Promise<void> {
   })();
 
   let middleSampled = false;
+  let minute5Sampled = false;
   let lastAcked = 0;
   let lastAt = startMs;
   while (!done()) {
     const reportAt = Math.min(endAt, Date.now() + 60_000);
     while (!done() && Date.now() < reportAt) await sleep(Math.min(1000, reportAt - Date.now()));
-    if (!middleSampled && Date.now() - startMs >= durationMs / 2) {
+    const minute = (Date.now() - startMs) / 60_000;
+    if (!minute5Sampled && minute >= 5) {
+      minute5Sampled = true;
+      sampleRss('minute 5');
+    } else if (!middleSampled && Date.now() - startMs >= durationMs / 2) {
       middleSampled = true;
       sampleRss('middle');
-    }
+    } else sampleRss(`${minute.toFixed(0)} min`, false);
+    await engineMemory(t.clickhouse)
+      .then((m) => log(`embedded ClickHouse: ${describeEngineMemory(m)}`))
+      .catch((err: unknown) =>
+        log(`embedded ClickHouse memory figures unavailable: ${String(err).slice(0, 120)}`),
+      );
     const now = Date.now();
     // count() only: the uniqExact of t.count() over millions of ids is itself a heavy query.
     const stored = await storedRows(t).catch(() => NaN);
@@ -241,10 +260,16 @@ async function soak(t: TestStack): Promise<void> {
   console.log(
     `  ${'process'.padEnd(11)}${rss.map((r) => r.at.padStart(24)).join('')}${'max sampled'.padStart(14)}`,
   );
-  for (const name of PROCESSES)
+  const from = rss.find((r) => r.at === 'minute 5');
+  const to = rss.at(-1)!;
+  for (const name of PROCESSES) {
+    const growth = from
+      ? ` ${(((to.values[name]! - from.values[name]!) / from.values[name]!) * 100).toFixed(0)}% minute 5 → end`
+      : '';
     console.log(
-      `  ${name.padEnd(11)}${rss.map((r) => mb(r.values[name]!).padStart(24)).join('')}${mb(rssMax[name]!).padStart(14)}`,
+      `  ${name.padEnd(11)}${rss.map((r) => mb(r.values[name]!).padStart(24)).join('')}${mb(rssMax[name]!).padStart(14)}${growth}`,
     );
+  }
   console.log('freshness (received → inserted), per 5 minutes of receive time:');
   for (const f of freshness)
     console.log(
