@@ -121,3 +121,34 @@ describe('schema rules', () => {
     ]);
   });
 });
+
+describe('schema rules match patterns in linear time', () => {
+  it("answers `^(a|a)*$` on 30 × 'a' + 'b' (minutes for a backtracking engine) and rejects it", () => {
+    const rules = createSchemaRules();
+    rules.load(1, [
+      subject(1, 'enforce', [
+        [1, { type: 'object', properties: { name: { type: 'string', pattern: '^(a|a)*$' } } }],
+      ]),
+    ]);
+    expect(rules.check('web', 'page_view', { name: 'a'.repeat(30) }, undefined)).toEqual({
+      ok: true,
+      version: 1,
+    });
+    const verdict = rules.check('web', 'page_view', { name: 'a'.repeat(30) + 'b' }, undefined);
+    expect(verdict).toMatchObject({ ok: false, code: 'schema_violation' });
+    expect(verdict.ok ? [] : verdict.reasons).toEqual(['data.name: must match pattern "^(a|a)*$"']);
+  });
+
+  it('refuses the events of a version whose pattern RE2 cannot run (it never reaches a backtracker)', () => {
+    const errors: string[] = [];
+    const rules = createSchemaRules({ onCompileError: (_s, _v, m) => errors.push(m) });
+    rules.load(1, [
+      subject(1, 'enforce', [
+        [1, { type: 'object', properties: { p: { type: 'string', pattern: '^(?=a)' } } }],
+      ]),
+    ]);
+    const verdict = rules.check('web', 'page_view', { p: 'a' }, undefined);
+    expect(verdict).toMatchObject({ ok: false, code: 'schema_violation' });
+    expect(errors[0]).toMatch(/lookahead/);
+  });
+});

@@ -1,6 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ControlRecord, SubjectControlState } from '@tributary/contracts';
+import { linearRegExpEngine } from '@tributary/linear-regex';
 
 // ajv-formats is CommonJS; depending on the loader its function arrives as the default or under it.
 type AddFormats = (ajv: Ajv2020) => Ajv2020;
@@ -65,7 +66,16 @@ export function createSchemaRules(
 ): SchemaRules {
   // NOTE: addUsedSchema false: schemas of different subjects may declare the same $id, which
   // ajv would otherwise refuse as a duplicate in one instance.
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false, addUsedSchema: false });
+  // CRITICAL: patterns match with RE2 (linear time): a registered `^(a|a)*$` must not be able to
+  // freeze ingest's event loop (docs/decisions/linear-regex.md). A pattern RE2 cannot run fails
+  // compilation here, so its events are refused rather than matched by a backtracking engine.
+  const ajv = new Ajv2020({
+    strict: false,
+    allErrors: true,
+    validateSchema: false,
+    addUsedSchema: false,
+    code: { regExp: linearRegExpEngine },
+  });
   addFormats(ajv);
 
   const subjects = new Map<string, CompiledSubject>();

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { EVENT_LIMITS } from '@tributary/contracts';
+import { linearRegExpEngine } from '@tributary/linear-regex';
 import { depthOf } from './depth.ts';
 
 // ajv-formats ships CommonJS; its default export arrives wrapped under ESM interop.
@@ -28,7 +29,9 @@ const envelopeJsonSchema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+// Every ajv in Tributary matches patterns with RE2 (linear time), this fixed one included, so
+// no pattern anywhere depends on being reviewed as safe for a backtracking engine.
+const ajv = new Ajv({ allErrors: true, strict: true, code: { regExp: linearRegExpEngine } });
 addFormats(ajv, ['date-time']);
 const validateEnvelope = ajv.compile(envelopeJsonSchema);
 

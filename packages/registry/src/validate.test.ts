@@ -1,6 +1,6 @@
 import { TributaryError } from '@tributary/contracts';
 import { describe, expect, it } from 'vitest';
-import { assertSubjectName, checkExamples, checkFieldTags } from './validate.ts';
+import { assertSubjectName, checkExamples, checkFieldTags, checkSchemaDocument } from './validate.ts';
 
 function code(fn: () => unknown): string | null {
   try {
@@ -41,5 +41,34 @@ describe('checkFieldTags', () => {
     expect(code(() => checkFieldTags({ '/email': 'pii' }))).toBe('bad_request');
     expect(code(() => checkFieldTags({ '/email': ['has space'] }))).toBe('bad_request');
     expect(code(() => checkFieldTags([['/email', ['pii']]]))).toBe('bad_request');
+  });
+});
+
+describe('checkSchemaDocument: patterns must run in linear time (RE2)', () => {
+  const withPattern = (pattern: string) => ({
+    type: 'object',
+    properties: { password: { type: 'string', pattern } },
+  });
+
+  it('refuses a lookahead or a backreference with where it is and why', () => {
+    let err: unknown;
+    try {
+      checkSchemaDocument(withPattern('^(?=.*[0-9]).{8,}$'));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TributaryError);
+    expect((err as TributaryError).code).toBe('bad_request');
+    expect((err as TributaryError).message).toMatch(
+      /schema pattern "\^\(\?=\.\*\[0-9\]\)\.\{8,\}\$" at \$\.properties\.password\.pattern is not supported: the lookahead \(\?=…\) cannot be matched in linear time/,
+    );
+    expect(() =>
+      checkSchemaDocument({ type: 'object', patternProperties: { '^(\\w)\\1$': { type: 'string' } } }),
+    ).toThrow(/at \$\.patternProperties\.\^\(\\w\)\\1\$ is not supported: the backreference \\1/);
+  });
+
+  it('accepts patterns RE2 runs, the exponential-for-backtracking one included (it is linear here)', () => {
+    expect(code(() => checkSchemaDocument(withPattern('^(a|a)*$')))).toBeNull();
+    expect(code(() => checkSchemaDocument(withPattern('^\\p{Lu}[a-z]+(?<n>\\d+)?$')))).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { TributaryError } from '@tributary/contracts';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { linearPatternProblem, linearRegExpEngine, schemaPatterns } from '@tributary/linear-regex';
 import { schemaDocumentProblems } from './compat.ts';
 import {
   FIELD_TAG_RE,
@@ -59,6 +60,7 @@ export function checkSchemaDocument(schema: unknown): SchemaDocument {
       problems,
     });
   }
+  assertLinearPatterns(doc);
   const type = doc.type;
   const types = Array.isArray(type) ? type : type === undefined ? ['object'] : [type];
   if (!types.includes('object')) {
@@ -68,6 +70,25 @@ export function checkSchemaDocument(schema: unknown): SchemaDocument {
     );
   }
   return doc;
+}
+
+/**
+ * Every `pattern` and `patternProperties` key must run on RE2 (linear time), as ingest matches
+ * them: backreferences and lookarounds are refused here, at registration, with the place and the
+ * reason, instead of leaving a version whose events ingest can only refuse.
+ */
+function assertLinearPatterns(doc: SchemaDocument): void {
+  const problems = schemaPatterns(doc).flatMap(({ path, pattern }) => {
+    const reason = linearPatternProblem(pattern);
+    return reason ? [{ path: `$${path.replaceAll('/', '.')}`, pattern, reason }] : [];
+  });
+  const first = problems[0];
+  if (!first) return;
+  throw new TributaryError(
+    'bad_request',
+    `schema pattern ${JSON.stringify(first.pattern)} at ${first.path} is not supported: ${first.reason}`,
+    { problems: problems.map((p) => `${p.path}: ${p.reason}`) },
+  );
 }
 
 // ajv-formats is CommonJS; depending on the loader its function arrives as the default or under it.
@@ -93,7 +114,12 @@ export function checkExamples(schema: SchemaDocument, examples: unknown): unknow
     throw new TributaryError('bad_request', `at most ${MAX_EXAMPLES} examples, got ${examples.length}`);
   }
   if (examples.length === 0) return [];
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+  const ajv = new Ajv2020({
+    strict: false,
+    allErrors: true,
+    validateSchema: false,
+    code: { regExp: linearRegExpEngine },
+  });
   addFormats(ajv);
   let validate: ReturnType<Ajv2020['compile']>;
   try {

@@ -1,3 +1,4 @@
+import { compileLinear } from '@tributary/linear-regex';
 import { report, type CompareContext } from './context.ts';
 import { isObject, numberOrUndefined, show, type JsonObject } from './json.ts';
 import { accepts, declaredTypes, finiteValues, writerMayBe, writerTypes } from './compare-types.ts';
@@ -202,7 +203,8 @@ function compareStrings(
 /** Strings that fail the pattern; undefined when the pattern does not compile here. */
 function nonMatching(strings: string[], pattern: string): string[] | undefined {
   try {
-    const re = new RegExp(pattern, 'u');
+    // RE2, as ingest matches: the checker runs in the console on schemas anyone may propose.
+    const re = compileLinear(pattern);
     return strings.filter((s) => !re.test(s));
   } catch {
     return undefined;

@@ -1,3 +1,4 @@
+import { compileLinear } from '@tributary/linear-regex';
 import { childPath, report, type CompareContext } from './context.ts';
 import { isObject, stringArray, type JsonObject } from './json.ts';
 import type { JsonSchema } from './types.ts';
@@ -29,7 +30,8 @@ export function restSchema(schema: JsonObject): JsonSchema {
 
 function matchesPattern(pattern: string, name: string): boolean {
   try {
-    return new RegExp(pattern, 'u').test(name);
+    // RE2, as ingest matches: the checker runs in the console on schemas anyone may propose.
+    return compileLinear(pattern).test(name);
   } catch {
     return false;
   }

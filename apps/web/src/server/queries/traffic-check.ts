@@ -1,6 +1,7 @@
 import { TributaryError } from '@tributary/contracts';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { linearRegExpEngine } from '@tributary/linear-regex';
 
 export interface TrafficFailure {
   event_id: string;
@@ -28,7 +29,8 @@ const addFormats: AddFormats =
  * because a schema may carry annotations ajv does not know (x-* keys, field tags).
  */
 function compile(schema: Record<string, unknown>): ValidateFunction {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  // Patterns on RE2, as ingest runs them: a candidate's `^(a|a)*$` must not freeze the console.
+  const ajv = new Ajv2020({ strict: false, allErrors: true, code: { regExp: linearRegExpEngine } });
   addFormats(ajv);
   try {
     return ajv.compile(schema);

@@ -1,0 +1,8 @@
+export {
+  compileLinear,
+  linearPatternProblem,
+  linearRegExpEngine,
+  schemaPatterns,
+  UnsupportedPatternError,
+  type LinearRegExp,
+} from './linear-regex.ts';
