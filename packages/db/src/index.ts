@@ -8,6 +8,9 @@ export {
   generateApiKey,
   generateWriteKey,
   hashKey,
+  keyState,
+  LAST_USED_RESOLUTION_MS,
+  type KeyState,
 } from './keys.ts';
 export {
   actorKindOf,
@@ -17,21 +20,25 @@ export {
   type AuditEntry,
   type AuditRequest,
 } from './audit.ts';
-export {
-  auditFacets,
-  listAuditRows,
-  type AuditCursor,
-  type AuditFilter,
-  type AuditRow,
-} from './audit-list.ts';
 export { createSource, findSourceByName, type SourceRow } from './sources.ts';
 export {
   findWriteKey,
+  getWriteKey,
   issueWriteKey,
+  listWriteKeys,
   revokeWriteKey,
   type IssuedKey,
   type WriteKeyMatch,
+  type WriteKeyRow,
 } from './write-keys.ts';
-export { findApiKey, issueApiKey, revokeApiKey, type ApiKeyMatch } from './api-keys.ts';
-export { DEMO_SOURCE_NAME, seedDemo, type DemoSeed } from './seed.ts';
+export {
+  findApiKey,
+  getApiKey,
+  issueApiKey,
+  listApiKeys,
+  revokeApiKey,
+  type ApiKeyMatch,
+  type ApiKeyRow,
+} from './api-keys.ts';
+export { DEMO_API_KEY_NAME, DEMO_SOURCE_NAME, SEED_ACTOR, seedDemo, type DemoSeed } from './seed.ts';
 export { createTestDatabase, type TestDatabase } from './test-database.ts';

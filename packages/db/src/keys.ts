@@ -21,3 +21,23 @@ export function generateApiKey(): string {
 export function displayPrefix(key: string): string {
   return key.slice(0, DISPLAY_PREFIX_LENGTH);
 }
+
+export type KeyState = 'active' | 'expired' | 'revoked';
+
+/** What a key's row says about it at `now`. An expired key is refused exactly like a revoked one. */
+export function keyState(row: { revokedAt: Date | null; expiresAt: Date | null }, now = new Date()): KeyState {
+  if (row.revokedAt !== null) return 'revoked';
+  if (row.expiresAt !== null && row.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return 'active';
+}
+
+/**
+ * A key's last-used time is written at most this often: a busy key costs one UPDATE a minute,
+ * not one per request, and "last used" in a list is still accurate to the minute.
+ */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Whether a key last marked used at `lastUsedAt` should be marked again at `now`. */
+export function lastUsedIsStale(lastUsedAt: Date | null, now: Date): boolean {
+  return lastUsedAt === null || now.getTime() - lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
+}

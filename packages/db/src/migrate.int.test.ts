@@ -10,11 +10,6 @@ import { dropDatabase, ensureDatabase, migrate } from './migrate.ts';
 import { MIGRATIONS_DIR, readMigrations } from './migrations-dir.ts';
 import { pendingSchemaSql, prismaDeploy } from './schema-engine.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
-import { createSource } from './sources.ts';
-import { findWriteKey, issueWriteKey, revokeWriteKey } from './write-keys.ts';
-import { findApiKey, issueApiKey, revokeApiKey } from './api-keys.ts';
-import { hashKey } from './keys.ts';
-import { seedDemo } from './seed.ts';
 
 const serverUrl = databaseUrlFromEnv();
 let testDb: TestDatabase;
@@ -182,62 +177,4 @@ describe('generated client against the migrated database', () => {
   });
 });
 
-describe('keys in the database', () => {
-  it('stores only the hash of a write key and finds it by plaintext until revoked', async () => {
-    const source = await createSource(db, 'mobile-app', { actor: 'alice' });
-    const issued = await issueWriteKey(db, source.id);
-    expect(issued.key.startsWith(issued.prefix)).toBe(true);
-
-    const stored = await query<Record<string, unknown>>(
-      testDb.url,
-      'SELECT * FROM write_keys WHERE id = $1',
-      [issued.id],
-    );
-    expect(stored[0]?.hash).toBe(hashKey(issued.key));
-    expect(JSON.stringify(stored)).not.toContain(issued.key);
-
-    expect(await findWriteKey(db, issued.key)).toEqual({
-      id: issued.id,
-      sourceId: source.id,
-      sourceName: 'mobile-app',
-    });
-    expect(await findWriteKey(db, `${issued.key}x`)).toBeNull();
-    expect(await revokeWriteKey(db, issued.id)).toBe(true);
-    expect(await revokeWriteKey(db, issued.id)).toBe(false);
-    expect(await findWriteKey(db, issued.key)).toBeNull();
-
-    const actions = await db.auditLog.findMany({
-      where: { entityId: { in: [source.id, issued.id] } },
-      orderBy: { at: 'asc' },
-    });
-    expect(actions.map((a) => a.action)).toEqual(['source.create', 'write_key.issue', 'write_key.revoke']);
-  });
-
-  it('stores only the hash of an API key and finds it with its scopes until revoked', async () => {
-    const issued = await issueApiKey(db, { name: 'dashboards', scopes: ['dashboards:read'] });
-    const stored = await query<Record<string, unknown>>(testDb.url, 'SELECT * FROM api_keys WHERE id = $1', [
-      issued.id,
-    ]);
-    expect(stored[0]?.hash).toBe(hashKey(issued.key));
-    expect(JSON.stringify(stored)).not.toContain(issued.key);
-    expect(await findApiKey(db, issued.key)).toEqual({
-      id: issued.id,
-      name: 'dashboards',
-      scopes: ['dashboards:read'],
-    });
-    await revokeApiKey(db, issued.id);
-    expect(await findApiKey(db, issued.key)).toBeNull();
-  });
-
-  it('seedDemo is repeatable: one demo source, fresh keys each time, earlier keys still valid', async () => {
-    const first = await seedDemo(db);
-    const second = await seedDemo(db);
-    expect(second.sourceId).toBe(first.sourceId);
-    expect(second.writeKey).not.toBe(first.writeKey);
-    expect(await db.source.count({ where: { name: first.sourceName } })).toBe(1);
-    for (const seed of [first, second]) {
-      expect((await findWriteKey(db, seed.writeKey))?.sourceName).toBe(first.sourceName);
-      expect((await findApiKey(db, seed.apiKey))?.scopes).toEqual(['admin']);
-    }
-  });
-});
+// Keys (issue, find, expiry, last used, revoke, the demo seed) are tested in keys.int.test.ts.

@@ -1,10 +1,15 @@
-import { issueApiKey } from './api-keys.ts';
+import { issueApiKeyIn, revokeApiKeyIn } from './api-keys.ts';
 import { writeAudit } from './audit.ts';
 import type { Db } from './client.ts';
-import { issueWriteKey } from './write-keys.ts';
+import { issueWriteKeyIn, revokeWriteKeyIn } from './write-keys.ts';
 
 export const DEMO_SOURCE_NAME = 'demo';
 export const DEMO_API_KEY_NAME = 'demo';
+/** `createdBy` of the keys the seed mints; only those are ever retired by a later seed. */
+export const SEED_ACTOR = 'seed';
+
+// Any constant shared by every process that seeds the same database.
+const SEED_KEYS_LOCK = 0x7472_6b79; // "trky"
 
 export interface DemoSeed {
   sourceName: string;
@@ -15,12 +20,13 @@ export interface DemoSeed {
 
 /**
  * Makes sure the demo source and the demo's event schemas (DEMO_SUBJECTS) exist and returns a
- * usable write key and API key.
+ * usable write key and admin API key.
  *
  * NOTE: only key hashes are stored, so a key issued by an earlier start cannot be shown again.
- * Each call therefore issues a fresh pair and leaves earlier ones valid: a producer still holding
- * the key from a previous start keeps working, and the new pair goes to .tributary/demo.env.
- * The cost is one extra row per key type per start, which is negligible for a demo.
+ * Each call therefore issues a fresh pair and revokes the pair(s) earlier calls minted (keys
+ * created by SEED_ACTOR: the demo API key and the demo source's seeded write key), so running
+ * `npm start` twice leaves one active demo admin key, the one in .tributary/demo.env. Keys people
+ * issued themselves, for the demo source too, are never touched.
  */
 export async function seedDemo(db: Db): Promise<DemoSeed> {
   const source = await db.source.upsert({
@@ -29,9 +35,26 @@ export async function seedDemo(db: Db): Promise<DemoSeed> {
     update: {},
   });
   for (const subject of DEMO_SUBJECTS) await seedSubject(db, subject);
-  const writeKey = await issueWriteKey(db, source.id, { actor: 'seed' });
-  const apiKey = await issueApiKey(db, { name: DEMO_API_KEY_NAME, scopes: ['admin'] }, { actor: 'seed' });
-  return { sourceName: source.name, sourceId: source.id, writeKey: writeKey.key, apiKey: apiKey.key };
+  const { writeKey, apiKey } = await db.$transaction(async (tx) => {
+    // Two seeds at once (two starts against one database) would otherwise revoke each other's
+    // new keys and leave none active.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_KEYS_LOCK})`;
+    const opts = { actor: SEED_ACTOR };
+    const wk = await issueWriteKeyIn(tx, source.id, { ...opts, name: 'demo (npm start)' });
+    const ak = await issueApiKeyIn(tx, { name: DEMO_API_KEY_NAME, scopes: ['admin'] }, opts);
+    const oldWriteKeys = await tx.writeKey.findMany({
+      where: { sourceId: source.id, createdBy: SEED_ACTOR, revokedAt: null, id: { not: wk.id } },
+      select: { id: true },
+    });
+    for (const k of oldWriteKeys) await revokeWriteKeyIn(tx, k.id, opts);
+    const oldApiKeys = await tx.apiKey.findMany({
+      where: { name: DEMO_API_KEY_NAME, createdBy: SEED_ACTOR, revokedAt: null, id: { not: ak.id } },
+      select: { id: true },
+    });
+    for (const k of oldApiKeys) await revokeApiKeyIn(tx, k.id, opts);
+    return { writeKey: wk.key, apiKey: ak.key };
+  });
+  return { sourceName: source.name, sourceId: source.id, writeKey, apiKey };
 }
 
 /**
