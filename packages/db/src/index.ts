@@ -20,6 +20,13 @@ export {
   type AuditEntry,
   type AuditRequest,
 } from './audit.ts';
+export {
+  auditFacets,
+  listAuditRows,
+  type AuditCursor,
+  type AuditFilter,
+  type AuditRow,
+} from './audit-list.ts';
 export { createSource, findSourceByName, type SourceRow } from './sources.ts';
 export {
   findWriteKey,
