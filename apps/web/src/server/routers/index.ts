@@ -1,4 +1,5 @@
 import { router } from '../trpc.ts';
+import { auditRouter } from './audit.ts';
 import { dlqRouter } from './dlq.ts';
 import { liveRouter } from './live.ts';
 import { pipelineRouter } from './pipeline.ts';
@@ -7,6 +8,7 @@ import { sourcesRouter } from './sources.ts';
 import { viewerRouter } from './viewer.ts';
 
 export const appRouter = router({
+  audit: auditRouter,
   dlq: dlqRouter,
   live: liveRouter,
   pipeline: pipelineRouter,
