@@ -1,6 +1,6 @@
 import { toDateTime64 } from '@tributary/clickhouse';
 import type { DlqCursor, DlqFilter } from '@tributary/contracts';
-import { MASK, segments } from './mask.ts';
+import { MASK, piiTarget, type PiiTarget } from './mask.ts';
 
 export interface SqlPart {
   /** Conditions joined by AND, never empty ('1' when nothing filters). */
@@ -111,7 +111,11 @@ function maskedTextSql(
   params.piiMask = JSON.stringify(MASK);
   const branches = [...byPaths.values()].map(({ paths, types }, g) => {
     params[`piiTypes${g}`] = types;
-    const values = paths.map((path, p) => valuesAtSql(segments(path), `pii${g}_${p}`, params));
+    const targets = paths.map(piiTarget).filter((t): t is PiiTarget => t !== null);
+    // Tags that reach nothing mask nothing; an empty list still needs an array of its type.
+    const values = targets.length
+      ? targets.map((target, p) => valuesAtSql(target, `pii${g}_${p}`, params))
+      : ["CAST([], 'Array(String)')"];
     const all = `arrayDistinct(arrayFilter(pv -> pv != '', arrayConcat(${values.join(', ')})))`;
     // One pass: each value is replaced where it stands; one that is not there empties the text.
     const shown = `arrayFold((pacc, pv) -> if(position(pacc, pv) > 0, replaceAll(pacc, pv, {piiMask:String}), ''), ${all}, payload)`;
@@ -121,13 +125,15 @@ function maskedTextSql(
 }
 
 /**
- * The raw JSON texts of the values at a path inside `data`, as maskPii finds them: an array on
- * the way applies the rest of the path to each item. An array of arrays on the way gives a
- * value (NUL) that no JSON payload holds, so such a row is never matched rather than unmasked.
+ * The raw JSON texts of the values at a tag's target (inside `data` or `metadata`, or the whole
+ * `user_id`), as maskPii finds them: an array on the way applies the rest of the path to each
+ * item. An array of arrays on the way gives a value (NUL) that no JSON payload holds, so such a
+ * row is never matched rather than unmasked.
  */
-function valuesAtSql(path: string[], name: string, params: Record<string, unknown>): string {
-  let nodes = `[JSONExtractRaw(payload, 'data')]`;
-  path.forEach((segment, i) => {
+function valuesAtSql(target: PiiTarget, name: string, params: Record<string, unknown>): string {
+  params[`${name}_root`] = target.root;
+  let nodes = `[JSONExtractRaw(payload, {${name}_root:String})]`;
+  target.keys.forEach((segment, i) => {
     const key = `${name}_${i}`;
     params[key] = segment;
     const items =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MASK, maskPii, piiPathsFrom } from './mask.ts';
+import { MASK, maskPii, piiPathsFrom, piiTarget } from './mask.ts';
 
 describe('maskPii', () => {
   const event = {
@@ -32,6 +32,28 @@ describe('maskPii', () => {
     expect(event.data.email).toBe('a@b.c');
     expect(maskPii('not an event', ['/email'])).toEqual({ value: 'not an event', masked: [] });
     expect(maskPii({ data: [1] }, ['/0'])).toEqual({ value: { data: [1] }, masked: [] });
+  });
+
+  it('masks user_id and metadata paths rooted at the event with $', () => {
+    const withMeta = { ...event, metadata: { ip: '10.0.0.1', client: { ua: 'x', os: 'y' } } };
+    const r = maskPii(withMeta, ['$.user_id', '$.metadata.ip', '$/metadata/client/ua', '$.data.plan']);
+    expect(r.value).toEqual({
+      ...withMeta,
+      user_id: MASK,
+      data: { ...event.data, plan: MASK },
+      metadata: { ip: MASK, client: { ua: MASK, os: 'y' } },
+    });
+    expect(r.masked).toEqual(['$.user_id', '$.metadata.ip', '$/metadata/client/ua', '$.data.plan']);
+    expect(withMeta.metadata.ip).toBe('10.0.0.1');
+    expect(maskPii(withMeta, ['$.metadata']).value).toMatchObject({ metadata: MASK, user_id: 'u1' });
+  });
+
+  it('ignores $ paths that name nothing maskable, and events without the field', () => {
+    expect(maskPii(event, ['$.event_type', '$.source', '$.user_id.x', '$.metadata.ip', '$x']).masked).toEqual(
+      [],
+    );
+    expect(piiTarget('$.user_id')).toEqual({ root: 'user_id', keys: [] });
+    expect(piiTarget('email')).toEqual({ root: 'data', keys: ['email'] });
   });
 
   it('unescapes JSON pointer segments', () => {

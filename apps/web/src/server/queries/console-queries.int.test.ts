@@ -19,6 +19,8 @@ declare module 'vitest' {
 }
 
 const MIN = 60_000;
+/** A viewer who may see pii, with nothing tagged (server/pii-masking.int.test.ts covers masking). */
+const seeAll = { paths: new Map<string, string[]>(), reveal: true };
 const now = Date.now();
 const database = `tributary_web_${randomBytes(4).toString('hex')}`;
 let target: QueryTarget;
@@ -107,19 +109,19 @@ describe('live queries', () => {
   });
 
   it('tails the newest events first, with the payload as pretty JSON', async () => {
-    const tail = await getLiveTail(target, 50);
+    const tail = await getLiveTail(target, 50, seeAll);
     expect(tail.map((e) => e.event_id)).toEqual(['ck1', 'pv1', 'pv2', 'pv3', 'old']);
     const first = tail[0];
     expect(first).toMatchObject({ event_type: 'click', user_id: null, source: 'web', schema_version: 1 });
     expect(first?.received_at).toBe(now - 2 * MIN);
     expect(JSON.parse(first?.data ?? '')).toEqual({ path: '/p/ck1', nested: { n: 1 } });
     expect(first?.data).toContain('\n  "path"');
-    expect((await getLiveTail(target, 2)).map((e) => e.event_id)).toEqual(['ck1', 'pv1']);
+    expect((await getLiveTail(target, 2, seeAll)).map((e) => e.event_id)).toEqual(['ck1', 'pv1']);
   });
 
   it('shows an event once even before ClickHouse merged a repeated insert', async () => {
     await insertRows(target.client, `${database}.events`, [event('ck1', 'click', 2 * MIN, 1_000)]);
-    const ids = (await getLiveTail(target, 50)).map((e) => e.event_id);
+    const ids = (await getLiveTail(target, 50, seeAll)).map((e) => e.event_id);
     expect(ids.filter((id) => id === 'ck1')).toHaveLength(1);
     // Fold the repeat so the counts below see one row per event, as after a background merge.
     await target.client.command({ query: `OPTIMIZE TABLE ${database}.events FINAL` });
@@ -192,8 +194,9 @@ describe('errors', () => {
     const err = await caller.pipeline.overview({ window: '1h' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe('SERVICE_UNAVAILABLE');
-    const ok = await appRouter.createCaller(callerContext(target, userActor('viewer'))).live.tail({ limit: 1 });
-    expect(ok).toHaveLength(1);
+    // The tail reads pii tags from Postgres, which this file does not start: the overview then.
+    const ok = await appRouter.createCaller(callerContext(target, userActor('viewer'))).live.overview();
+    expect(ok.perMinute.points).toHaveLength(60);
     await t.client.close();
   });
 

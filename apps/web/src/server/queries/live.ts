@@ -1,3 +1,4 @@
+import { maskPii, type PiiView } from '@tributary/dlq';
 import { z } from 'zod';
 import { prettyJson } from '../../lib/format.ts';
 import { alignDown, fillSeries, type Series } from '../../lib/time-buckets.ts';
@@ -58,10 +59,17 @@ const tailRow = z.object({
   data: z.string(),
 });
 
-export type TailEvent = z.output<typeof tailRow>;
+export type TailEvent = z.output<typeof tailRow> & {
+  /** The pii-tagged paths whose values were masked for this viewer. */
+  masked_fields: string[];
+};
 
-/** The newest events by receive time, payload pretty-printed for display. */
-export async function getLiveTail(target: QueryTarget, limit = 50): Promise<TailEvent[]> {
+/**
+ * The newest events by receive time, payload pretty-printed for display. Values tagged pii
+ * (in data, and user_id) are masked unless `pii.reveal` (the caller holds pii:read); the
+ * masking happens here, so a viewer without the grant never receives them.
+ */
+export async function getLiveTail(target: QueryTarget, limit: number, pii: PiiView): Promise<TailEvent[]> {
   const rows = await selectRows(
     target,
     `SELECT event_id, event_type, source, user_id, schema_version,
@@ -78,13 +86,34 @@ export async function getLiveTail(target: QueryTarget, limit = 50): Promise<Tail
        )
      )
      ORDER BY received_at DESC, event_id DESC
-     -- ReplacingMergeTree folds retried inserts only at merge time; show each event once.
-     LIMIT 1 BY event_id
+     -- ReplacingMergeTree folds retried inserts only at merge time; show each event once. An
+     -- event is its (source, event_type, event_id): another source's event of that id is shown.
+     LIMIT 1 BY source, event_type, event_id
      LIMIT {limit:UInt32}`,
     // Repeats of one event (retried inserts before a merge) are rare; four times the rows asked
     // leaves room for them.
     { limit, scan: limit * 4 },
     tailRow,
   );
-  return rows.map((r) => ({ ...r, data: prettyJson(r.data) }));
+  return rows.map((r) => shownToViewer(r, pii));
+}
+
+function shownToViewer(r: z.output<typeof tailRow>, pii: PiiView): TailEvent {
+  const paths = pii.reveal ? [] : (pii.paths.get(r.event_type) ?? []);
+  if (paths.length === 0) return { ...r, data: prettyJson(r.data), masked_fields: [] };
+  // NOTE: toJSONString(data) is always JSON; were it not, nothing of it could be shown safely.
+  let data: unknown;
+  try {
+    data = JSON.parse(r.data);
+  } catch {
+    return { ...r, data: '(withheld: may contain pii)', masked_fields: ['*'] };
+  }
+  const m = maskPii({ data, user_id: r.user_id }, paths);
+  const shown = m.value as { data: unknown; user_id: string | null };
+  return {
+    ...r,
+    data: JSON.stringify(shown.data, null, 2),
+    user_id: shown.user_id,
+    masked_fields: m.masked,
+  };
 }
