@@ -6,17 +6,25 @@ import { useMemo, useState } from 'react';
 import { ErrorBanner } from '../error-banner.tsx';
 import { useTRPC } from '../../trpc/react.tsx';
 import { DryRunResult } from './dry-run-result.tsx';
+import { lockedFieldProblem } from './locked-fields.ts';
 import { DEFAULT_REPLAY_RATE, payloadProblem } from './replay-options.ts';
 import { ReplayProgress } from './replay-progress.tsx';
 import { useReplayJob } from './use-replay-job.ts';
 
-/** Fix one event by hand and send it back; the dry run checks the edit first. */
+/**
+ * Fix one event by hand and send it back; the dry run checks the edit first. Only data,
+ * metadata, timestamp and user_id may change: the server refuses any other change (naming the
+ * field), and the editor says so while typing.
+ */
 export function EditReplay({ entry }: { entry: Pick<DlqEntry, 'id' | 'payload_pretty' | 'masked_fields'> }) {
   const trpc = useTRPC();
   const [text, setText] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const value = text ?? entry.payload_pretty;
-  const problem = useMemo(() => payloadProblem(value), [value]);
+  const problem = useMemo(
+    () => payloadProblem(value) ?? lockedFieldProblem(entry.payload_pretty, value),
+    [value, entry.payload_pretty],
+  );
   const dryRun = useMutation(trpc.dlq.dryRun.mutationOptions());
   const job = useReplayJob();
   const selection = { kind: 'ids' as const, ids: [entry.id] };
@@ -51,7 +59,8 @@ export function EditReplay({ entry }: { entry: Pick<DlqEntry, 'id' | 'payload_pr
         aria-live="polite"
         data-testid="edit-status"
       >
-        {problem ?? 'Valid JSON. Run a dry run to check it against the schema.'}
+        {problem ??
+          'Valid JSON. Only data, metadata, timestamp and user_id may change. Run a dry run to check it against the schema.'}
       </div>
       <div className="action-row">
         <button
