@@ -105,6 +105,18 @@ describe('dead letters in the console', () => {
       expect(await api.dlq.list({ ...search, limit: 10 })).toMatchObject({ total: 1 });
       expect((await api.dlq.groups(search)).groups).toHaveLength(1);
     }
+    // Each unmasked open is audited under its reader's name; the masked ones are not.
+    const { getDb } = await import('./db.ts');
+    const reveals = await getDb().auditLog.findMany({
+      where: { action: 'pii.reveal' },
+      orderBy: { at: 'asc' },
+    });
+    expect(reveals.map((r) => [r.actor, r.entityId, r.after])).toEqual([
+      ['user:viewer@test.example', id, { eventType: subject, paths: ['/email'] }],
+      ['api_key:test-pii:read', id, { eventType: subject, paths: ['/email'] }],
+      ['user:admin@test.example', id, { eventType: subject, paths: ['/email'] }],
+    ]);
+    expect(reveals.every((r) => r.requestId !== null)).toBe(true);
   });
 
   it('refuses odd filters, missing entries and non-JSON edits with a clear message', async () => {

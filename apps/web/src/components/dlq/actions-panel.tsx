@@ -5,6 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { ErrorBanner } from '../error-banner.tsx';
 import { formatCount } from '../../lib/format.ts';
+import { useCan } from '../../lib/use-can.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { DryRunResult } from './dry-run-result.tsx';
 import { DEFAULT_REPLAY_RATE, parseRate, parseSchemaVersion } from './replay-options.ts';
@@ -23,8 +24,15 @@ interface Props {
   emptyHint?: string;
 }
 
+/** Dry run, replay and discard for a selection, for those who may operate the dead letters. */
+export function ActionsPanel(props: Props) {
+  const canOperate = useCan('dlq:operate');
+  if (!canOperate) return null;
+  return <OperateActions {...props} />;
+}
+
 /** Dry run, replay and discard for a selection: one entry, some, or everything matching a filter. */
-export function ActionsPanel({ selection, selectionKey, count, what, emptyHint }: Props) {
+function OperateActions({ selection, selectionKey, count, what, emptyHint }: Props) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [versionText, setVersionText] = useState('');

@@ -4,6 +4,7 @@ import type { DlqEntry } from '@tributary/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { ErrorBanner } from '../error-banner.tsx';
+import { useCan } from '../../lib/use-can.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { DryRunResult } from './dry-run-result.tsx';
 import { lockedFieldProblem } from './locked-fields.ts';
@@ -11,12 +12,27 @@ import { DEFAULT_REPLAY_RATE, payloadProblem } from './replay-options.ts';
 import { ReplayProgress } from './replay-progress.tsx';
 import { useReplayJob } from './use-replay-job.ts';
 
+type Entry = Pick<DlqEntry, 'id' | 'payload_pretty' | 'masked_fields'>;
+
+/** The editor, for those who may operate the dead letters. */
+export function EditReplay({ entry }: { entry: Entry }) {
+  const canOperate = useCan('dlq:operate');
+  if (!canOperate) {
+    return (
+      <p className="muted" data-testid="edit-not-allowed">
+        Your role may look at dead letters but not replay them.
+      </p>
+    );
+  }
+  return <EditAndReplay entry={entry} />;
+}
+
 /**
  * Fix one event by hand and send it back; the dry run checks the edit first. Only data,
  * metadata, timestamp and user_id may change: the server refuses any other change (naming the
  * field), and the editor says so while typing.
  */
-export function EditReplay({ entry }: { entry: Pick<DlqEntry, 'id' | 'payload_pretty' | 'masked_fields'> }) {
+function EditAndReplay({ entry }: { entry: Entry }) {
   const trpc = useTRPC();
   const [text, setText] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -35,8 +51,8 @@ export function EditReplay({ entry }: { entry: Pick<DlqEntry, 'id' | 'payload_pr
   if (masked) {
     return (
       <p className="muted" data-testid="edit-locked">
-        This payload has masked pii fields ({entry.masked_fields.join(', ')}). Reveal pii to edit it: an edit
-        replaces the whole event, masks included.
+        This payload has masked pii fields ({entry.masked_fields.join(', ')}). Only people with the pii grant
+        can edit it: an edit replaces the whole event, masks included.
       </p>
     );
   }

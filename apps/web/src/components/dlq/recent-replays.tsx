@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { formatCount, formatTimestamp } from '../../lib/format.ts';
+import { useCan } from '../../lib/use-can.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { ErrorBanner, QueryError } from '../error-banner.tsx';
 
@@ -26,6 +27,7 @@ export function RecentReplays() {
     }),
   );
   const rows = replays.data ?? [];
+  const canResume = useCan('dlq:operate');
   const resume = useMutation(
     trpc.dlq.resumeReplay.mutationOptions({
       onSettled: () => queryClient.invalidateQueries(trpc.dlq.replays.pathFilter()),
@@ -82,7 +84,7 @@ export function RecentReplays() {
                 <td className="num">{formatCount(r.rate)}/s</td>
                 <td className="muted small nowrap">{r.finishedAt ? formatTimestamp(r.finishedAt) : '—'}</td>
                 <td>
-                  {r.resumable && (
+                  {r.resumable && canResume && (
                     <button
                       type="button"
                       className="btn btn-small"

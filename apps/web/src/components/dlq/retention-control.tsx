@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { errorText } from '../../lib/error-text.ts';
+import { useCan } from '../../lib/use-can.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 
 /** How long dead letters are kept (the table's TTL), and a way to change it. */
@@ -10,6 +11,7 @@ export function RetentionControl() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const retention = useQuery(trpc.dlq.retention.queryOptions());
+  const canChange = useCan('dlq:operate');
   const [editing, setEditing] = useState<string | null>(null);
   const save = useMutation(
     trpc.dlq.setRetention.mutationOptions({
@@ -35,18 +37,20 @@ export function RetentionControl() {
               {days === undefined ? '…' : `${days} day${days === 1 ? '' : 's'}`}
             </strong>
           </span>
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={days === undefined}
-            onClick={() => {
-              save.reset();
-              setEditing(String(days));
-            }}
-            data-testid="retention-change"
-          >
-            Change
-          </button>
+          {canChange && (
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={days === undefined}
+              onClick={() => {
+                save.reset();
+                setEditing(String(days));
+              }}
+              data-testid="retention-change"
+            >
+              Change
+            </button>
+          )}
         </>
       ) : (
         // noValidate: the server's own words explain a value out of range.

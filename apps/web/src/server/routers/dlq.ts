@@ -20,6 +20,7 @@ import {
   setRetentionDays,
   startReplay,
 } from '@tributary/dlq';
+import { writeAudit } from '@tributary/db';
 import { z } from 'zod';
 import { auditName } from '../auth/actor.ts';
 import { getDb } from '../db.ts';
@@ -39,7 +40,22 @@ export const dlqRouter = router({
 
   entry: procedure('read')
     .input(z.object({ id: entryId }))
-    .query(async ({ ctx, input }) => getEntry(ctx.clickhouse, input.id, await piiView(ctx))),
+    .query(async ({ ctx, input }) => {
+      const pii = await piiView(ctx);
+      const entry = await getEntry(ctx.clickhouse, input.id, pii);
+      const revealed = pii.reveal ? (pii.paths.get(entry.event_type ?? '') ?? []) : [];
+      // Opening one event whose pii fields are shown unmasked is a pii reveal: audited.
+      if (revealed.length > 0) {
+        await writeAudit(getDb(), {
+          actor: auditName(ctx.actor),
+          action: 'pii.reveal',
+          entity: 'dead_letter',
+          entityId: entry.id,
+          after: { eventType: entry.event_type, paths: revealed },
+        });
+      }
+      return entry;
+    }),
 
   dryRun: procedure('dlq:operate')
     .input(dlqDryRunInputSchema)

@@ -1,12 +1,17 @@
 import { TributaryError } from '@tributary/contracts';
 import { findApiKey, writeAudit } from '@tributary/db';
 import { z } from 'zod';
+import { permissionsOf } from '../auth/actor.ts';
 import { getDb } from '../db.ts';
 import { publicProcedure, router } from '../trpc.ts';
 import { PII_SCOPES, viewerCookie } from '../viewer.ts';
 
 export const viewerRouter = router({
-  me: publicProcedure.query(({ ctx }) => ctx.viewer()),
+  // NOTE: `permissions` is what useCan (lib/use-can.ts) reads; the `me` that replaces this keeps it.
+  me: publicProcedure.query(async ({ ctx }) => ({
+    ...(await ctx.viewer()),
+    permissions: ctx.actor ? [...permissionsOf(ctx.actor)] : [],
+  })),
 
   /** Unlocks pii values for this browser with an API key holding a pii scope. Audited. */
   unlockPii: publicProcedure
