@@ -8,5 +8,4 @@ export * from './config.ts';
 export * from './control.ts';
 export * from './dlq.ts';
 export * from './env-fragments.ts';
-export * from './exposure.ts';
 export * from './keys.ts';
