@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import { formatCount } from '../../lib/format.ts';
 import { useDebounced } from '../../lib/use-debounced.ts';
 import { errorText } from '../../lib/error-text.ts';
+import { useCan } from '../../lib/use-can.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { ErrorBanner, failureOf, QueryError } from '../error-banner.tsx';
 import { sortedJson, STARTER_SCHEMA, subjectHref } from './display.ts';
@@ -44,6 +45,9 @@ export function SchemaEditor({ subject }: { subject: string }) {
   );
   const [traffic, setTraffic] = useState<{ text: string } | null>(null);
   const trafficCheck = useMutation(trpc.schemas.trafficCheck.mutationOptions());
+  // Registering is the schema owners'; checking a candidate against traffic is the operators'.
+  const canRegisterRole = useCan('schemas:write');
+  const canCheckTraffic = useCan('dlq:operate');
   const register = useMutation(
     trpc.schemas.register.mutationOptions({
       onSuccess: async (r) => {
@@ -172,73 +176,77 @@ export function SchemaEditor({ subject }: { subject: string }) {
               </ul>
             )}
           </section>
-          <section className="card">
-            <div className="register-row">
-              <button
-                type="button"
-                className="btn btn-primary"
-                disabled={!canRegister}
-                onClick={() => register.mutate({ subject, text: value })}
-                data-testid="register-button"
-              >
-                {register.isPending ? 'Registering…' : exists ? 'Register new version' : 'Register subject'}
-              </button>
-              {blockedBecause && (
-                <span className="muted" data-testid="register-blocked">
-                  {blockedBecause}
-                </span>
-              )}
-            </div>
-            <ErrorBanner error={register.error} compact testId="register-error" />
-          </section>
-          <section className="card">
-            <div className="register-row">
-              <button
-                type="button"
-                className="btn"
-                disabled={!parsed.ok || state === 'invalid' || trafficCheck.isPending}
-                onClick={() => {
-                  setTraffic({ text: value });
-                  trafficCheck.mutate({ subject, text: value });
-                }}
-                data-testid="traffic-check-button"
-              >
-                {trafficCheck.isPending ? 'Checking traffic…' : 'Check against traffic'}
-              </button>
-              <span className="muted small">Newest 1,000 events of the last 24 h</span>
-            </div>
-            <ErrorBanner error={trafficCheck.error} compact testId="traffic-check-error" />
-            {trafficCheck.data && (
-              <div className={`traffic${trafficStale ? ' stale' : ''}`} data-testid="traffic-result">
-                <div className="traffic-counts">
-                  <span>
-                    <strong data-testid="traffic-checked">{formatCount(trafficCheck.data.checked)}</strong>{' '}
-                    checked
+          {canRegisterRole && (
+            <section className="card">
+              <div className="register-row">
+                <button
+                  type="button"
+                  className="btn btn-primary"
+                  disabled={!canRegister}
+                  onClick={() => register.mutate({ subject, text: value })}
+                  data-testid="register-button"
+                >
+                  {register.isPending ? 'Registering…' : exists ? 'Register new version' : 'Register subject'}
+                </button>
+                {blockedBecause && (
+                  <span className="muted" data-testid="register-blocked">
+                    {blockedBecause}
                   </span>
-                  <span className={trafficCheck.data.failing > 0 ? 'bad' : 'good'}>
-                    <strong data-testid="traffic-failing">{formatCount(trafficCheck.data.failing)}</strong>{' '}
-                    failing
-                  </span>
-                  {trafficStale && <span className="muted small">(for an earlier edit)</span>}
-                </div>
-                {trafficCheck.data.checked === 0 && (
-                  <p className="muted small">No events of this type in the last 24 h.</p>
-                )}
-                {trafficCheck.data.examples.length > 0 && (
-                  <ul className="reasons">
-                    {trafficCheck.data.examples.map((e) => (
-                      <li key={e.event_id} data-testid="traffic-example">
-                        <div className="mono small">{e.event_id}</div>
-                        {e.messages.map((m, i) => (
-                          <div key={i}>{m}</div>
-                        ))}
-                      </li>
-                    ))}
-                  </ul>
                 )}
               </div>
-            )}
-          </section>
+              <ErrorBanner error={register.error} compact testId="register-error" />
+            </section>
+          )}
+          {canCheckTraffic && (
+            <section className="card">
+              <div className="register-row">
+                <button
+                  type="button"
+                  className="btn"
+                  disabled={!parsed.ok || state === 'invalid' || trafficCheck.isPending}
+                  onClick={() => {
+                    setTraffic({ text: value });
+                    trafficCheck.mutate({ subject, text: value });
+                  }}
+                  data-testid="traffic-check-button"
+                >
+                  {trafficCheck.isPending ? 'Checking traffic…' : 'Check against traffic'}
+                </button>
+                <span className="muted small">Newest 1,000 events of the last 24 h</span>
+              </div>
+              <ErrorBanner error={trafficCheck.error} compact testId="traffic-check-error" />
+              {trafficCheck.data && (
+                <div className={`traffic${trafficStale ? ' stale' : ''}`} data-testid="traffic-result">
+                  <div className="traffic-counts">
+                    <span>
+                      <strong data-testid="traffic-checked">{formatCount(trafficCheck.data.checked)}</strong>{' '}
+                      checked
+                    </span>
+                    <span className={trafficCheck.data.failing > 0 ? 'bad' : 'good'}>
+                      <strong data-testid="traffic-failing">{formatCount(trafficCheck.data.failing)}</strong>{' '}
+                      failing
+                    </span>
+                    {trafficStale && <span className="muted small">(for an earlier edit)</span>}
+                  </div>
+                  {trafficCheck.data.checked === 0 && (
+                    <p className="muted small">No events of this type in the last 24 h.</p>
+                  )}
+                  {trafficCheck.data.examples.length > 0 && (
+                    <ul className="reasons">
+                      {trafficCheck.data.examples.map((e) => (
+                        <li key={e.event_id} data-testid="traffic-example">
+                          <div className="mono small">{e.event_id}</div>
+                          {e.messages.map((m, i) => (
+                            <div key={i}>{m}</div>
+                          ))}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </div>
+              )}
+            </section>
+          )}
         </div>
       </div>
     </>

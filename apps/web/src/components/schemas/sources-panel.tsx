@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ErrorLike } from '../../lib/error-text.ts';
+import { useCan } from '../../lib/use-can.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { ErrorBanner, QueryError } from '../error-banner.tsx';
 import { unknownEventTypePolicies, type UnknownEventTypePolicy } from './modes.ts';
@@ -12,6 +13,7 @@ export function SourcesPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.sources.list.queryOptions());
+  const canWrite = useCan('schemas:write');
   const [error, setError] = useState<ErrorLike | null>(null);
   const setPolicy = useMutation(
     trpc.sources.setPolicy.mutationOptions({
@@ -43,22 +45,28 @@ export function SourcesPanel() {
                 {s.description && <div className="muted small ellipsis">{s.description}</div>}
               </td>
               <td>
-                <select
-                  className="select"
-                  aria-label={`Unknown event types from ${s.name}`}
-                  value={s.unknownEventTypes}
-                  disabled={setPolicy.isPending}
-                  onChange={(e) =>
-                    setPolicy.mutate({ source: s.name, policy: e.target.value as UnknownEventTypePolicy })
-                  }
-                  data-testid={`source-policy-${s.name}`}
-                >
-                  {unknownEventTypePolicies.map((p) => (
-                    <option key={p} value={p}>
-                      {p}
-                    </option>
-                  ))}
-                </select>
+                {canWrite ? (
+                  <select
+                    className="select"
+                    aria-label={`Unknown event types from ${s.name}`}
+                    value={s.unknownEventTypes}
+                    disabled={setPolicy.isPending}
+                    onChange={(e) =>
+                      setPolicy.mutate({ source: s.name, policy: e.target.value as UnknownEventTypePolicy })
+                    }
+                    data-testid={`source-policy-${s.name}`}
+                  >
+                    {unknownEventTypePolicies.map((p) => (
+                      <option key={p} value={p}>
+                        {p}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <span className="mono" data-testid={`source-policy-value-${s.name}`}>
+                    {s.unknownEventTypes}
+                  </span>
+                )}
               </td>
             </tr>
           ))}

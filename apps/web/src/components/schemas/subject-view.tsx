@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { formatCount } from '../../lib/format.ts';
+import { useCan } from '../../lib/use-can.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import type { ErrorLike } from '../../lib/error-text.ts';
 import { ErrorBanner, failureOf, QueryError } from '../error-banner.tsx';
@@ -23,6 +24,8 @@ export function SubjectView({ subject, registered }: { subject: string; register
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const detail = useQuery(trpc.schemas.detail.queryOptions({ subject }));
+  // Schema owners and admins change subjects; everyone else reads them.
+  const canWrite = useCan('schemas:write');
   const [actionError, setActionError] = useState<ErrorLike | null>(null);
   const [notice, setNotice] = useState<string | null>(
     registered === null ? null : `Registered v${registered}.`,
@@ -95,9 +98,11 @@ export function SubjectView({ subject, registered }: { subject: string; register
           <section className="card empty">
             <h2>No subject “{subject}” is registered</h2>
             <p>Register its first schema to create it.</p>
-            <Link href={subjectHref(subject, '/new')} className="btn btn-primary">
-              Write the first schema
-            </Link>
+            {canWrite && (
+              <Link href={subjectHref(subject, '/new')} className="btn btn-primary">
+                Write the first schema
+              </Link>
+            )}
           </section>
         ) : (
           <QueryError queries={detail} />
@@ -125,9 +130,15 @@ export function SubjectView({ subject, registered }: { subject: string; register
             {d.subject.name}
           </h1>
         </div>
-        <Link href={subjectHref(subject, '/new')} className="btn btn-primary" data-testid="new-version-link">
-          New version
-        </Link>
+        {canWrite && (
+          <Link
+            href={subjectHref(subject, '/new')}
+            className="btn btn-primary"
+            data-testid="new-version-link"
+          >
+            New version
+          </Link>
+        )}
       </div>
       <ErrorBanner error={actionError} testId="action-error" />
       {notice && (
@@ -168,40 +179,52 @@ export function SubjectView({ subject, registered }: { subject: string; register
           <label htmlFor="mode-select">
             <h2>Compatibility mode</h2>
           </label>
-          <select
-            id="mode-select"
-            className="select"
-            value={d.subject.mode}
-            disabled={busy}
-            onChange={(e) => setMode.mutate({ subject, mode: e.target.value as Mode })}
-            data-testid="mode-select"
-          >
-            {compatibilityModes.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
+          {canWrite ? (
+            <select
+              id="mode-select"
+              className="select"
+              value={d.subject.mode}
+              disabled={busy}
+              onChange={(e) => setMode.mutate({ subject, mode: e.target.value as Mode })}
+              data-testid="mode-select"
+            >
+              {compatibilityModes.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <strong className="mono" data-testid="mode-value">
+              {d.subject.mode}
+            </strong>
+          )}
           <span className="muted">{modeHelp[d.subject.mode]}. Existing versions are not re-checked.</span>
         </div>
         <div className="mode-row">
           <label htmlFor="enforcement-select">
             <h2>Enforcement</h2>
           </label>
-          <select
-            id="enforcement-select"
-            className="select"
-            value={d.subject.enforcement}
-            disabled={busy}
-            onChange={(e) => setEnforcement.mutate({ subject, enforcement: e.target.value as Enforcement })}
-            data-testid="enforcement-select"
-          >
-            {enforcements.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
+          {canWrite ? (
+            <select
+              id="enforcement-select"
+              className="select"
+              value={d.subject.enforcement}
+              disabled={busy}
+              onChange={(e) => setEnforcement.mutate({ subject, enforcement: e.target.value as Enforcement })}
+              data-testid="enforcement-select"
+            >
+              {enforcements.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <strong className="mono" data-testid="enforcement-value">
+              {d.subject.enforcement}
+            </strong>
+          )}
           <span className="muted">
             {enforcementHelp[d.subject.enforcement]}. Applies to ingest within seconds.
           </span>
@@ -236,7 +259,7 @@ export function SubjectView({ subject, registered }: { subject: string; register
                 <td className="muted">{v.createdBy}</td>
                 <td className="ellipsis">{v.description ?? <span className="muted">—</span>}</td>
                 <td className="actions">
-                  {v.status === 'active' && (
+                  {canWrite && v.status === 'active' && (
                     <button
                       type="button"
                       className="btn btn-small"
@@ -247,7 +270,7 @@ export function SubjectView({ subject, registered }: { subject: string; register
                       Deprecate
                     </button>
                   )}
-                  {confirmDelete === v.version ? (
+                  {!canWrite ? null : confirmDelete === v.version ? (
                     <>
                       <button
                         type="button"

@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { fromPublicError } from '../../lib/error-text.ts';
 import { formatCount } from '../../lib/format.ts';
+import { useCan } from '../../lib/use-can.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { ErrorBanner, failureOf, QueryError } from '../error-banner.tsx';
 import { formatDateTime, subjectHref } from './display.ts';
@@ -58,6 +59,7 @@ function NewSubjectForm({ existing }: { existing: Set<string> }) {
 
 export function SubjectsView() {
   const trpc = useTRPC();
+  const canWrite = useCan('schemas:write');
   const list = useQuery(trpc.schemas.list.queryOptions(undefined, { refetchInterval: 15_000 }));
   const subjects = list.data?.subjects ?? [];
   return (
@@ -77,9 +79,11 @@ export function SubjectsView() {
           testId="traffic-error"
         />
       )}
-      <section className="card">
-        <NewSubjectForm existing={new Set(subjects.map((s) => s.name))} />
-      </section>
+      {canWrite && (
+        <section className="card">
+          <NewSubjectForm existing={new Set(subjects.map((s) => s.name))} />
+        </section>
+      )}
       <section className="card table-card">
         <table className="table" data-testid="subjects-table">
           <thead>
