@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { metricsAllowed } from '@tributary/contracts';
+import { metricsAllowed } from '@tributary/contracts/exposure';
 import type { Registry } from '@tributary/telemetry';
 
 /**

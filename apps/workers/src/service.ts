@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
-import { assertExposure, topicNames } from '@tributary/contracts';
+import { topicNames } from '@tributary/contracts';
+import { assertExposure } from '@tributary/contracts/exposure';
 import { createBatchConsumer, createProducer, type BatchConsumer } from '@tributary/kafka';
 import { createClickHouse, insertRows } from '@tributary/clickhouse';
 import {

@@ -1,3 +1,5 @@
+// Server-only (node:crypto, node:net): imported as @tributary/contracts/exposure, never from the
+// package index, which browser bundles load.
 // Who can reach a listener. Every service binds to the loopback interface unless told
 // otherwise; one told to listen wider must have its open endpoints (metrics, health details)
 // behind a credential first, or it refuses to start rather than serve them to the network.

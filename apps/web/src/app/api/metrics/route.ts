@@ -1,4 +1,4 @@
-import { metricsAllowed } from '@tributary/contracts';
+import { metricsAllowed } from '@tributary/contracts/exposure';
 import { env } from '../../../env.ts';
 import { webMetrics } from '../../../server/metrics.ts';
 
