@@ -95,31 +95,34 @@ function errorContext(): ClassifyContext {
   return classifyContext;
 }
 
-const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
-  /**
-   * Every failure the browser sees is in the shared vocabulary: plain words as the message, the
-   * code, whether retrying may help, the raw text apart in `details`. The shape is built anew,
-   * so tRPC's `stack` (sent by default outside production) never leaves the server.
-   */
-  errorFormatter({ shape, error }) {
-    const classified = classifyError(error, errorContext());
-    const pub = toPublicError(classified);
-    const { trpc, http } = errorCodes[pub.code];
-    return {
-      message: pub.message,
-      code: TRPC_ERROR_CODES_BY_KEY[trpc],
-      data: {
-        code: trpc,
-        httpStatus: http,
-        ...(shape.data.path === undefined ? {} : { path: shape.data.path }),
-        // Same vocabulary as the ingest and management APIs: a client branches on these codes.
-        tributaryCode: pub.code,
-        retryable: pub.retryable,
-        details: pub.details,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    /**
+     * Every failure the browser sees is in the shared vocabulary: plain words as the message, the
+     * code, whether retrying may help, the raw text apart in `details`. The shape is built anew,
+     * so tRPC's `stack` (sent by default outside production) never leaves the server.
+     */
+    errorFormatter({ shape, error }) {
+      const classified = classifyError(error, errorContext());
+      const pub = toPublicError(classified);
+      const { trpc, http } = errorCodes[pub.code];
+      return {
+        message: pub.message,
+        code: TRPC_ERROR_CODES_BY_KEY[trpc],
+        data: {
+          code: trpc,
+          httpStatus: http,
+          ...(shape.data.path === undefined ? {} : { path: shape.data.path }),
+          // Same vocabulary as the ingest and management APIs: a client branches on these codes.
+          tributaryCode: pub.code,
+          retryable: pub.retryable,
+          details: pub.details,
+        },
+      };
+    },
+  });
 
 /**
  * Any failure in a procedure becomes a tRPC error with the status of its classified code, so
@@ -165,7 +168,11 @@ export function procedure(permission: Permission) {
       throw new AccessDenied('unauthorized', 'Sign in or send an API key', permission);
     }
     if (!can(actor, permission)) {
-      throw new AccessDenied('forbidden', `${auditName(actor)} may not do this (needs ${permission})`, permission);
+      throw new AccessDenied(
+        'forbidden',
+        `${auditName(actor)} may not do this (needs ${permission})`,
+        permission,
+      );
     }
     return next({ ctx: { actor } });
   });
