@@ -8,6 +8,7 @@ const links = [
   { href: '/pipeline', label: 'Pipeline' },
   { href: '/schemas', label: 'Schemas' },
   { href: '/dlq', label: 'Dead letters' },
+  { href: '/audit', label: 'Audit' },
 ] as const;
 
 export function Nav() {
