@@ -123,7 +123,11 @@ async function soak(t: TestStack): Promise<void> {
       while (!done()) {
         const t0 = performance.now();
         try {
-          const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+          const res = await fetch(url, {
+            // The demo admin key: console procedures answer only a known actor.
+            headers: { authorization: `Bearer ${t.stack.apiKey}` },
+            signal: AbortSignal.timeout(30_000),
+          });
           const body = await res.text();
           polls.add(name, performance.now() - t0, res.ok ? undefined : `${res.status} ${body.slice(0, 200)}`);
         } catch (err) {
