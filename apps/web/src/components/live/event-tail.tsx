@@ -13,8 +13,14 @@ export function EventTail({ events }: { events: TailEvent[] }) {
         <span>source</span>
       </div>
       {events.map((e) => (
-        // Keyed by event_id so an expanded payload stays open while the list refreshes.
-        <details key={e.event_id} className="tail-row" data-testid="tail-row" data-event-id={e.event_id}>
+        // Keyed by the event's identity so an expanded payload stays open while the list
+        // refreshes; two sources may share an event_id (docs/decisions/event-identity.md).
+        <details
+          key={JSON.stringify([e.source, e.event_type, e.event_id])}
+          className="tail-row"
+          data-testid="tail-row"
+          data-event-id={e.event_id}
+        >
           <summary>
             <span className="mono">{formatClock(e.received_at)}</span>
             <span>
