@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { decodeControlRecord, type ControlRecord } from '@tributary/contracts';
-import { createBatchConsumer, type BatchConsumer } from '@tributary/kafka';
+import { decodeControlMessage, type ControlRecord } from '@tributary/contracts';
+import { createBatchConsumer, type BatchConsumer, type IncomingMessage } from '@tributary/kafka';
 import type { Logger } from '@tributary/telemetry';
 import type { SchemaRules } from '@tributary/pipeline';
 
@@ -12,47 +12,123 @@ export interface ControlFollower {
   lastActivityAt(): number;
 }
 
-/**
- * Keeps `rules` current: first the state from Postgres (the source of truth), then every record
- * of the compacted control topic.
- *
- * NOTE: the consumer reads the topic from the beginning, in a group of its own (every instance
- * must see every record). Starting at the latest offset instead would lose a change published
- * between the Postgres read and the moment the new group is positioned (and, after a reconnect
- * before the first commit, everything during the outage). The topic is compacted to one record
- * per key, so the replay is small, and records carry revisions: a replayed record older than the
- * snapshot is ignored, so the replay never rolls the state back, not even for a moment.
- */
-export function createControlFollower(opts: {
+/** A piece of registry state a control record can name. */
+export type StatePiece = { kind: 'subject' | 'source'; name: string };
+
+export interface ControlFollowerOptions {
   brokers: string[];
   topic: string;
   rules: SchemaRules;
   logger: Logger;
+  /** Every subject and source, read from Postgres in one snapshot. */
   loadSnapshot: () => Promise<{ revision: number; records: ControlRecord[] }>;
+  /** One subject's or source's current state, read from Postgres (a tombstone when gone). */
+  loadPiece: (piece: StatePiece) => Promise<ControlRecord>;
+  /** A write_keys hint arrived: forget cached write keys. */
+  onWriteKeysChanged: () => void;
   /** Reloads from Postgres this often (0: never), in case a publish after a change failed. */
   reloadIntervalMs: number;
-}): ControlFollower {
+  /** A batch naming more pieces than this is answered with one full snapshot instead. */
+  fullReloadAbove?: number;
+}
+
+const RETRY_AFTER_FAILURE_MS = 1000;
+
+/**
+ * Keeps `rules` (and, through `onWriteKeysChanged`, the write-key cache) current.
+ *
+ * CRITICAL: a control record is a hint, never the state. On a record naming a subject or a
+ * source, the follower re-reads that piece from Postgres and applies what Postgres says (with
+ * the revision of that read); the record's own payload and revision are not used. So a record
+ * written by anyone who reached the broker — a forged schema, a revision from the far future —
+ * changes nothing: at worst it causes a re-read. See docs/decisions/key-revocation.md.
+ *
+ * NOTE: the consumer reads the topic from the beginning, in a group of its own (every instance
+ * must see every record): a change published between the start-up snapshot and the moment the
+ * new group is positioned would otherwise go unnoticed until the periodic reload. The compacted
+ * topic holds one record per key, so that replay is one full re-read (fullReloadAbove).
+ */
+export function createControlFollower(opts: ControlFollowerOptions): ControlFollower {
   const { rules, logger } = opts;
+  const fullReloadAbove = opts.fullReloadAbove ?? 20;
   let consumer: BatchConsumer | null = null;
   let reloadTimer: NodeJS.Timeout | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  async function loadAll(): Promise<number> {
+    const snapshot = await opts.loadSnapshot();
+    rules.load(snapshot.revision, snapshot.records);
+    return snapshot.records.length;
+  }
 
   async function reload() {
     try {
-      const snapshot = await opts.loadSnapshot();
-      rules.load(snapshot.revision, snapshot.records);
+      await loadAll();
     } catch (err) {
-      logger.warn({ err: String(err) }, 'periodic schema registry reload failed; will retry');
+      logger.warn({ err: String(err) }, 'schema registry reload from Postgres failed; will retry');
+      retrySoon();
     }
+  }
+
+  /** After a failed re-read the hint is not lost: a full reload follows shortly. */
+  function retrySoon() {
+    if (stopped || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      void reload();
+    }, RETRY_AFTER_FAILURE_MS);
+    retryTimer.unref();
+  }
+
+  async function reread(pieces: StatePiece[]) {
+    try {
+      if (pieces.length > fullReloadAbove) {
+        const count = await loadAll();
+        logger.info({ hinted: pieces.length, records: count }, 'control hints: registry state re-read from Postgres');
+        return;
+      }
+      for (const piece of pieces) {
+        const current = await opts.loadPiece(piece);
+        if (rules.apply(current)) {
+          logger.info(
+            { kind: piece.kind, name: piece.name, revision: current.revision, deleted: current.state === null },
+            'control hint: state re-read from Postgres and applied',
+          );
+        }
+      }
+    } catch (err) {
+      logger.warn({ err: String(err) }, 're-reading hinted state from Postgres failed; reloading shortly');
+      retrySoon();
+    }
+  }
+
+  async function handle(messages: IncomingMessage[]) {
+    const pieces = new Map<string, StatePiece>();
+    let writeKeys = false;
+    for (const m of messages) {
+      const decoded = decodeControlMessage(m.key, m.value);
+      if (!decoded.ok) {
+        // A bad record must not stop the follower: later records still count.
+        logger.warn({ key: m.key, offset: m.offset, reason: decoded.reason }, 'control record ignored');
+        continue;
+      }
+      const r = decoded.record;
+      if (r.kind === 'write_keys') writeKeys = true;
+      else pieces.set(`${r.kind}:${r.name}`, { kind: r.kind, name: r.name });
+    }
+    // First, and without waiting for Postgres: a revoked key must stop working at once.
+    if (writeKeys) {
+      opts.onWriteKeysChanged();
+      logger.info('control hint: write keys changed; cached keys dropped');
+    }
+    if (pieces.size > 0) await reread([...pieces.values()]);
   }
 
   return {
     async start() {
-      const snapshot = await opts.loadSnapshot();
-      rules.load(snapshot.revision, snapshot.records);
-      logger.info(
-        { records: snapshot.records.length, revision: snapshot.revision },
-        'schema registry state loaded from Postgres',
-      );
+      const count = await loadAll();
+      logger.info({ records: count }, 'schema registry state loaded from Postgres');
       consumer = createBatchConsumer({
         brokers: opts.brokers,
         clientId: 'tributary-ingest-control',
@@ -60,36 +136,19 @@ export function createControlFollower(opts: {
         topics: [opts.topic],
         fromBeginning: true,
         maxWaitMs: 500,
-        onReconnect: (reason, attempt) =>
-          logger.warn({ reason, attempt }, 'control topic consumer reconnecting'),
+        onReconnect: (reason, attempt) => logger.warn({ reason, attempt }, 'control topic consumer reconnecting'),
       });
-      await consumer.start(async (batch) => {
-        for (const m of batch.messages) {
-          const decoded = decodeControlRecord(m.key, m.value);
-          if (!decoded.ok) {
-            // A bad record must not stop the follower: later records of the key still apply.
-            logger.warn({ key: m.key, offset: m.offset, reason: decoded.reason }, 'control record ignored');
-            continue;
-          }
-          const r = decoded.record;
-          if (rules.apply(r)) {
-            logger.info(
-              { kind: r.kind, name: r.name, revision: r.revision, deleted: r.state === null },
-              'control record applied',
-            );
-          }
-        }
-      });
-      void consumer.done.catch((err: unknown) =>
-        logger.error({ err: String(err) }, 'control topic consumer stopped'),
-      );
+      await consumer.start((batch) => handle(batch.messages));
+      void consumer.done.catch((err: unknown) => logger.error({ err: String(err) }, 'control topic consumer stopped'));
       if (opts.reloadIntervalMs > 0) {
         reloadTimer = setInterval(() => void reload(), opts.reloadIntervalMs);
         reloadTimer.unref();
       }
     },
     async stop() {
+      stopped = true;
       if (reloadTimer) clearInterval(reloadTimer);
+      if (retryTimer) clearTimeout(retryTimer);
       await consumer?.stop();
     },
     lastActivityAt: () => consumer?.lastActivityAt() ?? 0,

@@ -1,18 +1,20 @@
 import { hostname } from 'node:os';
-import { topicNames, topicSpecs } from '@tributary/contracts';
+import { topicNames, topicSpecs, type ControlRecord } from '@tributary/contracts';
 import { createAdmin, createProducer } from '@tributary/kafka';
 import { createDb, findWriteKey } from '@tributary/db';
-import { controlSnapshot } from '@tributary/registry';
+import { controlSnapshot, sourceState, subjectState } from '@tributary/registry';
 import { createClickHouse, insertRows } from '@tributary/clickhouse';
 import { createLogger, createMetricsRegistry, createStageCounter, initTracing } from '@tributary/telemetry';
 import type { IngestEnv } from './env.ts';
 import { buildServer } from './server.ts';
 import { createProduceBatcher } from './produce-batcher.ts';
-import { cachedKeyLookup } from './write-keys.ts';
+import { createWriteKeyCache } from './write-keys.ts';
 import { packByPartition } from './pack-events.ts';
 import { createIngestMetrics } from './metrics.ts';
 import { createSchemaRules } from '@tributary/pipeline';
 import { createControlFollower } from './control-follower.ts';
+import { createRedisRateLimiter } from './rate-limit.ts';
+import { createIngestRateLimits } from './rate-limit-policy.ts';
 
 export interface IngestService {
   /** Resolves with the address it listens on. */
@@ -59,24 +61,67 @@ export function createIngestService(env: IngestEnv): IngestService {
     onCompileError: (subject, version, message) =>
       logger.error({ subject, version, message }, 'schema cannot be compiled; its events are refused'),
   });
+  const writeKeys = createWriteKeyCache((key) => findWriteKey(db, key), {
+    recheckMs: env.WRITE_KEY_RECHECK_MS,
+    staleMs: env.WRITE_KEY_CACHE_TTL_MS,
+  });
   const control = createControlFollower({
     brokers,
     topic: topics.control,
     rules,
     logger,
     loadSnapshot: () => withDeadline(controlSnapshot(db), 15_000),
+    loadPiece: (piece) =>
+      withDeadline<ControlRecord>(
+        piece.kind === 'subject' ? subjectState(db, piece.name) : sourceState(db, piece.name),
+        15_000,
+      ),
+    onWriteKeysChanged: () => writeKeys.invalidate(),
     reloadIntervalMs: env.INGEST_SCHEMA_RELOAD_MS,
   });
+
+  const metrics = createIngestMetrics(registry);
+  const limiter =
+    env.INGEST_RATE_LIMITS === 'on'
+      ? createRedisRateLimiter({
+          url: env.REDIS_URL,
+          prefix: env.REDIS_PREFIX,
+          timeoutMs: env.INGEST_RATE_LIMIT_REDIS_TIMEOUT_MS,
+          logger,
+          onFallback: () => metrics.rateLimitFallbacks.inc(),
+        })
+      : null;
+  const rateLimits = limiter
+    ? createIngestRateLimits({
+        limiter,
+        defaults: { perSecond: env.INGEST_RATE_LIMIT_EVENTS_PER_SECOND, burst: env.INGEST_RATE_LIMIT_BURST },
+        unauthenticatedPerIp: {
+          perSecond: env.INGEST_UNAUTHENTICATED_PER_IP_PER_SECOND,
+          burst: env.INGEST_UNAUTHENTICATED_PER_IP_BURST,
+        },
+        // The source's own figures arrive with its policy (control topic, re-read from Postgres).
+        sourceLimit: (name) => rules.sourceRateLimit(name),
+        onLimited: (reason) => metrics.rateLimited.inc({ reason }),
+      })
+    : null;
 
   const app = buildServer({
     logger,
     registry,
-    metrics: createIngestMetrics(registry),
+    metrics,
+    rateLimits,
+    trustProxy: env.INGEST_TRUST_PROXY,
+    timeouts: {
+      headersMs: env.INGEST_HEADERS_TIMEOUT_MS,
+      requestMs: env.INGEST_REQUEST_TIMEOUT_MS,
+      idleMs: env.INGEST_IDLE_TIMEOUT_MS,
+      keepAliveMs: env.INGEST_KEEP_ALIVE_TIMEOUT_MS,
+    },
     stages,
     eventBatcher,
     deadLetterBatcher,
     eventPartitions: () => eventPartitions,
-    lookupKey: cachedKeyLookup((key) => findWriteKey(db, key), env.WRITE_KEY_CACHE_TTL_MS),
+    lookupKey: writeKeys.lookup,
     rules,
     topics,
     readiness: async () => {
@@ -117,6 +162,7 @@ export function createIngestService(env: IngestEnv): IngestService {
       await control.stop();
       await Promise.all([eventBatcher.flush(), deadLetterBatcher.flush()]);
       await stages.stop();
+      await limiter?.close();
       await Promise.allSettled([producer.close(), admin.close(), db.$disconnect(), clickhouse.close()]);
       await tracing.shutdown();
       logger.info('ingest stopped');
