@@ -31,13 +31,6 @@ const schema = z.object({
    * safety net for a change whose publish failed. 0 turns it off.
    */
   INGEST_SCHEMA_RELOAD_MS: z.coerce.number().int().min(0).default(60_000),
-  /**
-   * A cached write-key answer is checked against Postgres again after this long, so a revoked
-   * key stops working within it even if the control topic's hint is late
-   * (docs/decisions/key-revocation.md). At most 5 s: that is the promise made for revocation.
-   */
-  WRITE_KEY_RECHECK_MS: z.coerce.number().int().min(0).max(5000).default(2000),
-  /** While Postgres does not answer, cached write keys up to this old are still accepted. */
   WRITE_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
 });
 

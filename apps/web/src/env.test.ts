@@ -12,12 +12,16 @@ describe('parseEnv', () => {
       INGEST_PUBLIC_URL: 'http://127.0.0.1:8080',
       REPLAY_SUPERVISOR_INTERVAL_MS: 10_000,
       LOG_LEVEL: 'info',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: 'tributary:',
+      TRIBUTARY_CONSOLE_ORIGIN: ['http://127.0.0.1:3000', 'http://localhost:3000'],
     });
   });
 
   it('fails readably on a bad value', () => {
     expect(() => parseEnv({ CLICKHOUSE_DATABASE: 'x; DROP' })).toThrow(/CLICKHOUSE_DATABASE/);
     expect(() => parseEnv({ CLICKHOUSE_URL: 'not a url' })).toThrow(/CLICKHOUSE_URL/);
+    expect(() => parseEnv({ TRIBUTARY_CONSOLE_ORIGIN: 'ftp://x' })).toThrow(/TRIBUTARY_CONSOLE_ORIGIN/);
     expect(() => parseEnv({ REPLAY_SUPERVISOR_INTERVAL_MS: '-1' })).toThrow(/REPLAY_SUPERVISOR_INTERVAL_MS/);
   });
 });

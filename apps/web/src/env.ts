@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { clickhouseEnv, kafkaEnv, parseConfig, postgresEnv, telemetryEnv } from '@tributary/contracts';
+import {
+  clickhouseEnv,
+  kafkaEnv,
+  parseConfig,
+  postgresEnv,
+  redisEnv,
+  telemetryEnv,
+} from '@tributary/contracts';
 
 const schema = z.object({
   ...clickhouseEnv,
@@ -11,6 +18,31 @@ const schema = z.object({
   // Schema changes are published on the control topic for ingest to apply live.
   ...kafkaEnv,
   ...telemetryEnv,
+  // Sign-in throttling counts failures in Redis, shared by every console process.
+  ...redisEnv,
+  // Where people open the console (comma-separated origins). State-changing requests must come
+  // from one of these (CSRF), and Host headers outside them and loopback are refused (DNS
+  // rebinding). An https first origin makes the session cookie `__Host-…; Secure`.
+  TRIBUTARY_CONSOLE_ORIGIN: z
+    .string()
+    .default('http://127.0.0.1:3000,http://localhost:3000')
+    .transform((v, ctx) => {
+      const origins: string[] = [];
+      for (const part of v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        try {
+          const u = new URL(part);
+          if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+          origins.push(u.origin);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `not an http(s) origin: ${part}` });
+        }
+      }
+      if (origins.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one origin' });
+      return origins;
+    }),
   // Shown to producers in the empty state; the console never calls it.
   INGEST_PUBLIC_URL: z.url().default('http://127.0.0.1:8080'),
   // How often the console looks for replays whose server stopped mid-way and resumes them; 0 never.

@@ -48,4 +48,41 @@ export {
   type ApiKeyRow,
 } from './api-keys.ts';
 export { DEMO_API_KEY_NAME, DEMO_SOURCE_NAME, SEED_ACTOR, seedDemo, type DemoSeed } from './seed.ts';
+export {
+  countActiveAdmins,
+  createUser,
+  findUserByEmail,
+  getUser,
+  LastAdminError,
+  listUsers,
+  normalizeEmail,
+  setPassword,
+  updateUser,
+  USER_ROLES,
+  verifyCredentials,
+  type UserChange,
+  type UserRole,
+  type UserRow,
+} from './users.ts';
+export {
+  createSession,
+  deleteExpiredSessions,
+  revokeSession,
+  revokeUserSessions,
+  SESSION_TTL_MS,
+  validateSession,
+  type NewSession,
+  type SessionUser,
+} from './sessions.ts';
+export {
+  acceptInvite,
+  createInvite,
+  findInvite,
+  INVITE_TTL_MS,
+  InviteError,
+  listOpenInvites,
+  type InviteRow,
+} from './invites.ts';
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './secrets.ts';
+export { ensureFirstAdmin, FIRST_ADMIN_EMAIL, type FirstAdmin } from './seed-admin.ts';
 export { createTestDatabase, type TestDatabase } from './test-database.ts';

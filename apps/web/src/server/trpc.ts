@@ -12,7 +12,6 @@ import { getDb } from './db.ts';
 import { auditName, can, type Actor, type Permission, type RequestMeta } from './auth/actor.ts';
 import { requestMeta } from './auth/request-meta.ts';
 import { resolveActor } from './auth/resolve-actor.ts';
-import { resolveViewer, type Viewer } from './viewer.ts';
 
 export interface Context {
   /** The console's own ClickHouse user: reads, bounded, and its one insert. */
@@ -26,11 +25,6 @@ export interface Context {
   actor: Actor | null;
   /** Where the request came from; written to every audit row it causes. */
   meta: RequestMeta;
-  /**
-   * @deprecated the pii-unlock cookie, kept only until the viewer router is replaced by `me`.
-   * Permission checks use `actor`; nothing else should call this.
-   */
-  viewer(): Promise<Viewer>;
 }
 
 export async function createContext(opts: { headers: Headers; resHeaders?: Headers }): Promise<Context> {
@@ -38,7 +32,6 @@ export async function createContext(opts: { headers: Headers; resHeaders?: Heade
   const meta = requestMeta(opts.headers);
   // Echoed so a person reporting a problem can quote the id their audit rows carry.
   resHeaders.set('x-request-id', meta.requestId);
-  let viewer: Promise<Viewer> | null = null;
   return {
     clickhouse: { client: getClickHouse(), database: env.CLICKHOUSE_DATABASE },
     clickhouseDdl: getDdlTarget(),
@@ -46,7 +39,6 @@ export async function createContext(opts: { headers: Headers; resHeaders?: Heade
     resHeaders,
     actor: await resolveActor(getDb(), opts.headers),
     meta,
-    viewer: () => (viewer ??= resolveViewer(getDb(), opts.headers)),
   };
 }
 
@@ -59,10 +51,8 @@ export type ProcedureMeta = { access: 'public' } | { access: 'permission'; permi
  * (and fails the router-walk test), so making something public takes an edit to this list.
  */
 export const PUBLIC_PROCEDURES: readonly string[] = [
-  // The legacy viewer router (pii unlock by API key) until `me` and sign-in replace it.
+  // Who is signed in (null when nobody): the sign-in redirect and the user menu ask before sign-in.
   'viewer.me',
-  'viewer.unlockPii',
-  'viewer.lockPii',
 ];
 
 export function isPublicPath(path: string, allowlist: readonly string[] = PUBLIC_PROCEDURES): boolean {
@@ -193,11 +183,6 @@ export function callerContext(
   actor: Actor | null,
   meta: Partial<RequestMeta> = {},
 ): Context {
-  const viewer: Viewer = {
-    actor: actor ? auditName(actor) : 'console',
-    canSeePii: can(actor, 'pii:read'),
-    keyName: actor?.kind === 'key' ? actor.name : null,
-  };
   return {
     clickhouse,
     clickhouseDdl: clickhouse,
@@ -205,6 +190,5 @@ export function callerContext(
     resHeaders: new Headers(),
     actor,
     meta: { ip: null, userAgent: null, requestId: crypto.randomUUID(), ...meta },
-    viewer: async () => viewer,
   };
 }

@@ -1,19 +1,23 @@
 import { router } from '../trpc.ts';
 import { auditRouter } from './audit.ts';
 import { dlqRouter } from './dlq.ts';
+import { keysRouter } from './keys.ts';
 import { liveRouter } from './live.ts';
 import { pipelineRouter } from './pipeline.ts';
 import { schemasRouter } from './schemas.ts';
 import { sourcesRouter } from './sources.ts';
+import { usersRouter } from './users.ts';
 import { viewerRouter } from './viewer.ts';
 
 export const appRouter = router({
   audit: auditRouter,
   dlq: dlqRouter,
+  keys: keysRouter,
   live: liveRouter,
   pipeline: pipelineRouter,
   schemas: schemasRouter,
   sources: sourcesRouter,
+  users: usersRouter,
   viewer: viewerRouter,
 });
 
