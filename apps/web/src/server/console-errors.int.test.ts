@@ -1,11 +1,12 @@
 // What the browser gets when a console query fails, through the real tRPC route handler and a
 // real tRPC client: ClickHouse and Postgres on closed ports, and the real ClickHouse engine
 // refusing queries (too large, database missing). Plain words, a stable code, the retry flag,
-// the raw text apart, and never a stack. Also /api/readyz naming what is down.
+// the raw text apart, and never a stack. Also /api/readyz naming what is down. Requests carry
+// the seeded admin API key, resolved like any caller's (so Postgres is up unless a test downs it).
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { createServer, type AddressInfo } from 'node:net';
 import { createClickHouse, insertRows, toDateTime64, type QueryTarget } from '@tributary/clickhouse';
-import { createDb } from '@tributary/db';
+import { createDb, type Db } from '@tributary/db';
 import { createAdmin } from '@tributary/kafka';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
@@ -25,10 +26,10 @@ beforeAll(async () => {
   );
   await new Promise((r) => probe.close(r));
   // NOTE: the console's env is parsed when first imported, so the app loads only after this.
-  // ClickHouse and Postgres are down (nothing listens there); Kafka is the real broker.
+  // ClickHouse is down (nothing listens there); Postgres and Kafka are real.
   process.env.CLICKHOUSE_URL = `http://127.0.0.1:${closedPort}`;
   process.env.CLICKHOUSE_DATABASE = iso.clickhouseDatabase;
-  process.env.DATABASE_URL = `postgres://postgres@127.0.0.1:${closedPort}/tributary`;
+  process.env.DATABASE_URL = iso.databaseUrl;
   process.env.KAFKA_BROKERS = iso.brokers;
   process.env.TOPIC_PREFIX = iso.topicPrefix;
 });
@@ -43,6 +44,31 @@ afterAll(async () => {
   await iso?.cleanup();
 });
 
+/** The request as a signed caller sends it: with the seeded admin API key. */
+function authorized(input: string | URL | Request, init?: RequestInit): Request {
+  const req = new Request(input, init);
+  req.headers.set('authorization', `Bearer ${iso.apiKey}`);
+  return req;
+}
+
+/**
+ * Runs `fn` while the console's Postgres client points at a closed port.
+ * NOTE: swaps the client db.ts keeps on globalThis (its dev-reload holder) and restores it.
+ */
+async function withPostgresDown<T>(fn: () => Promise<T>): Promise<T> {
+  const { getDb } = await import('./db.ts');
+  const holder = globalThis as unknown as { tributaryDb?: Db };
+  const real = getDb();
+  const down = createDb(`postgres://postgres@127.0.0.1:${closedPort}/tributary`);
+  holder.tributaryDb = down;
+  try {
+    return await fn();
+  } finally {
+    holder.tributaryDb = real;
+    await down.$disconnect();
+  }
+}
+
 /** A tRPC client whose requests go to the console's route handler, as the browser's do. */
 async function routeClient() {
   const route = await import('../app/api/trpc/[trpc]/route.ts');
@@ -50,7 +76,7 @@ async function routeClient() {
     links: [
       httpBatchLink({
         url: 'http://console.test/api/trpc',
-        fetch: (input, init) => route.GET(new Request(input, init)),
+        fetch: async (input, init) => route.GET(authorized(input, init)),
       }),
     ],
   });
@@ -115,7 +141,7 @@ describe('a dependency down', () => {
   it('the raw HTTP answer carries the same, with a 503 status', async () => {
     const route = await import('../app/api/trpc/[trpc]/route.ts');
     const res = await route.GET(
-      new Request(
+      authorized(
         `http://console.test/api/trpc/pipeline.overview?input=${encodeURIComponent('{"window":"1h"}')}`,
       ),
     );
@@ -130,9 +156,9 @@ describe('a dependency down', () => {
     });
   });
 
-  it('Postgres on a closed port: the registry says so in words', async () => {
+  it('Postgres on a closed port: the console says so in words (who is calling cannot be checked)', async () => {
     const api = await routeClient();
-    const err = await clientError(api.schemas.list.query());
+    const err = await withPostgresDown(() => clientError(api.schemas.list.query()));
     expect(err.message).toBe('The configuration database (Postgres) is not answering');
     expect(err.data).toMatchObject({
       tributaryCode: 'postgres_unavailable',
@@ -154,7 +180,7 @@ describe('a dependency down', () => {
 
   it('/api/readyz answers 503 naming what is down, and Kafka as up', async () => {
     const readyz = await import('../app/api/readyz/route.ts');
-    const res = await readyz.GET();
+    const res = await withPostgresDown(() => readyz.GET());
     expect(res.status).toBe(503);
     const body = (await res.json()) as { status: string; down: string[]; checks: Record<string, unknown> };
     expect(body.status).toBe('unavailable');

@@ -1,4 +1,6 @@
 import { errorCodes, TributaryError } from '@tributary/contracts';
+import { withAuditRequest } from '@tributary/db';
+import { requestMeta } from '../auth/request-meta.ts';
 import { classifyError } from '../errors/classify.ts';
 
 export interface ApiErrorBody {
@@ -32,4 +34,15 @@ export async function handle(fn: () => Promise<Response>): Promise<Response> {
   } catch (err) {
     return errorResponse(err);
   }
+}
+
+/**
+ * `handle` for a request whose work may write audit rows: they record its IP, user agent and
+ * request id (echoed as X-Request-Id, so a caller can quote it).
+ */
+export async function handleAudited(req: Request, fn: () => Promise<Response>): Promise<Response> {
+  const meta = requestMeta(req.headers);
+  const res = await withAuditRequest(meta, () => handle(fn));
+  res.headers.set('x-request-id', meta.requestId);
+  return res;
 }

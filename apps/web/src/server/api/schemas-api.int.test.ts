@@ -65,7 +65,10 @@ function req(
   path: string,
   opts: { method?: string; key?: string | null; body?: unknown; raw?: string; type?: string } = {},
 ) {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = {
+    'user-agent': 'schemas-api-test',
+    'x-forwarded-for': '203.0.113.9, 10.0.0.1',
+  };
   if (opts.key !== null) headers.authorization = `Bearer ${opts.key ?? adminKey}`;
   const body = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
   if (body !== undefined) headers['content-type'] = opts.type ?? 'application/json';
@@ -163,6 +166,11 @@ describe('register and read', () => {
       'schema_version.register',
       'subject.create',
     ]);
+    // Each row names the key and the request it came in: first forwarded hop, agent, a request id.
+    for (const a of audit) {
+      expect(a).toMatchObject({ actorKind: 'key', ip: '203.0.113.9', userAgent: 'schemas-api-test' });
+      expect(a.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 
   it('answers 409 with reasons for an incompatible schema, and 404 for unknown subjects and versions', async () => {

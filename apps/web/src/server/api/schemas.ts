@@ -21,7 +21,7 @@ import { z } from 'zod';
 import { compatibilityModes } from '../../components/schemas/modes.ts';
 import { authenticate } from './auth.ts';
 import { readJson } from './body.ts';
-import { handle, json } from './responses.ts';
+import { handleAudited, json } from './responses.ts';
 
 // Room for the JSON around the schema and its metadata; the schema's own limit is checked after
 // parsing, so an oversized schema gets the registry's precise 413 message.
@@ -70,21 +70,21 @@ export function parseVersionRef(raw: string): VersionRef {
 }
 
 export function listSubjectsHandler(req: Request, db: Db): Promise<Response> {
-  return handle(async () => {
+  return handleAudited(req, async () => {
     await authenticate(req, db, 'read');
     return json({ subjects: await listSubjects(db) });
   });
 }
 
 export function getSubjectHandler(req: Request, ctx: SubjectParams, db: Db): Promise<Response> {
-  return handle(async () => {
+  return handleAudited(req, async () => {
     await authenticate(req, db, 'read');
     return json(await getSubject(db, await subjectName(ctx.params)));
   });
 }
 
 export function listVersionsHandler(req: Request, ctx: SubjectParams, db: Db): Promise<Response> {
-  return handle(async () => {
+  return handleAudited(req, async () => {
     await authenticate(req, db, 'read');
     const subject = await subjectName(ctx.params);
     return json({ subject, versions: await listVersions(db, subject) });
@@ -92,7 +92,7 @@ export function listVersionsHandler(req: Request, ctx: SubjectParams, db: Db): P
 }
 
 export function getVersionHandler(req: Request, ctx: VersionParams, db: Db): Promise<Response> {
-  return handle(async () => {
+  return handleAudited(req, async () => {
     await authenticate(req, db, 'read');
     const subject = await subjectName(ctx.params);
     const ref = parseVersionRef((await ctx.params).version);
@@ -102,7 +102,7 @@ export function getVersionHandler(req: Request, ctx: VersionParams, db: Db): Pro
 
 /** 201 with the new version; 200 with the existing one when the schema already is the latest. */
 export function registerHandler(req: Request, ctx: SubjectParams, db: Db): Promise<Response> {
-  return handle(async () => {
+  return handleAudited(req, async () => {
     const caller = await authenticate(req, db, 'write');
     const subject = await subjectName(ctx.params);
     const body = parseBody(
@@ -121,7 +121,7 @@ export function registerHandler(req: Request, ctx: SubjectParams, db: Db): Promi
 }
 
 export function compatibilityHandler(req: Request, ctx: SubjectParams, db: Db): Promise<Response> {
-  return handle(async () => {
+  return handleAudited(req, async () => {
     await authenticate(req, db, 'read');
     const subject = await subjectName(ctx.params);
     const body = parseBody(compatibilityBody, await readJson(req, BODY_LIMIT_BYTES), '{"schema": {...}}');
@@ -140,7 +140,7 @@ const CONFIG_SHAPE = `{"mode"?: ${compatibilityModes.join('|')}, "enforcement"?:
  * checked before either is written, so a bad value changes nothing.
  */
 export function configHandler(req: Request, ctx: SubjectParams, db: Db): Promise<Response> {
-  return handle(async () => {
+  return handleAudited(req, async () => {
     const caller = await authenticate(req, db, 'write');
     const subject = await subjectName(ctx.params);
     const parsed = configBody.safeParse(await readJson(req, 64 * 1024));
