@@ -334,6 +334,39 @@ describe('the dead-letter store in the console', () => {
     await expect(startReplay(deps, { selection: none, rate: 1000 }, 'test')).rejects.toThrow(
       /no dead-letter entries/,
     );
+    // An edit may change data, metadata, timestamp and user_id only; the field is named.
+    const stored = JSON.parse(letters[0]!.payload) as Record<string, unknown>;
+    for (const [field, value] of [
+      ['event_type', 'page_view'],
+      ['event_id', 'another-event'],
+      ['source', 'another-source'],
+      ['received_at', '2026-01-01T00:00:00.000Z'],
+    ] as const) {
+      const editedPayload = JSON.stringify({ ...stored, [field]: value });
+      for (const attempt of [
+        () => startReplay(deps, { selection: one, rate: 1000, editedPayload }, 'test'),
+        () => dryRun({ target, db }, { selection: one, editedPayload }),
+      ]) {
+        const err = await attempt().then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(TributaryError);
+        expect((err as TributaryError).message).toContain(`'${field}'`);
+        expect((err as TributaryError).details).toMatchObject({ field });
+      }
+    }
+    const allowed = JSON.stringify({
+      ...stored,
+      data: { price: 1 },
+      metadata: { note: 'fixed' },
+      user_id: 'u-fixed',
+      timestamp: '2026-11-22T00:00:00.000Z',
+    });
+    expect(await dryRun({ target, db }, { selection: one, editedPayload: allowed })).toMatchObject({
+      total: 1,
+      fail: 0,
+    });
     expect(await db.dlqReplay.count()).toBe(0);
   });
 
