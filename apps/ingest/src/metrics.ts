@@ -4,6 +4,8 @@ export interface IngestMetrics {
   events: Counter<'result'>;
   requestSeconds: Histogram<'status'>;
   schemaViolations: Counter<'subject' | 'enforcement'>;
+  rateLimited: Counter<'reason'>;
+  rateLimitFallbacks: Counter;
 }
 
 export function createIngestMetrics(registry: Registry): IngestMetrics {
@@ -18,6 +20,17 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
       name: 'ingest_schema_violations_total',
       help: 'Events whose data failed their subject schema, by subject and enforcement (enforce: rejected; observe: accepted)',
       labelNames: ['subject', 'enforcement'],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'ingest_rate_limited_total',
+      help: 'Requests answered 429, by reason (key: a write key over its events rate; unauthenticated: an address over its budget of requests without a valid key)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    rateLimitFallbacks: new Counter({
+      name: 'ingest_rate_limit_local_decisions_total',
+      help: 'Rate-limit decisions taken in this instance alone because Redis did not answer in time (fail-open to per-instance buckets)',
       registers: [registry],
     }),
     requestSeconds: new Histogram({

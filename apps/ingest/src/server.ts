@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { createServer } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   SpanStatusCode,
   context,
@@ -12,7 +13,8 @@ import { HEADERS, TributaryError, partitionForEventId, type TopicNames } from '@
 import { KafkaUnavailableError } from '@tributary/kafka';
 import { decodeBody } from './body.ts';
 import { sortEvents } from '@tributary/pipeline';
-import type { KeyLookup } from './write-keys.ts';
+import type { KeyInfo, KeyLookup } from './write-keys.ts';
+import { RateLimitedError, type IngestRateLimits } from './rate-limit-policy.ts';
 import type { ProduceBatcher } from './produce-batcher.ts';
 import type { IngestMetrics } from './metrics.ts';
 import type { SchemaRules } from '@tributary/pipeline';
@@ -34,12 +36,55 @@ export interface IngestDeps {
   /** Dependency checks for /readyz; each resolves true when reachable. */
   readiness: () => Promise<Record<string, boolean>>;
   limits: { maxBodyBytes: number; maxInflatedBytes: number; maxEvents: number };
+  /** Token buckets per write key and per address; null: no rate limits (benchmarks only). */
+  rateLimits: IngestRateLimits | null;
+  timeouts: ServerTimeouts;
+  /** fastify's trustProxy, as configured (INGEST_TRUST_PROXY); unset: the peer is the client. */
+  trustProxy?: string;
+}
+
+/** How long a client may take; a slow client holds a socket and a parser, never forever. */
+export interface ServerTimeouts {
+  headersMs: number;
+  requestMs: number;
+  idleMs: number;
+  keepAliveMs: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The write key of a POST /v1/events, authenticated before its body is read. */
+    ingestKey: KeyInfo | null;
+  }
 }
 
 const tracer = trace.getTracer('tributary-ingest');
 
 export function buildServer(deps: IngestDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: deps.limits.maxBodyBytes });
+  const t = deps.timeouts;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: deps.limits.maxBodyBytes,
+    trustProxy: trustProxyOption(deps.trustProxy),
+    // Node's own limits on slow clients (fastify sets none of these on a server it is given):
+    // headers within headersMs and the whole request within requestMs (then 408 and close),
+    // checked every second instead of Node's default 30 s so the bound is what is configured.
+    serverFactory: (handler) => {
+      const server = createServer(
+        {
+          headersTimeout: Math.min(t.headersMs, t.requestMs),
+          requestTimeout: t.requestMs,
+          keepAliveTimeout: t.keepAliveMs,
+          connectionsCheckingInterval: 1000,
+        },
+        handler,
+      );
+      // A socket silent in both directions this long is destroyed.
+      server.setTimeout(t.idleMs);
+      return server;
+    },
+  });
+  app.decorateRequest('ingestKey', null);
 
   // Every body arrives as bytes: decoding (gzip, UTF-8, JSON vs NDJSON) is ours, so errors
   // carry our messages and statuses rather than the framework's.
@@ -47,6 +92,8 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, _req, reply) => {
+    // Refusals raised before the handler (authentication and rate limits in onRequest).
+    if (err instanceof TributaryError) return sendError(reply, err);
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return sendError(
         reply,
@@ -72,22 +119,51 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
     return reply.header('content-type', deps.registry.contentType).send(await deps.registry.metrics());
   });
 
-  app.post('/v1/events', async (req, reply) => {
-    const started = process.hrtime.bigint();
+  // Who is asking, and whether they may, is settled from the headers alone, before the body
+  // is read: a client without a valid key, or over its rate, costs no body parsing.
+  const admit = async (req: FastifyRequest) => {
+    const token = bearerToken(req.headers.authorization);
+    deps.rateLimits?.precheck(req.ip, token);
+    const key = token === null ? null : await deps.lookupKey(token);
+    if (!key) {
+      await deps.rateLimits?.unauthenticated(req.ip);
+      throw new TributaryError(
+        'unauthorized',
+        token === null
+          ? 'Missing write key: send Authorization: Bearer <write key>'
+          : 'Unknown or revoked write key',
+      );
+    }
+    deps.rateLimits?.authenticated(token!);
+    const claimedSource = req.headers['x-tributary-source'];
+    if (typeof claimedSource === 'string' && claimedSource !== key.sourceName) {
+      throw new TributaryError('forbidden', `This write key may not send to source '${claimedSource}'`);
+    }
+    deps.rateLimits?.beforeBody(key.id, key.sourceName);
+    req.ingestKey = key;
+  };
+
+  const routeOptions = {
+    onRequest: admit,
+    // Every answer is timed, refusals before the handler included.
+    onResponse: async (_req: unknown, reply: FastifyReply) => {
+      deps.metrics.requestSeconds.observe({ status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    },
+  };
+
+  app.post('/v1/events', routeOptions, async (req, reply) => {
     const span = tracer.startSpan('ingest.request');
     const log = deps.logger.child({ trace_id: span.spanContext().traceId });
     try {
-      const key = await authenticate(deps.lookupKey, req.headers.authorization);
-      const claimedSource = req.headers['x-tributary-source'];
-      if (typeof claimedSource === 'string' && claimedSource !== key.sourceName) {
-        throw new TributaryError('forbidden', `This write key may not send to source '${claimedSource}'`);
-      }
+      const key = req.ingestKey!;
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const events = await decodeBody(
         body,
         { contentType: req.headers['content-type'], contentEncoding: req.headers['content-encoding'] },
         { maxInflatedBytes: deps.limits.maxInflatedBytes, maxEvents: deps.limits.maxEvents },
       );
+      // Counted in events, once the body says how many (see rate-limit-policy.ts).
+      await deps.rateLimits?.events(key.id, key.sourceName, events.length);
       deps.stages.add('received', events.length);
 
       const headers: Record<string, string> = {
@@ -173,23 +249,25 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
     } finally {
       span.setStatus({ code: reply.statusCode < 500 ? SpanStatusCode.OK : SpanStatusCode.ERROR });
       span.end();
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      deps.metrics.requestSeconds.observe({ status: String(reply.statusCode) }, seconds);
     }
   });
 
   return app;
 }
 
-async function authenticate(lookup: KeyLookup, header: string | undefined) {
+function bearerToken(header: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!match)
-    throw new TributaryError('unauthorized', 'Missing write key: send Authorization: Bearer <write key>');
-  const info = await lookup(match[1]!);
-  if (!info) throw new TributaryError('unauthorized', 'Unknown or revoked write key');
-  return info;
+  return match ? match[1]! : null;
+}
+
+function trustProxyOption(value: string | undefined): boolean | number | string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 function sendError(reply: FastifyReply, err: TributaryError) {
+  if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds));
   return reply.code(err.httpStatus).send({ error: { code: err.code, message: err.message } });
 }

@@ -13,6 +13,8 @@ import { packByPartition } from './pack-events.ts';
 import { createIngestMetrics } from './metrics.ts';
 import { createSchemaRules } from '@tributary/pipeline';
 import { createControlFollower } from './control-follower.ts';
+import { createRedisRateLimiter } from './rate-limit.ts';
+import { createIngestRateLimits } from './rate-limit-policy.ts';
 
 export interface IngestService {
   /** Resolves with the address it listens on. */
@@ -78,10 +80,43 @@ export function createIngestService(env: IngestEnv): IngestService {
     reloadIntervalMs: env.INGEST_SCHEMA_RELOAD_MS,
   });
 
+  const metrics = createIngestMetrics(registry);
+  const limiter =
+    env.INGEST_RATE_LIMITS === 'on'
+      ? createRedisRateLimiter({
+          url: env.REDIS_URL,
+          prefix: env.REDIS_PREFIX,
+          timeoutMs: env.INGEST_RATE_LIMIT_REDIS_TIMEOUT_MS,
+          logger,
+          onFallback: () => metrics.rateLimitFallbacks.inc(),
+        })
+      : null;
+  const rateLimits = limiter
+    ? createIngestRateLimits({
+        limiter,
+        defaults: { perSecond: env.INGEST_RATE_LIMIT_EVENTS_PER_SECOND, burst: env.INGEST_RATE_LIMIT_BURST },
+        unauthenticatedPerIp: {
+          perSecond: env.INGEST_UNAUTHENTICATED_PER_IP_PER_SECOND,
+          burst: env.INGEST_UNAUTHENTICATED_PER_IP_BURST,
+        },
+        // The source's own figures arrive with its policy (control topic, re-read from Postgres).
+        sourceLimit: (name) => rules.sourceRateLimit(name),
+        onLimited: (reason) => metrics.rateLimited.inc({ reason }),
+      })
+    : null;
+
   const app = buildServer({
     logger,
     registry,
-    metrics: createIngestMetrics(registry),
+    metrics,
+    rateLimits,
+    trustProxy: env.INGEST_TRUST_PROXY,
+    timeouts: {
+      headersMs: env.INGEST_HEADERS_TIMEOUT_MS,
+      requestMs: env.INGEST_REQUEST_TIMEOUT_MS,
+      idleMs: env.INGEST_IDLE_TIMEOUT_MS,
+      keepAliveMs: env.INGEST_KEEP_ALIVE_TIMEOUT_MS,
+    },
     stages,
     eventBatcher,
     deadLetterBatcher,
@@ -118,6 +153,10 @@ export function createIngestService(env: IngestEnv): IngestService {
       );
       // Schemas first: no event is taken before this instance holds the registry's state.
       await control.start();
+      // Shared limits from the first request when Redis is there; without it, local ones.
+      if (limiter && !(await limiter.ready(2000))) {
+        logger.warn('Redis not ready: rate limits apply per ingest instance until it is');
+      }
       const address = await app.listen({ host: env.HOST, port: env.PORT });
       logger.info({ address }, 'ingest listening');
       return address;
@@ -127,6 +166,7 @@ export function createIngestService(env: IngestEnv): IngestService {
       await control.stop();
       await Promise.all([eventBatcher.flush(), deadLetterBatcher.flush()]);
       await stages.stop();
+      await limiter?.close();
       await Promise.allSettled([producer.close(), admin.close(), db.$disconnect(), clickhouse.close()]);
       await tracing.shutdown();
       logger.info('ingest stopped');

@@ -42,6 +42,17 @@ export type SubjectControlState = z.infer<typeof subjectControlStateSchema>;
 
 export const sourceControlStateSchema = z.object({
   unknownEventTypes: z.enum(['allow', 'reject']),
+  /**
+   * Token bucket of each write key of the source, in events; null (or absent, in records
+   * written before limits existed): ingest's configured default.
+   */
+  rateLimit: z
+    .object({
+      eventsPerSecond: z.number().int().positive().nullable(),
+      burst: z.number().int().positive().nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 export type SourceControlState = z.infer<typeof sourceControlStateSchema>;
 

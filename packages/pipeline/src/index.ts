@@ -4,7 +4,12 @@
  */
 export { depthOf } from './depth.ts';
 export { validateEvent, type ValidEvent, type Validation } from './validate-event.ts';
-export { createSchemaRules, type SchemaRules, type SchemaVerdict } from './schema-rules.ts';
+export {
+  createSchemaRules,
+  type SchemaRules,
+  type SchemaVerdict,
+  type SourceRateLimit,
+} from './schema-rules.ts';
 export {
   sortEvents,
   type EventOrigin,

@@ -1,6 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { ControlRecord, SubjectControlState } from '@tributary/contracts';
+import type { ControlRecord, SourceControlState, SubjectControlState } from '@tributary/contracts';
 import { linearRegExpEngine } from '@tributary/linear-regex';
 
 // ajv-formats is CommonJS; depending on the loader its function arrives as the default or under it.
@@ -50,9 +50,16 @@ export interface SchemaRules {
     data: unknown,
     schemaVersion: number | undefined,
   ): SchemaVerdict;
+  /**
+   * The source's own rate limit of each write key, in events (either figure may be null: the
+   * caller's default applies); null when the source sets none or is not known here.
+   */
+  sourceRateLimit(sourceName: string): SourceRateLimit | null;
   /** For logs and tests: what is held for a subject. */
   describe(subject: string): { enforcement: string; versions: number[]; revision: number } | null;
 }
+
+export type SourceRateLimit = NonNullable<SourceControlState['rateLimit']>;
 
 const PASS_UNVERSIONED: SchemaVerdict = { ok: true, version: null };
 
@@ -80,6 +87,7 @@ export function createSchemaRules(
 
   const subjects = new Map<string, CompiledSubject>();
   const sources = new Map<string, 'allow' | 'reject'>();
+  const rateLimits = new Map<string, SourceRateLimit>();
   // Revision of what is held per control key; keys absent here are as old as `baseRevision`.
   const revisions = new Map<string, number>();
   let baseRevision = -1;
@@ -114,8 +122,14 @@ export function createSchemaRules(
 
   function setRecord(record: ControlRecord): void {
     if (record.kind === 'subject') setSubject(record.name, record.state);
-    else if (record.state) sources.set(record.name, record.state.unknownEventTypes);
-    else sources.delete(record.name);
+    else if (record.state) {
+      sources.set(record.name, record.state.unknownEventTypes);
+      if (record.state.rateLimit) rateLimits.set(record.name, record.state.rateLimit);
+      else rateLimits.delete(record.name);
+    } else {
+      sources.delete(record.name);
+      rateLimits.delete(record.name);
+    }
   }
 
   function apply(record: ControlRecord): boolean {
@@ -143,6 +157,7 @@ export function createSchemaRules(
         const key = `source:${name}`;
         if (!present.has(key) && (revisions.get(key) ?? baseRevision) < revision) {
           sources.delete(name);
+          rateLimits.delete(name);
           revisions.delete(key);
         }
       }
@@ -186,6 +201,8 @@ export function createSchemaRules(
           : [`schema version ${validator.version} could not be compiled: ${validator.compileError}`],
       };
     },
+
+    sourceRateLimit: (sourceName) => rateLimits.get(sourceName) ?? null,
 
     describe(subject) {
       const s = subjects.get(subject);

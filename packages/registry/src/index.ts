@@ -28,6 +28,7 @@ export {
   type UnknownEventTypePolicy,
 } from './policy.ts';
 export type { Enforcement, SubjectView, VersionStatus, VersionView } from './views.ts';
+export { MAX_EVENTS_PER_SECOND, setSourceRateLimit, type SourceRateLimitInput } from './source-rate-limit.ts';
 export {
   controlSnapshot,
   publishAll,

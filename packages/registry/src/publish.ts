@@ -2,6 +2,7 @@ import {
   encodeControlRecord,
   type ControlRecord,
   type SourceControlRecord,
+  type SourceControlState,
   type SubjectControlRecord,
 } from '@tributary/contracts';
 import type { Db } from '@tributary/db';
@@ -72,9 +73,23 @@ export async function sourceState(db: Db, name: string): Promise<SourceControlRe
       kind: 'source',
       name,
       revision,
-      state: row ? { unknownEventTypes: row.unknownEventTypes } : null,
+      state: row ? sourceStateOf(row) : null,
     };
   }, SNAPSHOT);
+}
+
+function sourceStateOf(row: {
+  unknownEventTypes: 'allow' | 'reject';
+  rateLimitPerSecond: number | null;
+  rateLimitBurst: number | null;
+}): SourceControlState {
+  return {
+    unknownEventTypes: row.unknownEventTypes,
+    rateLimit:
+      row.rateLimitPerSecond === null && row.rateLimitBurst === null
+        ? null
+        : { eventsPerSecond: row.rateLimitPerSecond, burst: row.rateLimitBurst },
+  };
 }
 
 /**
@@ -96,7 +111,7 @@ export async function controlSnapshot(db: Db): Promise<{ revision: number; recor
           kind: 'source',
           name: s.name,
           revision,
-          state: { unknownEventTypes: s.unknownEventTypes },
+          state: sourceStateOf(s),
         }),
       ),
     ];

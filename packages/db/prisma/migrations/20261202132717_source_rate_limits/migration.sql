@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "sources" ADD COLUMN     "rate_limit_burst" INTEGER,
+ADD COLUMN     "rate_limit_per_second" INTEGER;
