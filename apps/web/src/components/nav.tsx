@@ -2,28 +2,41 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { useCan } from '../lib/use-can.ts';
+import { isPublicPage, UserMenu } from './auth/user-menu.tsx';
 
 const links = [
   { href: '/live', label: 'Live' },
   { href: '/pipeline', label: 'Pipeline' },
   { href: '/schemas', label: 'Schemas' },
   { href: '/dlq', label: 'Dead letters' },
+] as const;
+
+/** Shown to admins only (the server refuses everyone else anyway). */
+const adminLinks = [
+  { href: '/users', label: 'Users' },
   { href: '/audit', label: 'Audit' },
 ] as const;
 
 export function Nav() {
   const pathname = usePathname();
+  const isAdmin = useCan('admin');
+  if (isPublicPage(pathname)) return null;
+  const shown = isAdmin ? [...links, ...adminLinks] : links;
   return (
-    <nav className="nav" aria-label="Main">
-      {links.map((link) => (
-        <Link
-          key={link.href}
-          href={link.href}
-          className={pathname.startsWith(link.href) ? 'nav-link active' : 'nav-link'}
-        >
-          {link.label}
-        </Link>
-      ))}
-    </nav>
+    <>
+      <nav className="nav" aria-label="Main">
+        {shown.map((link) => (
+          <Link
+            key={link.href}
+            href={link.href}
+            className={pathname.startsWith(link.href) ? 'nav-link active' : 'nav-link'}
+          >
+            {link.label}
+          </Link>
+        ))}
+      </nav>
+      <UserMenu />
+    </>
   );
 }

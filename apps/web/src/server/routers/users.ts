@@ -21,7 +21,23 @@ export const usersRouter = router({
   list: procedure('admin').query(async () => {
     const db = getDb();
     const [users, invites] = await Promise.all([listUsers(db), listOpenInvites(db)]);
-    return { users, invites };
+    // Times as ISO strings: the console's tRPC has no transformer, so a Date would arrive as one anyway.
+    return {
+      users: users.map((u) => ({
+        ...u,
+        createdAt: u.createdAt.toISOString(),
+        deactivatedAt: u.deactivatedAt?.toISOString() ?? null,
+      })),
+      invites: invites.map((i) => ({
+        id: i.id,
+        email: i.email,
+        role: i.role,
+        piiGrant: i.piiGrant,
+        createdBy: i.createdBy,
+        createdAt: i.createdAt.toISOString(),
+        expiresAt: i.expiresAt.toISOString(),
+      })),
+    };
   }),
 
   /** A one-time invite link for `email`. The token is in this answer only; the database keeps its hash. */
@@ -30,7 +46,12 @@ export const usersRouter = router({
     .mutation(async ({ ctx, input }) => {
       try {
         const { token, invite } = await createInvite(getDb(), input, { actor: auditName(ctx.actor) });
-        return { invite, path: `/invite/${token}` };
+        return {
+          email: invite.email,
+          role: invite.role,
+          expiresAt: invite.expiresAt.toISOString(),
+          path: `/invite/${token}`,
+        };
       } catch (err) {
         if (err instanceof InviteError) throw new TributaryError('conflict', err.message);
         throw err;
@@ -56,7 +77,12 @@ export const usersRouter = router({
       try {
         const row = await updateUser(getDb(), id, change, { actor: auditName(ctx.actor) });
         if (!row) throw new TributaryError('not_found', `no user ${id}`);
-        return row;
+        return {
+          id: row.id,
+          role: row.role,
+          piiGrant: row.piiGrant,
+          deactivated: row.deactivatedAt !== null,
+        };
       } catch (err) {
         if (err instanceof LastAdminError) throw new TributaryError('conflict', err.message);
         throw err;
