@@ -62,6 +62,7 @@ export function permissionsOf(actor: Actor): ReadonlySet<Permission> {
     if (perms.has('admin')) for (const p of ROLE_PERMISSIONS.admin) perms.add(p);
     // A key that may operate or write schemas may also read what it acts on.
     if (perms.size > 0) perms.add('read');
+    if (perms.has('schemas:write')) perms.add('schemas:read');
     return perms;
   }
   const perms = new Set<Permission>(ROLE_PERMISSIONS[actor.role]);
