@@ -2,7 +2,6 @@ import { router } from '../trpc.ts';
 import { auditRouter } from './audit.ts';
 import { dlqRouter } from './dlq.ts';
 import { keysRouter } from './keys.ts';
-import { keysRouter } from './keys.ts';
 import { liveRouter } from './live.ts';
 import { pipelineRouter } from './pipeline.ts';
 import { schemasRouter } from './schemas.ts';
@@ -13,7 +12,6 @@ import { viewerRouter } from './viewer.ts';
 export const appRouter = router({
   audit: auditRouter,
   dlq: dlqRouter,
-  keys: keysRouter,
   keys: keysRouter,
   live: liveRouter,
   pipeline: pipelineRouter,
