@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { decodeControlMessage, type ControlRecord } from '@tributary/contracts';
-import { createBatchConsumer, type BatchConsumer, type IncomingMessage } from '@tributary/kafka';
+import {
+  createBatchConsumer,
+  type BatchConsumer,
+  type IncomingMessage,
+  type KafkaSasl,
+} from '@tributary/kafka';
 import type { Logger } from '@tributary/telemetry';
 import type { SchemaRules } from '@tributary/pipeline';
 
@@ -17,6 +22,7 @@ export type StatePiece = { kind: 'subject' | 'source'; name: string };
 
 export interface ControlFollowerOptions {
   brokers: string[];
+  sasl?: KafkaSasl;
   topic: string;
   rules: SchemaRules;
   logger: Logger;
@@ -85,14 +91,22 @@ export function createControlFollower(opts: ControlFollowerOptions): ControlFoll
     try {
       if (pieces.length > fullReloadAbove) {
         const count = await loadAll();
-        logger.info({ hinted: pieces.length, records: count }, 'control hints: registry state re-read from Postgres');
+        logger.info(
+          { hinted: pieces.length, records: count },
+          'control hints: registry state re-read from Postgres',
+        );
         return;
       }
       for (const piece of pieces) {
         const current = await opts.loadPiece(piece);
         if (rules.apply(current)) {
           logger.info(
-            { kind: piece.kind, name: piece.name, revision: current.revision, deleted: current.state === null },
+            {
+              kind: piece.kind,
+              name: piece.name,
+              revision: current.revision,
+              deleted: current.state === null,
+            },
             'control hint: state re-read from Postgres and applied',
           );
         }
@@ -131,15 +145,19 @@ export function createControlFollower(opts: ControlFollowerOptions): ControlFoll
       logger.info({ records: count }, 'schema registry state loaded from Postgres');
       consumer = createBatchConsumer({
         brokers: opts.brokers,
+        sasl: opts.sasl,
         clientId: 'tributary-ingest-control',
         groupId: `tributary-ingest-control-${randomUUID()}`,
         topics: [opts.topic],
         fromBeginning: true,
         maxWaitMs: 500,
-        onReconnect: (reason, attempt) => logger.warn({ reason, attempt }, 'control topic consumer reconnecting'),
+        onReconnect: (reason, attempt) =>
+          logger.warn({ reason, attempt }, 'control topic consumer reconnecting'),
       });
       await consumer.start((batch) => handle(batch.messages));
-      void consumer.done.catch((err: unknown) => logger.error({ err: String(err) }, 'control topic consumer stopped'));
+      void consumer.done.catch((err: unknown) =>
+        logger.error({ err: String(err) }, 'control topic consumer stopped'),
+      );
       if (opts.reloadIntervalMs > 0) {
         reloadTimer = setInterval(() => void reload(), opts.reloadIntervalMs);
         reloadTimer.unref();

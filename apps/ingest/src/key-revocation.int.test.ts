@@ -4,7 +4,14 @@
 // it were handled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeControlRecord, topicNames, type ControlMessage } from '@tributary/contracts';
-import { createDb, DEMO_SOURCE_NAME, findSourceByName, issueWriteKey, revokeWriteKey, type Db } from '@tributary/db';
+import {
+  createDb,
+  DEMO_SOURCE_NAME,
+  findSourceByName,
+  issueWriteKey,
+  revokeWriteKey,
+  type Db,
+} from '@tributary/db';
 import { createProducer, type Producer } from '@tributary/kafka';
 import { publishSubject, registerVersion } from '@tributary/registry';
 import { eventually, isolate, type Isolated } from '../../../scripts/test-infra/fixtures.ts';
@@ -82,10 +89,14 @@ describe('a revoked write key is refused by a running ingest', () => {
 
     expect(await revokeWriteKey(db, issued.id, { actor: 'it' })).toBe(true);
     await sendControl({ kind: 'write_keys', name: DEMO_SOURCE_NAME, revision: Date.now() * 1000 });
-    await eventually(async () => (await send(url, issued.key, pageView)).status === 401, REVOCATION_BOUND_MS, {
-      intervalMs: 50,
-      what: 'revoked key refused',
-    });
+    await eventually(
+      async () => (await send(url, issued.key, pageView)).status === 401,
+      REVOCATION_BOUND_MS,
+      {
+        intervalMs: 50,
+        what: 'revoked key refused',
+      },
+    );
     // The other keys of the source still work.
     expect((await send(url, iso.writeKey, pageView)).status).toBe(200);
   });
@@ -95,17 +106,23 @@ describe('a revoked write key is refused by a running ingest', () => {
     const issued = await issueWriteKey(db, demoSourceId, { actor: 'it' });
     expect((await send(url, issued.key, pageView)).status).toBe(200);
     expect(await revokeWriteKey(db, issued.id, { actor: 'it' })).toBe(true);
-    await eventually(async () => (await send(url, issued.key, pageView)).status === 401, REVOCATION_BOUND_MS, {
-      intervalMs: 50,
-      what: 'revoked key refused',
-    });
+    await eventually(
+      async () => (await send(url, issued.key, pageView)).status === 401,
+      REVOCATION_BOUND_MS,
+      {
+        intervalMs: 50,
+        what: 'revoked key refused',
+      },
+    );
   });
 
   it('refuses a key once it expires, cached or not', async () => {
     const url = await startInstance({ WRITE_KEY_RECHECK_MS: '5000' });
     const issued = await issueWriteKey(db, demoSourceId, { expiresAt: new Date(Date.now() + 1500) });
     expect((await send(url, issued.key, pageView)).status).toBe(200);
-    await eventually(async () => (await send(url, issued.key, pageView)).status === 401, 5000, { intervalMs: 50 });
+    await eventually(async () => (await send(url, issued.key, pageView)).status === 401, 5000, {
+      intervalMs: 50,
+    });
   });
 });
 
@@ -126,7 +143,9 @@ describe('control records are hints: a forged record changes nothing', () => {
     await registerVersion(db, name, strict, { actor: 'it' });
     await publishSubject(producer, control, db, name);
     await eventually(
-      async () => (await send(url, iso.writeKey, { event_type: name, data: {} })).results[0]?.code === 'schema_violation',
+      async () =>
+        (await send(url, iso.writeKey, { event_type: name, data: {} })).results[0]?.code ===
+        'schema_violation',
       60_000,
       { what: `barrier subject ${name} enforced` },
     );
@@ -154,14 +173,29 @@ describe('control records are hints: a forged record changes nothing', () => {
         kind: 'subject',
         name: SUBJECT,
         revision: FAR_FUTURE,
-        state: { compatibility: 'NONE', enforcement: 'observe', latestVersion: 9, versions: [{ version: 9, schema: {} }] },
+        state: {
+          compatibility: 'NONE',
+          enforcement: 'observe',
+          latestVersion: 9,
+          versions: [{ version: 9, schema: {} }],
+        },
       },
-      { kind: 'source', name: DEMO_SOURCE_NAME, revision: FAR_FUTURE, state: { unknownEventTypes: 'reject' } },
+      {
+        kind: 'source',
+        name: DEMO_SOURCE_NAME,
+        revision: FAR_FUTURE,
+        state: { unknownEventTypes: 'reject' },
+      },
       {
         kind: 'subject',
         name: 'never_registered_type',
         revision: FAR_FUTURE,
-        state: { compatibility: 'NONE', enforcement: 'enforce', latestVersion: 1, versions: [{ version: 1, schema: strict }] },
+        state: {
+          compatibility: 'NONE',
+          enforcement: 'enforce',
+          latestVersion: 1,
+          versions: [{ version: 1, schema: strict }],
+        },
       },
       { kind: 'write_keys', name: DEMO_SOURCE_NAME, revision: FAR_FUTURE },
     );

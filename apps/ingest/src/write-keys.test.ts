@@ -10,7 +10,12 @@ const info = (id = 'k1', expiresAt: Date | null = null): KeyInfo => ({
 
 /** A lookup whose answers the test sets, counting its calls; `fail` makes it throw. */
 function fakeLookup() {
-  const state = { answer: info() as KeyInfo | null, fail: false, calls: 0, gate: null as Promise<void> | null };
+  const state = {
+    answer: info() as KeyInfo | null,
+    fail: false,
+    calls: 0,
+    gate: null as Promise<void> | null,
+  };
   const lookup = async () => {
     state.calls += 1;
     // What Postgres said when asked, even if the answer arrives later.

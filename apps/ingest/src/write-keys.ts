@@ -59,7 +59,11 @@ export function createWriteKeyCache(lookup: KeyLookup, opts: WriteKeyCacheOption
   const usable = (info: KeyInfo | null, at: number): KeyInfo | null =>
     info && info.expiresAt !== null && info.expiresAt.getTime() <= at ? null : info;
 
-  async function fetchAndStore(id: string, key: string, previous: Entry | undefined): Promise<KeyInfo | null> {
+  async function fetchAndStore(
+    id: string,
+    key: string,
+    previous: Entry | undefined,
+  ): Promise<KeyInfo | null> {
     const startedIn = generation;
     let info: KeyInfo | null;
     try {

@@ -5,7 +5,14 @@ import { z } from 'zod';
  * console's actor.ts maps them; `admin` implies every other one). Shared here because the
  * database layer, the management API and the console all check or store these names.
  */
-export const KEY_SCOPES = ['ingest:write', 'schemas:read', 'schemas:write', 'dlq:operate', 'pii:read', 'admin'] as const;
+export const KEY_SCOPES = [
+  'ingest:write',
+  'schemas:read',
+  'schemas:write',
+  'dlq:operate',
+  'pii:read',
+  'admin',
+] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
 
 export function isKeyScope(value: string): value is KeyScope {

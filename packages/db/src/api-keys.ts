@@ -85,7 +85,12 @@ export async function issueApiKeyIn(
     action: 'api_key.issue',
     entity: 'api_key',
     entityId: row.id,
-    after: { name: input.name, scopes: input.scopes, prefix, expiresAt: row.expiresAt?.toISOString() ?? null },
+    after: {
+      name: input.name,
+      scopes: input.scopes,
+      prefix,
+      expiresAt: row.expiresAt?.toISOString() ?? null,
+    },
   });
   return { id: row.id, key, prefix, row };
 }

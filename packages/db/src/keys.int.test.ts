@@ -26,7 +26,9 @@ async function rawRow(table: 'write_keys' | 'api_keys', id: string): Promise<Rec
   const client = new pg.Client({ connectionString: testDb.url });
   await client.connect();
   try {
-    const { rows } = await client.query<Record<string, unknown>>(`SELECT * FROM ${table} WHERE id = $1`, [id]);
+    const { rows } = await client.query<Record<string, unknown>>(`SELECT * FROM ${table} WHERE id = $1`, [
+      id,
+    ]);
     return rows[0]!;
   } finally {
     await client.end();
@@ -102,7 +104,11 @@ describe('write keys', () => {
     const all = await listWriteKeys(db);
     const ids = all.map((k) => k.id);
     expect(ids.indexOf(second.id)).toBeLessThan(ids.indexOf(first.id));
-    expect(all.find((k) => k.id === first.id)).toMatchObject({ sourceName: 'list-a', name: 'first', prefix: first.prefix });
+    expect(all.find((k) => k.id === first.id)).toMatchObject({
+      sourceName: 'list-a',
+      name: 'first',
+      prefix: first.prefix,
+    });
     expect((await listWriteKeys(db, { sourceId: b.id })).map((k) => k.id)).toEqual([second.id]);
     expect(JSON.stringify(all)).not.toMatch(/"hash"/);
   });
@@ -127,12 +133,21 @@ describe('API keys', () => {
 
   it('refuses an expired key, records last use, and lists every key', async () => {
     const expiresAt = inAnHour();
-    const issued = await issueApiKey(db, { name: 'ci', scopes: ['admin'], expiresAt }, { actor: 'user:bo@example.com' });
+    const issued = await issueApiKey(
+      db,
+      { name: 'ci', scopes: ['admin'], expiresAt },
+      { actor: 'user:bo@example.com' },
+    );
     const now = new Date();
     expect((await findApiKey(db, issued.key, { now }))?.scopes).toEqual(['admin']);
     expect(await findApiKey(db, issued.key, { now: expiresAt })).toBeNull();
     const listed = (await listApiKeys(db)).find((k) => k.id === issued.id);
-    expect(listed).toMatchObject({ name: 'ci', createdBy: 'user:bo@example.com', expiresAt, lastUsedAt: now });
+    expect(listed).toMatchObject({
+      name: 'ci',
+      createdBy: 'user:bo@example.com',
+      expiresAt,
+      lastUsedAt: now,
+    });
   });
 });
 
@@ -143,7 +158,11 @@ describe('the demo seed', () => {
     try {
       const demo = await createSource(seeded, DEMO_SOURCE_NAME);
       const own = await issueWriteKey(seeded, demo.id, { actor: 'user:alice@example.com' });
-      const ownApi = await issueApiKey(seeded, { name: DEMO_API_KEY_NAME, scopes: ['admin'] }, { actor: 'user:alice@example.com' });
+      const ownApi = await issueApiKey(
+        seeded,
+        { name: DEMO_API_KEY_NAME, scopes: ['admin'] },
+        { actor: 'user:alice@example.com' },
+      );
 
       const first = await seedDemo(seeded);
       const second = await seedDemo(seeded);

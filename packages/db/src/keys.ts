@@ -25,7 +25,10 @@ export function displayPrefix(key: string): string {
 export type KeyState = 'active' | 'expired' | 'revoked';
 
 /** What a key's row says about it at `now`. An expired key is refused exactly like a revoked one. */
-export function keyState(row: { revokedAt: Date | null; expiresAt: Date | null }, now = new Date()): KeyState {
+export function keyState(
+  row: { revokedAt: Date | null; expiresAt: Date | null },
+  now = new Date(),
+): KeyState {
   if (row.revokedAt !== null) return 'revoked';
   if (row.expiresAt !== null && row.expiresAt.getTime() <= now.getTime()) return 'expired';
   return 'active';

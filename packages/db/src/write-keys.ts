@@ -159,7 +159,11 @@ export async function revokeWriteKey(db: Db, id: string, opts: { actor?: string 
 }
 
 /** revokeWriteKey inside a caller's transaction. */
-export async function revokeWriteKeyIn(tx: DbTx, id: string, opts: { actor?: string } = {}): Promise<boolean> {
+export async function revokeWriteKeyIn(
+  tx: DbTx,
+  id: string,
+  opts: { actor?: string } = {},
+): Promise<boolean> {
   const { count } = await tx.writeKey.updateMany({
     where: { id, revokedAt: null },
     data: { revokedAt: new Date() },

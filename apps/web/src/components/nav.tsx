@@ -15,6 +15,7 @@ const links = [
 /** Shown to admins only (the server refuses everyone else anyway). */
 const adminLinks = [
   { href: '/users', label: 'Users' },
+  { href: '/keys', label: 'Keys' },
   { href: '/audit', label: 'Audit' },
 ] as const;
 

@@ -122,7 +122,10 @@ describe('/api/v1/keys authentication', () => {
     const anonymous = await routes.list(req('', { key: null }));
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await routes.issue(req('', { key: null, body: { type: 'api', name: 'x', scopes: ['admin'] } }))).status).toBe(401);
+    expect(
+      (await routes.issue(req('', { key: null, body: { type: 'api', name: 'x', scopes: ['admin'] } })))
+        .status,
+    ).toBe(401);
     expect((await routes.revoke(req('/x', { key: null, method: 'DELETE' }), params('x'))).status).toBe(401);
     expect((await routes.list(req('', { key: 'trb_ak_not-a-key' }))).status).toBe(401);
 
@@ -130,7 +133,11 @@ describe('/api/v1/keys authentication', () => {
     expect(forbidden.status).toBe(403);
     expect(((await forbidden.json()) as { error: { message: string } }).error.message).toContain('admin');
 
-    const expiring = await issueApiKey(db, { name: 'soon', scopes: ['admin'], expiresAt: new Date(Date.now() + 800) });
+    const expiring = await issueApiKey(db, {
+      name: 'soon',
+      scopes: ['admin'],
+      expiresAt: new Date(Date.now() + 800),
+    });
     expect((await routes.list(req('', { key: expiring.key }))).status).toBe(200);
     await eventually(async () => (await routes.list(req('', { key: expiring.key }))).status === 401, 10_000);
   });
@@ -140,7 +147,9 @@ describe('/api/v1/keys authentication', () => {
     const dlqOnly = (await issueApiKey(db, { name: 'dlq', scopes: ['dlq:operate'] })).key;
     const writer = (await issueApiKey(db, { name: 'writer', scopes: ['schemas:write'] })).key;
     const as = (key: string) =>
-      routes.schemas(new Request('http://127.0.0.1:3000/api/v1/schemas', { headers: { authorization: `Bearer ${key}` } }));
+      routes.schemas(
+        new Request('http://127.0.0.1:3000/api/v1/schemas', { headers: { authorization: `Bearer ${key}` } }),
+      );
     expect((await as(dlqOnly)).status).toBe(403);
     expect((await as(writer)).status).toBe(200);
     expect((await as(readerKey)).status).toBe(200);
@@ -151,7 +160,14 @@ describe('/api/v1/keys', () => {
   it('issues an API key shown once, lists it without its secret, and revokes it', async () => {
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
     const issued = await issue({ type: 'api', name: 'deploy bot', scopes: ['schemas:write'], expiresAt });
-    expect(issued).toMatchObject({ type: 'api', name: 'deploy bot', scopes: ['schemas:write'], state: 'active', expiresAt, createdBy: 'api_key:ci' });
+    expect(issued).toMatchObject({
+      type: 'api',
+      name: 'deploy bot',
+      scopes: ['schemas:write'],
+      state: 'active',
+      expiresAt,
+      createdBy: 'api_key:ci',
+    });
     expect(issued.key.startsWith(issued.prefix)).toBe(true);
 
     const items = await listed();
@@ -165,13 +181,21 @@ describe('/api/v1/keys', () => {
     expect(revoked.status).toBe(200);
     expect(await revoked.json()).toMatchObject({ id: issued.id, state: 'revoked' });
     // Revoking again changes nothing and still answers the key.
-    expect((await routes.revoke(req(`/${issued.id}`, { method: 'DELETE' }), params(issued.id))).status).toBe(200);
+    expect((await routes.revoke(req(`/${issued.id}`, { method: 'DELETE' }), params(issued.id))).status).toBe(
+      200,
+    );
     expect((await routes.list(req('', { key: issued.key }))).status).toBe(401);
   });
 
   it('issues and revokes a write key, publishes the hint, and audits both with the request', async () => {
     const issued = await issue({ type: 'write', source: 'shop', name: 'checkout' });
-    expect(issued).toMatchObject({ type: 'write', source: 'shop', name: 'checkout', scopes: [], state: 'active' });
+    expect(issued).toMatchObject({
+      type: 'write',
+      source: 'shop',
+      name: 'checkout',
+      scopes: [],
+      state: 'active',
+    });
     expect(issued.key).toMatch(/^trb_wk_/);
 
     const res = await routes.revoke(req(`/${issued.id}`, { method: 'DELETE' }), params(issued.id));
@@ -179,9 +203,9 @@ describe('/api/v1/keys', () => {
     expect(await res.json()).toMatchObject({ state: 'revoked', source: 'shop' });
     expect(res.headers.get('x-request-id')).toBe('keys-api-test-0001');
 
-    const hints = (await controlMessages((all) => all.filter((m) => m.kind === 'write_keys').length >= 2)).filter(
-      (m) => m.kind === 'write_keys',
-    );
+    const hints = (
+      await controlMessages((all) => all.filter((m) => m.kind === 'write_keys').length >= 2)
+    ).filter((m) => m.kind === 'write_keys');
     // One for the issue (a cached miss must not outlive it), one for the revocation.
     expect(hints.map((h) => h.name)).toEqual(['shop', 'shop']);
     expect(JSON.stringify(hints)).not.toContain(issued.key);
@@ -197,7 +221,9 @@ describe('/api/v1/keys', () => {
     const bad = await routes.issue(req('', { body: { type: 'api', name: 'x', scopes: ['root'] } }));
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('scopes');
-    const past = await routes.issue(req('', { body: { type: 'api', name: 'x', scopes: ['admin'], expiresAt: '2001-01-01T00:00:00Z' } }));
+    const past = await routes.issue(
+      req('', { body: { type: 'api', name: 'x', scopes: ['admin'], expiresAt: '2001-01-01T00:00:00Z' } }),
+    );
     expect(past.status).toBe(400);
     expect((await routes.issue(req('', { body: { type: 'write', source: 'nope' } }))).status).toBe(404);
     expect((await routes.revoke(req('/missing', { method: 'DELETE' }), params('missing'))).status).toBe(404);
@@ -209,22 +235,30 @@ describe('keys router (console)', () => {
     const { appRouter } = await import('../routers/index.ts');
     const { callerContext } = await import('../trpc.ts');
     const target = { client: null as never, database: 'unused' };
-    const call = (actor: Parameters<typeof callerContext>[1]) => appRouter.createCaller(callerContext(target, actor));
+    const call = (actor: Parameters<typeof callerContext>[1]) =>
+      appRouter.createCaller(callerContext(target, actor));
 
     await expect(call(null).keys.list()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     for (const role of ['viewer', 'operator', 'schema_owner'] as const) {
       await expect(call(userActor(role)).keys.list()).rejects.toMatchObject({ code: 'FORBIDDEN' });
-      await expect(call(userActor(role)).keys.issue({ type: 'write', source: 'shop' })).rejects.toMatchObject({
-        code: 'FORBIDDEN',
-      });
+      await expect(call(userActor(role)).keys.issue({ type: 'write', source: 'shop' })).rejects.toMatchObject(
+        {
+          code: 'FORBIDDEN',
+        },
+      );
     }
-    await expect(call(keyActor(['schemas:write'])).keys.revoke({ id: 'x' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(call(keyActor(['schemas:write'])).keys.revoke({ id: 'x' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
 
     const admin = call(userActor('admin'));
     const issued = await admin.keys.issue({ type: 'write', source: 'shop', name: 'from the console' });
     expect(issued.key).toMatch(/^trb_wk_/);
     const lists = await admin.keys.list();
-    expect(lists.writeKeys.find((k) => k.id === issued.id)).toMatchObject({ state: 'active', createdBy: 'user:admin@test.example' });
+    expect(lists.writeKeys.find((k) => k.id === issued.id)).toMatchObject({
+      state: 'active',
+      createdBy: 'user:admin@test.example',
+    });
     expect(JSON.stringify(lists)).not.toContain(issued.key);
     expect(await admin.keys.revoke({ id: issued.id })).toMatchObject({ state: 'revoked' });
     expect((await admin.keys.list()).writeKeys.find((k) => k.id === issued.id)?.state).toBe('revoked');
