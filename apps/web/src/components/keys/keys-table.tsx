@@ -48,7 +48,9 @@ export function KeysTable({ kind, keys, onRevoke, revoking }: Props) {
               {when(k.createdAt)}
               <div className="muted small">{k.createdBy}</div>
             </td>
-            <td className="nowrap small">{when(k.lastUsedAt, 'never')}</td>
+            <td className="nowrap small" data-testid="key-last-used">
+              {when(k.lastUsedAt, 'never')}
+            </td>
             <td className="nowrap small">{when(k.expiresAt, 'never')}</td>
             <td>
               <span
