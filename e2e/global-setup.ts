@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createDb, createUser } from '@tributary/db';
 import { startTestStack } from '../scripts/lib/test-stack.ts';
+import { E2E_ROLES, type E2EUser } from './tests/stack.ts';
 
 export const STACK_FILE = join(import.meta.dirname, 'test-results', 'stack.json');
 
@@ -8,6 +11,18 @@ export const STACK_FILE = join(import.meta.dirname, 'test-results', 'stack.json'
 export default async function globalSetup() {
   const t = await startTestStack(['workers', 'ingest', 'web']);
   mkdirSync(join(import.meta.dirname, 'test-results'), { recursive: true });
+  // One person per role the specs sign in as; passwords are random per run.
+  const db = createDb(t.config.databaseUrl);
+  const users = {} as Record<(typeof E2E_ROLES)[number], E2EUser>;
+  try {
+    for (const role of E2E_ROLES) {
+      const user = { email: `${role}@e2e.tributary.local`, password: randomBytes(18).toString('base64url') };
+      await createUser(db, { ...user, role }, { actor: 'seed' });
+      users[role] = user;
+    }
+  } finally {
+    await db.$disconnect();
+  }
   writeFileSync(
     STACK_FILE,
     JSON.stringify({
@@ -17,6 +32,8 @@ export default async function globalSetup() {
       apiKey: t.stack.apiKey,
       clickhouseUrl: t.stack.clickhouseUrl,
       clickhouseDatabase: t.config.clickhouseDatabase,
+      databaseUrl: t.config.databaseUrl,
+      users,
     }),
   );
   return async () => {

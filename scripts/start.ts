@@ -1,3 +1,4 @@
+import { firstAdmin } from './lib/first-admin.ts';
 import { createSupervisor, startStack, writeDemoEnv } from './lib/stack.ts';
 import { devConfig } from './lib/config.ts';
 import { restartPolicyFromEnv } from './lib/supervisor-config.ts';
@@ -41,7 +42,11 @@ try {
   process.exit(1);
 }
 
+// Read before writeDemoEnv replaces the file: it holds the password an earlier start created.
+const admin = await firstAdmin(config.databaseUrl, config.stateDir);
 const envFile = writeDemoEnv(config.stateDir, {
+  TRIBUTARY_ADMIN_EMAIL: admin.email,
+  ...(admin.password ? { TRIBUTARY_ADMIN_PASSWORD: admin.password } : {}),
   TRIBUTARY_WRITE_KEY: stack.writeKey,
   TRIBUTARY_API_KEY: stack.apiKey,
   TRIBUTARY_INGEST_URL: stack.ingestUrl,
@@ -61,6 +66,7 @@ console.log(`
 Tributary is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s).
 
   Console     ${stack.webUrl}/live
+  Sign in     ${admin.email}${admin.created ? `   password ${admin.password} (shown once; also in ${envFile})` : admin.password ? `   (password in ${envFile})` : '   (password set earlier, not in demo.env)'}
   Ingest      ${stack.ingestUrl}/v1/events
   ClickHouse  ${stack.clickhouseUrl}   (database ${config.clickhouseDatabase}${stack.infra.clickhouseCredentials ? `; read-only user ${stack.infra.clickhouseCredentials.analyst.user} in ${envFile}` : ''})
   Kafka       ${stack.brokers}

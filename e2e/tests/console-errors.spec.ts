@@ -1,13 +1,14 @@
 // A console whose ClickHouse is down: the page says so in plain words, "retrying…", the raw
 // error only behind "Details", never a stack; /api/readyz names what is down; and once
 // ClickHouse answers again the page recovers by itself. A second console process is started
-// for this (the same build, its dependencies on ports where nothing listens), so the shared
+// for this (the same build and Postgres, its ClickHouse and Kafka on ports where nothing listens), so the shared
 // stack the other specs use stays healthy.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { signIn } from './sign-in.ts';
 import { stack } from './stack.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -50,12 +51,7 @@ async function bringClickHouseBack(target: URL): Promise<void> {
 
 test.beforeAll(async () => {
   const s = stack();
-  const [webPort, chPort, pgPort, kafkaPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
+  const [webPort, chPort, kafkaPort] = await Promise.all([freePort(), freePort(), freePort()]);
   clickhousePort = chPort;
   web = spawn(
     process.execPath,
@@ -67,7 +63,8 @@ test.beforeAll(async () => {
         NEXT_TELEMETRY_DISABLED: '1',
         CLICKHOUSE_URL: `http://127.0.0.1:${chPort}`,
         CLICKHOUSE_DATABASE: s.clickhouseDatabase,
-        DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort}/tributary`,
+        // The run's real Postgres: people sign in to this console too (sessions live there).
+        DATABASE_URL: s.databaseUrl,
         KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
         REPLAY_SUPERVISOR_INTERVAL_MS: '0',
         INGEST_PUBLIC_URL: s.ingestUrl,
@@ -98,6 +95,7 @@ test.afterAll(async () => {
 test('ClickHouse down: plain words and retrying, raw text behind Details, recovery on its own', async ({
   page,
 }, testInfo) => {
+  await signIn(page, 'viewer', webUrl);
   await page.goto(`${webUrl}/live`);
   const banner = page.getByTestId('error-banner');
   await expect(banner.getByTestId('error-message')).toHaveText('ClickHouse is not answering');
@@ -119,7 +117,7 @@ test('ClickHouse down: plain words and retrying, raw text behind Details, recove
   const readyz = await fetch(`${webUrl}/api/readyz`);
   expect(readyz.status).toBe(503);
   const body = (await readyz.json()) as { down: string[]; checks: Record<string, { code?: string }> };
-  expect(body.down).toEqual(['postgres', 'clickhouse', 'kafka']);
+  expect(body.down).toEqual(['clickhouse', 'kafka']);
   expect(body.checks.clickhouse?.code).toBe('clickhouse_unavailable');
   expect((await fetch(`${stack().webUrl}/api/readyz`)).status).toBe(200);
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
+import { signIn } from './sign-in.ts';
 import { clickhouse, sendEvents, stack, type E2EStack } from './stack.ts';
 
 interface IngestAnswer {
@@ -62,6 +63,8 @@ test('on call: failures grouped by reason, fixed schema, dry run, replay by butt
     if (m.type() === 'error' && /hydrat|#418|#423|#425/i.test(m.text())) hydrationErrors.push(m.text());
   });
   const s = stack();
+  // On call: an operator (replay, discard, dry run), without the pii grant.
+  await signIn(page, 'operator');
   const tag = randomUUID().slice(0, 8);
   const subject = `dlq_e2e_${tag}`;
   const ours = `event_type = '${subject}' AND event_id LIKE 'bad-${tag}-%'`;
@@ -131,7 +134,7 @@ test('on call: failures grouped by reason, fixed schema, dry run, replay by butt
   await expect(page.getByTestId('dry-run-pass')).toHaveText('0');
   await expect(page.getByTestId('dry-run-reasons')).toContainText('coupon');
 
-  // 4. Detail: the error in words, pii masked until an API key with a pii scope unlocks it.
+  // 4. Detail: the error in words, pii masked for a person without the pii grant.
   await page
     .getByTestId('dlq-entry')
     .filter({ hasText: `bad-${tag}-3` })
@@ -143,13 +146,11 @@ test('on call: failures grouped by reason, fixed schema, dry run, replay by butt
   await expect(page.getByTestId('entry-payload')).not.toContainText('@example.com');
   await expect(page.getByTestId('masked-fields')).toContainText('/email');
   await expect(page.getByTestId('edit-locked')).toBeVisible();
-  await page.getByTestId('pii-reveal').click();
-  await page.getByTestId('pii-key').fill('not-a-key');
-  await page.getByTestId('pii-unlock').click();
-  await expect(page.getByTestId('pii-error')).toContainText('unknown or revoked API key');
-  await page.getByTestId('pii-key').fill(s.apiKey);
-  await page.getByTestId('pii-unlock').click();
-  await expect(page.getByTestId('pii-viewer')).toContainText('api_key:');
+  await expect(page.getByTestId('pii-control')).toHaveAttribute('data-state', 'masked');
+  // An admin holds the pii grant: the same entry, signed in as one, shows the value.
+  await signIn(page, 'admin');
+  await page.reload();
+  await expect(page.getByTestId('pii-control')).toHaveAttribute('data-state', 'revealed');
   await expect(page.getByTestId('entry-payload')).toContainText(`person3.${tag}@example.com`);
 
   // 5. Edit & replay: validated as you type; a dry run of the fixed event passes v1.
@@ -184,7 +185,9 @@ test('on call: failures grouped by reason, fixed schema, dry run, replay by butt
   await expect(page.getByTestId('replay-error')).toContainText('no longer exist');
   await expect(page.getByTestId('replay-error')).toContainText(gone);
   await page.unroute(replayCall);
-  await page.getByTestId('pii-hide').click();
+  // Back to the operator: masked again, by the server.
+  await signIn(page, 'operator');
+  await page.reload();
   await expect(page.getByTestId('entry-payload')).toContainText('••• pii •••');
 
   // An entry that is not in the store says so.
@@ -257,6 +260,7 @@ test('on call pages through many entries by cursor and discards a selection with
   page,
 }) => {
   const s = stack();
+  await signIn(page, 'operator');
   const tag = randomUUID().slice(0, 8);
   // No event_type: refused at ingest as an invalid envelope, kept in the dead-letter store.
   const events = Array.from({ length: 55 }, (_, i) => ({ event_id: `page-${tag}-${i}`, data: { tag, i } }));

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
+import { signIn } from './sign-in.ts';
 import { clickhouse, sendEvents, stack } from './stack.ts';
+
+// Reading the console is what a viewer does.
+test.beforeEach(({ page }) => signIn(page, 'viewer'));
 
 test('events sent through ingest appear on the Live chart and in the tail', async ({ page }, testInfo) => {
   const s = stack();

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
+import { signIn } from './sign-in.ts';
 import { clickhouse, sendEvents, stack, type E2EStack } from './stack.ts';
+
+// Registering, evolving and deleting versions is a schema owner's work.
+test.beforeEach(({ page }) => signIn(page, 'schema_owner'));
 
 interface IngestAnswer {
   accepted: number;

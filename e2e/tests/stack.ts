@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The roles global-setup creates a person for. */
+export const E2E_ROLES = ['admin', 'operator', 'schema_owner', 'viewer'] as const;
+export type E2ERole = (typeof E2E_ROLES)[number];
+
+export interface E2EUser {
+  email: string;
+  password: string;
+}
+
 export interface E2EStack {
   ingestUrl: string;
   webUrl: string;
@@ -9,6 +18,10 @@ export interface E2EStack {
   apiKey: string;
   clickhouseUrl: string;
   clickhouseDatabase: string;
+  /** The run's Postgres database (people and sessions live there). */
+  databaseUrl: string;
+  /** A signed-in person per role (sign-in.ts signs a page in as one). */
+  users: Record<E2ERole, E2EUser>;
 }
 
 export function stack(): E2EStack {
