@@ -3,12 +3,25 @@ import { dirname, join, resolve } from 'node:path';
 import { startKafka, type KafkaHandle } from '@tributary/kafka-broker';
 import { spawnEmbeddedClickHouse, type SpawnedClickHouse } from '@tributary/embedded-clickhouse';
 import { topicNames, topicSpecs } from '@tributary/contracts';
-import { createAdmin, createProducer } from '@tributary/kafka';
+import {
+  createAdmin,
+  createProducer,
+  principalName,
+  SERVICE_PRINCIPALS,
+  serviceAcls,
+} from '@tributary/kafka';
 import { publishAll } from '@tributary/registry';
 import { createClickHouse, migrate as migrateClickHouse } from '@tributary/clickhouse';
 import { createDb, ensureDatabase, migrate as migratePostgres, seedDemo } from '@tributary/db';
 import { ensurePostgres, ensureRedis } from './local-services.ts';
 import { ensureClickHouseUsers, type ClickHouseCredentials, type Role } from './clickhouse-users.ts';
+import {
+  ensureKafkaCredentials,
+  kafkaSaslEnv,
+  scramUsers,
+  type KafkaCredentials,
+  type KafkaRole,
+} from './kafka-credentials.ts';
 import {
   childExit,
   describeExit,
@@ -46,6 +59,11 @@ export interface StackConfig {
    * app with its own. Off for test stacks unless a test turns it on.
    */
   clickhouseAuth?: boolean;
+  /**
+   * The embedded Kafka broker asks who is calling (SASL/SCRAM, one principal per app, ACLs).
+   * Default on; external brokers (`kafka.brokers`) are not touched.
+   */
+  kafkaAuth?: boolean;
 }
 
 export interface Stack {
@@ -83,6 +101,8 @@ export interface Infra {
   clickhouseUrl: string;
   /** Set when the embedded ClickHouse has users (config.clickhouseAuth). */
   clickhouseCredentials: ClickHouseCredentials | null;
+  /** Set when the embedded broker has SASL users (config.kafkaAuth). */
+  kafkaCredentials: KafkaCredentials | null;
   kafka: KafkaHandle | null;
   clickhouse: SpawnedClickHouse | null;
   stop(): Promise<void>;
@@ -159,6 +179,8 @@ export async function startInfra(
 
   const kafkaConfig = 'brokers' in config.kafka ? null : config.kafka;
   const kafkaDir = join(config.stateDir, 'kafka');
+  const kafkaCredentials =
+    kafkaConfig && config.kafkaAuth !== false ? ensureKafkaCredentials(config.stateDir) : null;
   let kafkaStarts = 0;
   const kafka = kafkaConfig
     ? supervisor.add<KafkaRunning>({
@@ -173,6 +195,14 @@ export async function startInfra(
               controllerPort: kafkaConfig.controllerPort,
               dataDir: kafkaDir,
               onProgress: first ? (m) => progress(`kafka: ${m}`) : undefined,
+              ...(kafkaCredentials
+                ? {
+                    auth: {
+                      users: scramUsers(kafkaCredentials),
+                      superUsers: [kafkaCredentials.admin.username],
+                    },
+                  }
+                : {}),
             }),
           );
         },
@@ -233,6 +263,7 @@ export async function startInfra(
     brokers,
     clickhouseUrl,
     clickhouseCredentials: users?.credentials ?? null,
+    kafkaCredentials,
     get kafka() {
       return kafka ? viewOf(kafka, kafkaViews, (r) => r.handle) : null;
     },
@@ -268,15 +299,30 @@ export async function prepare(config: StackConfig, infra: Infra, progress: Progr
     await ch.close();
   }
   progress('creating Kafka topics');
-  const admin = createAdmin({ brokers: infra.brokers.split(','), clientId: 'tributary-setup' });
+  const admin = createAdmin({
+    brokers: infra.brokers.split(','),
+    clientId: 'tributary-setup',
+    ...kafkaAs(infra, 'admin'),
+  });
   try {
     await admin.ensureTopics(topicSpecs(config.topicPrefix));
+    if (infra.kafkaCredentials) {
+      progress('granting Kafka ACLs to ingest, workers and console');
+      await admin.syncAcls(
+        SERVICE_PRINCIPALS.map((p) => principalName(infra.kafkaCredentials![p].username)),
+        serviceAcls({ topicPrefix: config.topicPrefix, consumerGroup: config.consumerGroup }),
+      );
+    }
   } finally {
     await admin.close();
   }
   progress('seeding the demo source');
   const db = createDb(config.databaseUrl);
-  const producer = createProducer({ brokers: infra.brokers.split(','), clientId: 'tributary-setup' });
+  const producer = createProducer({
+    brokers: infra.brokers.split(','),
+    clientId: 'tributary-setup',
+    ...kafkaAs(infra, 'admin'),
+  });
   try {
     const seed = await seedDemo(db);
     // The whole registry on the control topic, so it holds every key (ingest also loads from
@@ -297,6 +343,12 @@ export function asUser(
 ): { username?: string; password?: string } {
   const c = infra.clickhouseCredentials?.[role];
   return c ? { username: c.user, password: c.password } : {};
+}
+
+/** Kafka client options for one principal, when the embedded broker has SASL users. */
+export function kafkaAs(infra: Pick<Infra, 'kafkaCredentials'>, role: KafkaRole) {
+  const sasl = infra.kafkaCredentials?.[role];
+  return sasl ? { sasl } : {};
 }
 
 function clickhouseUserEnv(infra: Pick<Infra, 'clickhouseCredentials'>, role: Role): Record<string, string> {
@@ -395,6 +447,7 @@ export async function startStack(
               ...appEnv,
               ...clickhouseUserEnv(infra, 'console'),
               ...ddlUserEnv(infra),
+              ...kafkaSaslEnv(infra.kafkaCredentials, 'console'),
               INGEST_PUBLIC_URL: ingestUrl,
             },
             logFile: join(logDir, 'web.log'),
@@ -406,10 +459,16 @@ export async function startStack(
             cwd: REPO_ROOT,
             env:
               name === 'ingest'
-                ? { ...appEnv, ...clickhouseUserEnv(infra, 'ingest'), PORT: String(config.ingestPort) }
+                ? {
+                    ...appEnv,
+                    ...clickhouseUserEnv(infra, 'ingest'),
+                    ...kafkaSaslEnv(infra.kafkaCredentials, 'ingest'),
+                    PORT: String(config.ingestPort),
+                  }
                 : {
                     ...appEnv,
                     ...clickhouseUserEnv(infra, 'workers'),
+                    ...kafkaSaslEnv(infra.kafkaCredentials, 'workers'),
                     OPS_PORT: String(config.workerOpsPort),
                   },
             logFile: join(logDir, `${name}.log`),

@@ -10,7 +10,7 @@ import { topicNames } from '@tributary/contracts';
 import { testConfig } from './config.ts';
 import { freePort } from './ports.ts';
 import { deleteRedisPrefix, startPrivateRedis, type PrivateRedis } from './local-services.ts';
-import { asUser, startStack, type AppName, type Stack } from './stack.ts';
+import { asUser, kafkaAs, startStack, type AppName, type Stack } from './stack.ts';
 
 /**
  * A whole private platform for one test file: its own Kafka broker (so the test may stop it),
@@ -76,7 +76,9 @@ export async function startTestStack(
     database: config.clickhouseDatabase,
     ...asUser(stack.infra, 'admin'),
   });
-  const admin = createAdmin({ brokers: stack.brokers.split(','), clientId: `test-${runId}` });
+  // The stack's broker asks who is calling (SASL/SCRAM + ACLs): tests act as its admin.
+  const kafkaAdmin = kafkaAs(stack.infra, 'admin');
+  const admin = createAdmin({ brokers: stack.brokers.split(','), clientId: `test-${runId}`, ...kafkaAdmin });
 
   async function count(where: string, params: Record<string, unknown> = {}) {
     const rs = await ch.query({
@@ -146,6 +148,8 @@ export async function startTestStack(
     config,
     clickhouse: ch,
     admin,
+    /** Spread into a test's own Kafka clients: `createProducer({ brokers, clientId, ...t.kafkaAdmin })`. */
+    kafkaAdmin,
     /** The stack's own redis-server when started with `privateRedis`. */
     redis,
     count,

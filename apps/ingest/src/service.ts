@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { topicNames, topicSpecs, type ControlRecord } from '@tributary/contracts';
-import { createAdmin, createProducer } from '@tributary/kafka';
+import { createAdmin, createProducer, kafkaSaslFromEnv } from '@tributary/kafka';
 import { createDb, findWriteKey } from '@tributary/db';
 import { controlSnapshot, sourceState, subjectState } from '@tributary/registry';
 import { createClickHouse, insertRows } from '@tributary/clickhouse';
@@ -28,8 +28,9 @@ export function createIngestService(env: IngestEnv): IngestService {
   const tracing = initTracing('tributary-ingest', env.OTEL_EXPORTER_OTLP_ENDPOINT);
   const registry = createMetricsRegistry('ingest');
   const brokers = env.KAFKA_BROKERS.split(',').map((b) => b.trim());
-  const producer = createProducer({ brokers, clientId: 'tributary-ingest' });
-  const admin = createAdmin({ brokers, clientId: 'tributary-ingest-admin' });
+  const sasl = kafkaSaslFromEnv(env);
+  const producer = createProducer({ brokers, sasl, clientId: 'tributary-ingest' });
+  const admin = createAdmin({ brokers, sasl, clientId: 'tributary-ingest-admin' });
   const db = createDb(env.DATABASE_URL);
   const clickhouse = createClickHouse({
     url: env.CLICKHOUSE_URL,
@@ -67,6 +68,7 @@ export function createIngestService(env: IngestEnv): IngestService {
   });
   const control = createControlFollower({
     brokers,
+    sasl,
     topic: topics.control,
     rules,
     logger,

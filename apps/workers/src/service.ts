@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { topicNames } from '@tributary/contracts';
 import { assertExposure } from '@tributary/contracts/exposure';
-import { createBatchConsumer, createProducer, type BatchConsumer } from '@tributary/kafka';
+import { createBatchConsumer, createProducer, kafkaSaslFromEnv, type BatchConsumer } from '@tributary/kafka';
 import { createClickHouse, insertRows } from '@tributary/clickhouse';
 import {
   createLogger,
@@ -74,7 +74,8 @@ export function createWorkerService(env: WorkerEnv, hooks: WorkerServiceHooks = 
     lazyConnect: true,
   });
   redis.on('error', (err) => logger.warn({ err: String(err) }, 'redis error'));
-  const producer = createProducer({ brokers, clientId: 'tributary-workers' });
+  const sasl = kafkaSaslFromEnv(env);
+  const producer = createProducer({ brokers, sasl, clientId: 'tributary-workers' });
   const dependencies = createDependencyTracker();
   const instance = `${hostname()}:${process.pid}`;
   const stages = createStageCounter({
@@ -89,6 +90,7 @@ export function createWorkerService(env: WorkerEnv, hooks: WorkerServiceHooks = 
 
   const consumerOptions = (name: string) => ({
     brokers,
+    sasl,
     maxBatchSize: env.WORKER_MAX_BATCH,
     maxWaitMs: env.WORKER_MAX_WAIT_MS,
     fromBeginning: true,

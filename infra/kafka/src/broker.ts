@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { javaBinFromEnv } from './env.ts';
 import { KAFKA_VERSION, resolveKafkaJars } from './jars.ts';
 import { probeMetadata } from './metadata-probe.ts';
-import { renderServerProperties } from './server-properties.ts';
+import { authenticatePlain, upsertScramCredentials, type PlainCredentials } from './sasl.ts';
+import { renderServerProperties, type ScramMechanism } from './server-properties.ts';
+import { KafkaWire } from './wire.ts';
 
 export interface StartKafkaOptions {
   /** Client listener (PLAINTEXT) on 127.0.0.1. */
@@ -26,7 +28,24 @@ export interface StartKafkaOptions {
   /** Jar directory; default resolved (and cached) by resolveKafkaJars. */
   libDir?: string;
   onProgress?: (message: string) => void;
+  /**
+   * SASL/SCRAM on the client listener and ACLs enforced (docs/decisions/kafka-sasl-acls.md).
+   * Absent: PLAINTEXT and no authorizer, as before.
+   */
+  auth?: BrokerAuth;
 }
+
+export interface BrokerAuth {
+  /** Default SCRAM-SHA-256. */
+  mechanism?: ScramMechanism;
+  /** SCRAM users and their passwords, written at format time and set again on a reused data dir. */
+  users: Record<string, string>;
+  /** Users that bypass ACLs (the broker's own principal always does). */
+  superUsers: string[];
+}
+
+/** The broker's own principal: controller quorum, inter-broker, readiness. Never a service's. */
+export const BROKER_PRINCIPAL = 'broker';
 
 export interface KafkaHandle {
   brokers: string[];
@@ -68,12 +87,37 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaHandle> 
 
   const state = await loadOrCreateState(dataDir);
   const propsFile = path.join(dataDir, 'server.properties');
+  // The broker's own password lives only in server.properties and this process: a new one per
+  // start, since nothing else ever logs in as the broker.
+  const brokerLogin: PlainCredentials | undefined = opts.auth
+    ? { username: BROKER_PRINCIPAL, password: randomBytes(24).toString('base64url') }
+    : undefined;
+  const mechanism = opts.auth?.mechanism ?? 'SCRAM-SHA-256';
+  if (opts.auth && BROKER_PRINCIPAL in opts.auth.users)
+    throw new Error(`"${BROKER_PRINCIPAL}" is the broker's own principal, not a SCRAM user`);
   // Rewritten on every start: ports may change between starts because the quorum is static
   // (controller.quorum.voters), not a voter set persisted at format time.
   await writeFile(
     propsFile,
-    renderServerProperties({ port, controllerPort, logDir: kraftDir, nodeId: state.nodeId }),
+    renderServerProperties({
+      port,
+      controllerPort,
+      logDir: kraftDir,
+      nodeId: state.nodeId,
+      ...(opts.auth && brokerLogin
+        ? {
+            auth: {
+              mechanism,
+              brokerUser: brokerLogin.username,
+              brokerPassword: brokerLogin.password,
+              superUsers: [BROKER_PRINCIPAL, ...opts.auth.superUsers],
+            },
+          }
+        : {}),
+    }),
+    { mode: 0o600 },
   );
+  await chmod(propsFile, 0o600); // a file from an older start keeps its mode otherwise
 
   const java = javaBinFromEnv();
   const classpath = `${libDir}/*`;
@@ -115,7 +159,20 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaHandle> 
       clusterId: state.clusterId,
       deadline: started + startTimeoutMs,
       hasExited: () => exited,
+      auth: brokerLogin,
     });
+    // NOTE: set over the wire on every start rather than with `kafka-storage format --add-scram`:
+    // that would put every password on a command line (world-readable /proc/<pid>/cmdline), and
+    // a data dir formatted earlier (before auth, or with other passwords) gets the current ones.
+    if (opts.auth && brokerLogin && Object.keys(opts.auth.users).length > 0) {
+      const wire = await KafkaWire.connect('127.0.0.1', port, 10_000);
+      try {
+        await authenticatePlain(wire, brokerLogin);
+        await upsertScramCredentials(wire, mechanism, opts.auth.users);
+      } finally {
+        wire.close();
+      }
+    }
   } catch (err) {
     if (!exited) {
       child.kill('SIGKILL');
@@ -222,6 +279,7 @@ async function waitUntilReady(p: {
   clusterId: string;
   deadline: number;
   hasExited: () => { code: number | null; signal: NodeJS.Signals | null } | null;
+  auth?: PlainCredentials;
 }): Promise<void> {
   let last = 'no answer yet';
   for (;;) {
@@ -230,7 +288,7 @@ async function waitUntilReady(p: {
     if (Date.now() > p.deadline)
       throw new Error(`Kafka did not become ready on 127.0.0.1:${p.port} in time (${last})`);
     try {
-      const meta = await probeMetadata('127.0.0.1', p.port, 2000);
+      const meta = await probeMetadata('127.0.0.1', p.port, 2000, p.auth);
       if (meta.clusterId !== p.clusterId) {
         throw new Error(`port ${p.port} answers for cluster ${meta.clusterId}, expected ${p.clusterId}`);
       }

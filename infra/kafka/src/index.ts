@@ -1,3 +1,10 @@
-export { startKafka, type KafkaHandle, type StartKafkaOptions } from './broker.ts';
+export {
+  startKafka,
+  BROKER_PRINCIPAL,
+  type BrokerAuth,
+  type KafkaHandle,
+  type StartKafkaOptions,
+} from './broker.ts';
 export { resolveKafkaJars, isKafkaLibComplete, KAFKA_VERSION, type ResolveJarsOptions } from './jars.ts';
 export { probeMetadata, type MetadataProbeResult } from './metadata-probe.ts';
+export type { ScramMechanism } from './server-properties.ts';

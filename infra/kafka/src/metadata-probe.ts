@@ -1,4 +1,5 @@
-import net from 'node:net';
+import { authenticatePlain, type PlainCredentials } from './sasl.ts';
+import { KafkaWire, Reader } from './wire.ts';
 
 /**
  * A dependency-free readiness probe: one Kafka Metadata request (v4, the oldest version Kafka 4
@@ -33,70 +34,49 @@ export function encodeMetadataRequest(correlationId: number, clientId: string): 
 }
 
 export function decodeMetadataResponse(frame: Buffer, correlationId: number): MetadataProbeResult {
-  let o = 0;
-  const need = (n: number) => {
-    if (o + n > frame.length) throw new Error('truncated metadata response');
-  };
-  const int32 = () => {
-    need(4);
-    const v = frame.readInt32BE(o);
-    o += 4;
-    return v;
-  };
-  const nullableString = (): string | null => {
-    need(2);
-    const len = frame.readInt16BE(o);
-    o += 2;
-    if (len < 0) return null;
-    need(len);
-    const s = frame.toString('utf8', o, o + len);
-    o += len;
-    return s;
-  };
-  if (int32() !== correlationId) throw new Error('metadata response for another request');
-  int32(); // throttle_time_ms
-  const count = int32();
+  const r = new Reader(frame);
+  if (r.int32() !== correlationId) throw new Error('metadata response for another request');
+  return decodeMetadataBody(r);
+}
+
+function decodeMetadataBody(r: Reader): MetadataProbeResult {
+  r.int32(); // throttle_time_ms
+  const count = r.int32();
   const brokers: MetadataProbeResult['brokers'] = [];
   for (let i = 0; i < count; i++) {
-    const nodeId = int32();
-    const host = nullableString() ?? '';
-    const port = int32();
-    nullableString(); // rack
+    const nodeId = r.int32();
+    const host = r.nullableString() ?? '';
+    const port = r.int32();
+    r.nullableString(); // rack
     brokers.push({ nodeId, host, port });
   }
-  const clusterId = nullableString();
-  const controllerId = int32();
+  const clusterId = r.nullableString();
+  const controllerId = r.int32();
   return { clusterId, brokers, controllerId };
 }
 
-export function probeMetadata(host: string, port: number, timeoutMs = 2000): Promise<MetadataProbeResult> {
-  return new Promise((resolve, reject) => {
-    const correlationId = 1;
-    const socket = net.connect({ host, port });
-    let buf = Buffer.alloc(0);
-    const finish = (err: Error | null, result?: MetadataProbeResult) => {
-      socket.destroy();
-      if (err) reject(err);
-      else resolve(result!);
-    };
-    socket.setTimeout(timeoutMs, () =>
-      finish(new Error(`no metadata answer from ${host}:${port} within ${timeoutMs} ms`)),
-    );
-    socket.on('error', (err) => finish(err));
-    socket.on('connect', () => socket.write(encodeMetadataRequest(correlationId, 'tributary-readiness')));
-    socket.on('data', (chunk) => {
-      buf = Buffer.concat([buf, chunk]);
-      if (buf.length < 4) return;
-      const size = buf.readInt32BE(0);
-      if (buf.length < 4 + size) return;
-      try {
-        finish(null, decodeMetadataResponse(buf.subarray(4, 4 + size), correlationId));
-      } catch (err) {
-        finish(err as Error);
-      }
-    });
-    socket.on('close', () =>
-      finish(new Error(`connection to ${host}:${port} closed before a metadata answer`)),
-    );
-  });
+/**
+ * One Metadata request on a fresh connection. With `auth`, the connection first logs in with
+ * SASL/PLAIN (a broker started with auth refuses anything else before that).
+ */
+export async function probeMetadata(
+  host: string,
+  port: number,
+  timeoutMs = 2000,
+  auth?: PlainCredentials,
+): Promise<MetadataProbeResult> {
+  const wire = await KafkaWire.connect(host, port, timeoutMs, 'tributary-readiness');
+  try {
+    if (auth) await authenticatePlain(wire, auth);
+    // The request body of encodeMetadataRequest: no topics, no auto-creation.
+    const body = await wire.request(METADATA_API_KEY, METADATA_VERSION, Buffer.from([0, 0, 0, 0, 0]), false);
+    return decodeMetadataBody(new Reader(body));
+  } catch (err) {
+    const message = (err as Error).message;
+    if (message.includes('closed'))
+      throw new Error(`connection to ${host}:${port} closed before a metadata answer`, { cause: err });
+    throw err;
+  } finally {
+    wire.close();
+  }
 }

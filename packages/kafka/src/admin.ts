@@ -1,11 +1,13 @@
 import { Admin as PltAdmin } from '@platformatic/kafka';
+import { syncAcls } from './acls.ts';
 import { installClientGuards } from './client-guards.ts';
 import { hasProtocolError } from './errors.ts';
-import type { Admin } from './types.ts';
+import type { Admin, KafkaSasl } from './types.ts';
 
 export interface CreateAdminOptions {
   brokers: string[];
   clientId: string;
+  sasl?: KafkaSasl;
   /** How long ensureTopics waits for new topics to have leaders. Default 15000. */
   topicReadyTimeoutMs?: number;
 }
@@ -19,6 +21,7 @@ export function createAdmin(opts: CreateAdminOptions): Admin {
   const client = new PltAdmin({
     clientId: opts.clientId,
     bootstrapBrokers: opts.brokers,
+    ...(opts.sasl ? { sasl: { ...opts.sasl } } : {}),
     connectTimeout: 3000,
     retries: 3,
     retryDelay: 250,
@@ -131,6 +134,8 @@ export function createAdmin(opts: CreateAdminOptions): Admin {
       }
       return Number(lag);
     },
+
+    syncAcls: (principals, grants) => syncAcls(client, principals, grants),
 
     async close() {
       await client.close();

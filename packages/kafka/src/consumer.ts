@@ -101,6 +101,7 @@ export function createBatchConsumer(opts: CreateBatchConsumerOptions): BatchCons
       clientId: opts.clientId,
       groupId: opts.groupId,
       bootstrapBrokers: opts.brokers,
+      ...(opts.sasl ? { sasl: { ...opts.sasl } } : {}),
       sessionTimeout: sessionTimeoutMs,
       heartbeatInterval: opts.heartbeatIntervalMs ?? Math.min(1000, Math.floor(sessionTimeoutMs / 3)),
       rebalanceTimeout: REBALANCE_TIMEOUT_MS,

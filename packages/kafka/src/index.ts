@@ -3,3 +3,12 @@ export { createProducer, type CreateProducerOptions } from './producer.ts';
 export { createBatchConsumer, type CreateBatchConsumerOptions } from './consumer.ts';
 export { createAdmin, type CreateAdminOptions } from './admin.ts';
 export { isPermanentKafkaError, describeError } from './errors.ts';
+export {
+  ADMIN_PRINCIPAL,
+  INGEST_CONTROL_GROUP_PREFIX,
+  SERVICE_PRINCIPALS,
+  kafkaSaslFromEnv,
+  principalName,
+  serviceAcls,
+  type ServicePrincipal,
+} from './principals.ts';

@@ -66,6 +66,7 @@ export function createProducer(opts: CreateProducerOptions): Producer {
     new PltProducer({
       clientId: opts.clientId,
       bootstrapBrokers: opts.brokers,
+      ...(opts.sasl ? { sasl: { ...opts.sasl } } : {}),
       idempotent: true,
       acks: ProduceAcks.ALL,
       // Short client-side retries: the delivery deadline below is the real bound, and a broker

@@ -32,9 +32,20 @@ export interface Batch {
   lastOffset: string;
 }
 
+/**
+ * How a client logs in (docs/decisions/kafka-sasl-acls.md). Absent: no SASL, for a PLAINTEXT
+ * broker. Each service has its own principal, so the broker's ACLs decide what it may do.
+ */
+export interface KafkaSasl {
+  mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512' | 'PLAIN';
+  username: string;
+  password: string;
+}
+
 export interface ProducerOptions {
   brokers: string[];
   clientId: string;
+  sasl?: KafkaSasl;
 }
 
 export interface Producer {
@@ -50,6 +61,7 @@ export interface Producer {
 export interface ConsumerOptions {
   brokers: string[];
   clientId: string;
+  sasl?: KafkaSasl;
   groupId: string;
   topics: string[];
   /** Upper bound on messages handed to one handler call. */
@@ -118,6 +130,11 @@ export interface Admin {
   partitionCount(topic: string): Promise<number>;
   /** Sum over partitions of (log end offset − committed offset) for a group on a topic. */
   consumerLag(groupId: string, topic: string): Promise<number>;
+  /**
+   * Makes the ACLs of the named principals exactly `grants`: missing ones are created, any other
+   * ACL of those principals is deleted. Other principals' ACLs are left alone.
+   */
+  syncAcls(principals: string[], grants: AclGrant[]): Promise<{ created: number; deleted: number }>;
   close(): Promise<void>;
 }
 
@@ -126,4 +143,22 @@ export class KafkaUnavailableError extends Error {
     super(message, options);
     this.name = 'KafkaUnavailableError';
   }
+}
+
+/** One ALLOW ACL, in the broker's terms (a principal is `User:<name>`). */
+export interface AclGrant {
+  principal: string;
+  resourceType: 'topic' | 'group' | 'cluster' | 'transactional_id';
+  /** `kafka-cluster` for the cluster resource. */
+  resourceName: string;
+  pattern: 'literal' | 'prefixed';
+  operation:
+    | 'read'
+    | 'write'
+    | 'describe'
+    | 'create'
+    | 'delete'
+    | 'alter'
+    | 'describe_configs'
+    | 'idempotent_write';
 }

@@ -1,4 +1,4 @@
-import { createAdmin, createProducer, type Admin, type Producer } from '@tributary/kafka';
+import { createAdmin, createProducer, kafkaSaslFromEnv, type Admin, type Producer } from '@tributary/kafka';
 import { env } from '../env.ts';
 
 // Kept on globalThis so dev-mode hot reloads reuse the clients instead of leaking connections.
@@ -16,6 +16,7 @@ const brokers = () => env.KAFKA_BROKERS.split(',').map((b) => b.trim());
 export function getProducer(): Producer {
   holder.tributaryConsoleProducer ??= createProducer({
     brokers: brokers(),
+    sasl: kafkaSaslFromEnv(env),
     clientId: 'tributary-console',
     deliveryTimeoutMs: 5000,
   });
@@ -23,7 +24,11 @@ export function getProducer(): Producer {
 }
 
 export function getAdmin(): Admin {
-  holder.tributaryConsoleAdmin ??= createAdmin({ brokers: brokers(), clientId: 'tributary-console-admin' });
+  holder.tributaryConsoleAdmin ??= createAdmin({
+    brokers: brokers(),
+    sasl: kafkaSaslFromEnv(env),
+    clientId: 'tributary-console-admin',
+  });
   return holder.tributaryConsoleAdmin;
 }
 
