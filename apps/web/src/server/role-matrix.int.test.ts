@@ -9,7 +9,7 @@ import { registerVersion } from '@tributary/registry';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolate, type Isolated } from '../../../../scripts/test-infra/fixtures.ts';
-import { can, KEY_SCOPES, ROLES, type Actor } from './auth/actor.ts';
+import { auditName, can, KEY_SCOPES, ROLES, type Actor } from './auth/actor.ts';
 import { callPath, walkProcedures } from './auth/router-walk.ts';
 import { keyActor, userActor } from './auth/test-actors.ts';
 
@@ -108,5 +108,27 @@ describe('role matrix', () => {
         m.path,
       ).toBe(true);
     }
+
+    // What the allowed calls changed is audited under the caller's own name, with a request id;
+    // nothing in the matrix was written as an anonymous "console".
+    const { getDb } = await import('./db.ts');
+    const names = new Set(ACTORS.map(([, a]) => auditName(a)));
+    const rows = await getDb().auditLog.findMany({ where: { actor: { not: 'test' } } });
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows.filter((row) => row.actor !== 'seed' && row.actor !== 'system')) {
+      expect(names.has(r.actor), r.actor).toBe(true);
+      expect(r.requestId, r.action).not.toBeNull();
+    }
+    // dlq.setRetention audits every call (other mutations skip setting a value already set).
+    expect(
+      rows
+        .filter((r) => r.action === 'dlq.retention')
+        .map((r) => r.actor)
+        .sort(),
+    ).toEqual(
+      ACTORS.filter(([, a]) => can(a, 'dlq:operate'))
+        .map(([, a]) => auditName(a))
+        .sort(),
+    );
   });
 });
