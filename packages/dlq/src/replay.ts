@@ -38,7 +38,8 @@ function pageSizeFor(rate: number): number {
  * attempt; the envelope carries the same so a later stage that fails it raises the attempts),
  * those that fail return to the store as new entries with attempts + 1; then every entry of the
  * page is recorded as replayed. A crash between sending and recording leaves entries pending,
- * and replaying them again is harmless: the workers deduplicate by event_id.
+ * and replaying them again is harmless: the workers deduplicate by the event's identity
+ * (source, event_type, event_id), none of which an edit may change (edit-fields.ts).
  */
 export async function runReplay(
   deps: { target: QueryTarget; transport: ReplayTransport; rules: SchemaRules },
