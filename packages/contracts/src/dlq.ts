@@ -137,7 +137,11 @@ export const dlqDryRunInputSchema = z.object({
   selection: dlqSelectionSchema,
   /** Validate against this version of each event's subject instead of its latest. */
   schemaVersion: z.number().int().min(1).optional(),
-  /** A replacement payload for a single selected entry (the JSON editor). */
+  /**
+   * A replacement payload for a single selected entry (the JSON editor). It may change only
+   * `data`, `metadata`, `timestamp` and `user_id` of the stored event; the server refuses any
+   * other change with bad_request naming the field (packages/dlq/src/edit-fields.ts).
+   */
   editedPayload: z.string().max(1_000_000).optional(),
 });
 export type DlqDryRunInput = z.infer<typeof dlqDryRunInputSchema>;
