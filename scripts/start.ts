@@ -69,7 +69,7 @@ Tributary is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s).
   Sign in     ${admin.email}${admin.created ? `   password ${admin.password} (shown once; also in ${envFile})` : admin.password ? `   (password in ${envFile})` : '   (password set earlier, not in demo.env)'}
   Ingest      ${stack.ingestUrl}/v1/events
   ClickHouse  ${stack.clickhouseUrl}   (database ${config.clickhouseDatabase}${stack.infra.clickhouseCredentials ? `; read-only user ${stack.infra.clickhouseCredentials.analyst.user} in ${envFile}` : ''})
-  Kafka       ${stack.brokers}
+  Kafka       ${stack.brokers}${stack.infra.kafkaCredentials ? `   (SASL/SCRAM-SHA-256 with ACLs; principals and passwords in ${config.stateDir}/kafka-credentials.json)` : ''}
   Write key   ${stack.writeKey}   (source "demo", also in ${envFile})
 
 Send an event:

@@ -24,7 +24,7 @@ const N = 2_000;
 beforeAll(async () => {
   t = await startTestStack(['workers', 'ingest']);
   db = createDb(t.config.databaseUrl);
-  producer = createProducer({ brokers: t.stack.brokers.split(','), clientId: 'replay-it' });
+  producer = createProducer({ brokers: t.stack.brokers.split(','), clientId: 'replay-it', ...t.kafkaAdmin });
   const topics = topicNames(t.config.topicPrefix);
   deps = {
     target: { client: t.clickhouse, database: t.config.clickhouseDatabase },

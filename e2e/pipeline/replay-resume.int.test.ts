@@ -21,7 +21,7 @@ const RATE = 20;
 beforeAll(async () => {
   t = await startTestStack(['workers', 'ingest', 'web']);
   db = createDb(t.config.databaseUrl);
-  producer = createProducer({ brokers: t.stack.brokers.split(','), clientId: 'resume-it' });
+  producer = createProducer({ brokers: t.stack.brokers.split(','), clientId: 'resume-it', ...t.kafkaAdmin });
   await registerVersion(
     db,
     subject,

@@ -22,12 +22,13 @@ afterAll(async () => {
 it('send rejects with KafkaUnavailableError while the broker is down; producer and consumer recover after a restart', async () => {
   const topic = `${prefix}restart`;
   const groupId = `${prefix}g-restart`;
-  const admin = createAdmin({ brokers: broker.brokers, clientId: 'restart-admin' });
+  const admin = createAdmin({ brokers: broker.brokers, sasl: broker.sasl, clientId: 'restart-admin' });
   await admin.ensureTopics([{ name: topic, partitions: 2, config: {} }]);
   await admin.close();
 
   const producer = createProducer({
     brokers: broker.brokers,
+    sasl: broker.sasl,
     clientId: 'restart-producer',
     deliveryTimeoutMs: 3000,
   });
@@ -35,6 +36,7 @@ it('send rejects with KafkaUnavailableError while the broker is down; producer a
   const reconnects: string[] = [];
   const consumer = createBatchConsumer({
     brokers: broker.brokers,
+    sasl: broker.sasl,
     clientId: 'restart-consumer',
     groupId,
     topics: [topic],

@@ -19,7 +19,7 @@ const prefix = uniquePrefix();
 
 beforeAll(async () => {
   broker = await startTestBroker();
-  admin = createAdmin({ brokers: broker.brokers, clientId: 'resilience-admin' });
+  admin = createAdmin({ brokers: broker.brokers, sasl: broker.sasl, clientId: 'resilience-admin' });
 }, 120_000);
 
 afterAll(async () => {
@@ -30,7 +30,11 @@ afterAll(async () => {
 async function topicWith(name: string, partitions: number, values: string[]) {
   const topic = `${prefix}${name}`;
   await admin.ensureTopics([{ name: topic, partitions, config: {} }]);
-  const producer = createProducer({ brokers: broker.brokers, clientId: `${name}-producer` });
+  const producer = createProducer({
+    brokers: broker.brokers,
+    sasl: broker.sasl,
+    clientId: `${name}-producer`,
+  });
   // Keys spread the messages over the partitions.
   await producer.send(
     topic,
@@ -61,6 +65,7 @@ describe('the @platformatic/kafka consumer bug (kafka-client-consumer-bug.md)', 
           clientId: 'fenced-probe',
           groupId: `${prefix}g-fenced`,
           bootstrapBrokers: broker.brokers,
+          sasl: broker.sasl,
           metadataMaxAge: 1,
           retries: 0,
         });
@@ -98,6 +103,7 @@ describe('batch consumer lifecycle', () => {
     let entered = 0;
     const c = createBatchConsumer({
       brokers: broker.brokers,
+      sasl: broker.sasl,
       clientId: 'slow',
       groupId,
       topics: [topic],
@@ -127,7 +133,13 @@ describe('batch consumer lifecycle', () => {
     const groupId = `${prefix}g-restart`;
     const deliveries: Array<{ values: string[]; aborted: boolean }> = [];
     let blockNext = false;
-    const c = createBatchConsumer({ brokers: broker.brokers, clientId: 'restart', groupId, topics: [topic] });
+    const c = createBatchConsumer({
+      brokers: broker.brokers,
+      sasl: broker.sasl,
+      clientId: 'restart',
+      groupId,
+      topics: [topic],
+    });
     await c.start(async (batch, ctx) => {
       const entry = { values: batch.messages.map((m) => m.value.toString()), aborted: false };
       deliveries.push(entry);
@@ -141,7 +153,11 @@ describe('batch consumer lifecycle', () => {
       (await admin.consumerLag(groupId, topic)) === 0 ? true : undefined,
     );
     blockNext = true;
-    const producer = createProducer({ brokers: broker.brokers, clientId: 'restart-producer' });
+    const producer = createProducer({
+      brokers: broker.brokers,
+      sasl: broker.sasl,
+      clientId: 'restart-producer',
+    });
     await producer.send(
       topic,
       values(3, 'b').map((v) => ({ value: v })),
@@ -176,6 +192,7 @@ describe('batch consumer lifecycle', () => {
     const handled: IncomingMessage[] = [];
     const c = createBatchConsumer({
       brokers: broker.brokers,
+      sasl: broker.sasl,
       clientId: 'handler-error',
       groupId,
       topics: [topic],
@@ -205,6 +222,7 @@ describe('batch consumer lifecycle', () => {
     let holdA = true;
     const a = createBatchConsumer({
       brokers: broker.brokers,
+      sasl: broker.sasl,
       clientId: 'revoke-a',
       groupId,
       topics: [topic],
@@ -222,6 +240,7 @@ describe('batch consumer lifecycle', () => {
     await waitFor('a owns both partitions', () => (a.status().partitions === 2 ? true : undefined), 30_000);
     const b = createBatchConsumer({
       brokers: broker.brokers,
+      sasl: broker.sasl,
       clientId: 'revoke-b',
       groupId,
       topics: [topic],

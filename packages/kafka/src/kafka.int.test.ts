@@ -12,7 +12,7 @@ import {
 } from './index.ts';
 import { eventually, startTestBroker, uniquePrefix, type TestBroker } from '@tributary/testing';
 
-let broker: { brokers: string[] };
+let broker: { brokers: string[]; sasl?: TestBroker['sasl'] };
 let own: TestBroker | null = null;
 let admin: Admin;
 const prefix = uniquePrefix();
@@ -21,7 +21,7 @@ beforeAll(async () => {
   // The integration run's shared broker when there is one (topics are prefixed per run), else our own.
   const shared = (inject as (key: string) => string | undefined)('kafkaBrokers');
   broker = shared ? { brokers: shared.split(',') } : (own = await startTestBroker());
-  admin = createAdmin({ brokers: broker.brokers, clientId: 'int-admin' });
+  admin = createAdmin({ brokers: broker.brokers, sasl: broker.sasl, clientId: 'int-admin' });
 }, 120_000);
 
 afterAll(async () => {
@@ -39,7 +39,11 @@ describe('admin', () => {
       expect.arrayContaining([names.events, names.deadLetters, names.control]),
     );
 
-    const raw = new PltAdmin({ clientId: 'int-describe', bootstrapBrokers: broker.brokers });
+    const raw = new PltAdmin({
+      clientId: 'int-describe',
+      bootstrapBrokers: broker.brokers,
+      sasl: broker.sasl,
+    });
     try {
       const described = await raw.describeConfigs({
         resources: [{ resourceType: 2, resourceName: names.control, configurationKeys: ['cleanup.policy'] }],
@@ -67,7 +71,7 @@ describe('producer and batch consumer', () => {
   it('round-trips keys, values and headers, in order per partition', async () => {
     const topic = `${prefix}roundtrip`;
     await admin.ensureTopics([{ name: topic, partitions: 3, config: {} }]);
-    const producer = createProducer({ brokers: broker.brokers, clientId: 'int-producer' });
+    const producer = createProducer({ brokers: broker.brokers, sasl: broker.sasl, clientId: 'int-producer' });
     const sent = Array.from({ length: 30 }, (_, i) => ({
       key: `user-${i % 5}`,
       value: JSON.stringify({ n: i }),
@@ -82,6 +86,7 @@ describe('producer and batch consumer', () => {
     const batches: Batch[] = [];
     const consumer = createBatchConsumer({
       brokers: broker.brokers,
+      sasl: broker.sasl,
       clientId: 'int-consumer',
       groupId: `${prefix}g-roundtrip`,
       topics: [topic],
@@ -124,11 +129,17 @@ describe('producer and batch consumer', () => {
     const topic = `${prefix}commit`;
     const groupId = `${prefix}g-commit`;
     await admin.ensureTopics([{ name: topic, partitions: 1, config: {} }]);
-    const producer = createProducer({ brokers: broker.brokers, clientId: 'int-producer' });
+    const producer = createProducer({ brokers: broker.brokers, sasl: broker.sasl, clientId: 'int-producer' });
     await producer.send(topic, [{ value: 'a' }, { value: 'b' }, { value: 'c' }]);
 
     const first: string[] = [];
-    const a = createBatchConsumer({ brokers: broker.brokers, clientId: 'int-a', groupId, topics: [topic] });
+    const a = createBatchConsumer({
+      brokers: broker.brokers,
+      sasl: broker.sasl,
+      clientId: 'int-a',
+      groupId,
+      topics: [topic],
+    });
     let fail = false;
     await a.start(async (batch) => {
       if (fail) throw new Error('handler exploded');
@@ -147,7 +158,13 @@ describe('producer and batch consumer', () => {
     expect(await admin.consumerLag(groupId, topic)).toBe(2);
 
     const second: IncomingMessage[] = [];
-    const b = createBatchConsumer({ brokers: broker.brokers, clientId: 'int-b', groupId, topics: [topic] });
+    const b = createBatchConsumer({
+      brokers: broker.brokers,
+      sasl: broker.sasl,
+      clientId: 'int-b',
+      groupId,
+      topics: [topic],
+    });
     await b.start(async (batch) => {
       second.push(...batch.messages);
     });
@@ -163,7 +180,7 @@ describe('producer and batch consumer', () => {
     const topic = `${prefix}drain`;
     const groupId = `${prefix}g-drain`;
     await admin.ensureTopics([{ name: topic, partitions: 1, config: {} }]);
-    const producer = createProducer({ brokers: broker.brokers, clientId: 'int-producer' });
+    const producer = createProducer({ brokers: broker.brokers, sasl: broker.sasl, clientId: 'int-producer' });
     await producer.send(topic, [{ value: '1' }, { value: '2' }]);
     await producer.close();
 
@@ -174,6 +191,7 @@ describe('producer and batch consumer', () => {
     let handled = 0;
     const c = createBatchConsumer({
       brokers: broker.brokers,
+      sasl: broker.sasl,
       clientId: 'int-drain',
       groupId,
       topics: [topic],
@@ -194,6 +212,7 @@ describe('producer and batch consumer', () => {
   it('rejects a send to a topic that does not exist as such, not as "unavailable"', async () => {
     const producer = createProducer({
       brokers: broker.brokers,
+      sasl: broker.sasl,
       clientId: 'int-producer',
       deliveryTimeoutMs: 3000,
     });
