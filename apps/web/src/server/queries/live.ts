@@ -77,13 +77,14 @@ export async function getLiveTail(target: QueryTarget, limit: number, pii: PiiVi
             toUnixTimestamp64Milli(received_at) AS received_at,
             toJSONString(data) AS data
      FROM {db:Identifier}.events
-     -- NOTE: the newest receive times first, over one small column (a top-N sort), then the
-     -- payloads of the rows at or after the oldest of them only. A 12-minute soak (3.6M rows)
-     -- still measured p50 2.7 s for this query, as before: its cost is not understood yet.
-     WHERE received_at >= (
-       SELECT min(r) FROM (
-         SELECT received_at AS r FROM {db:Identifier}.events ORDER BY received_at DESC LIMIT {scan:UInt32}
-       )
+     -- NOTE: the keys of the newest rows first (a top-N over small columns), then the payloads
+     -- of those keys only, found through the sorting key. Filtering on received_at instead read
+     -- the JSON payloads of every row: at 4M rows that took 4.5-7.7 s and over 200 MB (it
+     -- climbed with the table in the soak, 186 → 504 MB in 4 minutes); this form takes
+     -- 40-70 ms within 50 MB (docs/decisions/embedded-clickhouse.md, "Live tail").
+     WHERE (event_type, source, event_id) IN (
+       SELECT event_type, source, event_id FROM {db:Identifier}.events
+       ORDER BY received_at DESC LIMIT {scan:UInt32}
      )
      ORDER BY received_at DESC, event_id DESC
      -- ReplacingMergeTree folds retried inserts only at merge time; show each event once. An
