@@ -5,7 +5,7 @@ import { selectRows, type ClickHouseClient, type QueryTarget } from '@tributary/
 import { topicNames, type DlqFilter, type DlqReplay } from '@tributary/contracts';
 import type { Db } from '@tributary/db';
 import { reprocess, startReplay, type ReplayableEntry } from '@tributary/dlq';
-import { createAdmin, createProducer } from '@tributary/kafka';
+import { createAdmin, createProducer, type KafkaSasl } from '@tributary/kafka';
 import type { SchemaRules } from '@tributary/pipeline';
 import { z } from 'zod';
 import { benchRawProducer } from './kafka-clients.ts';
@@ -31,6 +31,8 @@ export async function benchReplay(opts: {
   target: QueryTarget;
   db: Db;
   brokers: string[];
+  /** The stack's Kafka admin login (its broker runs SASL/SCRAM with ACLs). */
+  sasl?: KafkaSasl;
   topicPrefix: string;
   filter: DlqFilter;
   rate: number;
@@ -40,8 +42,8 @@ export async function benchReplay(opts: {
   log: (m: string) => void;
 }): Promise<ReplayFigures> {
   const topics = topicNames(opts.topicPrefix);
-  const admin = createAdmin({ brokers: opts.brokers, clientId: 'bench-dlq-admin' });
-  const producer = createProducer({ brokers: opts.brokers, clientId: 'bench-dlq-replay' });
+  const admin = createAdmin({ brokers: opts.brokers, sasl: opts.sasl, clientId: 'bench-dlq-admin' });
+  const producer = createProducer({ brokers: opts.brokers, sasl: opts.sasl, clientId: 'bench-dlq-replay' });
   try {
     // The size of what the replay sends: the envelope reprocess builds from a stored entry.
     const sizes = opts.sample.map((e) => {
@@ -62,6 +64,7 @@ export async function benchReplay(opts: {
       );
       const r = await benchRawProducer({
         brokers: opts.brokers,
+        sasl: opts.sasl,
         topic: rawTopic,
         messages: 100_000,
         batchSize: 1000,
@@ -71,8 +74,8 @@ export async function benchReplay(opts: {
       raw[concurrency === 1 ? 'concurrency1' : 'concurrency4'] = r.eventsPerSec;
     }
 
-    const eventsBefore = await sumEndOffsets(opts.brokers, topics.events);
-    const deadBefore = await sumEndOffsets(opts.brokers, topics.deadLetters);
+    const eventsBefore = await sumEndOffsets(opts.brokers, topics.events, opts.sasl);
+    const deadBefore = await sumEndOffsets(opts.brokers, topics.deadLetters, opts.sasl);
     opts.log(`replay: ${opts.expected.toLocaleString('en-US')} entries at rate ${opts.rate}/s`);
     const spent = { selects: 0, statusInserts: 0, sends: 0, counts: 0 };
     const t0 = performance.now();
@@ -100,8 +103,8 @@ export async function benchReplay(opts: {
     const wallSeconds = (performance.now() - t0) / 1000;
     if (replay.state !== 'completed') throw new Error(`replay ${replay.state}: ${replay.error ?? ''}`);
 
-    const eventsAfter = await sumEndOffsets(opts.brokers, topics.events);
-    const deadAfter = await sumEndOffsets(opts.brokers, topics.deadLetters);
+    const eventsAfter = await sumEndOffsets(opts.brokers, topics.events, opts.sasl);
+    const deadAfter = await sumEndOffsets(opts.brokers, topics.deadLetters, opts.sasl);
     const [status] = await selectRows(
       opts.target,
       `SELECT countIf(status = 'replayed') AS replayed, uniqExact(id) AS ids
@@ -148,8 +151,8 @@ export async function benchReplay(opts: {
 }
 
 /** Sum over partitions of the log end offset (a fresh topic starts at 0). */
-async function sumEndOffsets(brokers: string[], topic: string): Promise<number> {
-  const client = new PltAdmin({ clientId: 'bench-dlq-offsets', bootstrapBrokers: brokers });
+async function sumEndOffsets(brokers: string[], topic: string, sasl?: KafkaSasl): Promise<number> {
+  const client = new PltAdmin({ clientId: 'bench-dlq-offsets', bootstrapBrokers: brokers, sasl });
   try {
     const meta = await client.metadata({ topics: [topic], forceUpdate: true });
     const n = meta.topics.get(topic)?.partitionsCount ?? 0;

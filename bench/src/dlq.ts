@@ -4,7 +4,7 @@ import { createClickHouse, migrate, selectRows, type QueryTarget } from '@tribut
 import { MAX_REPLAY_RATE, topicNames, topicSpecs, type DlqFilter } from '@tributary/contracts';
 import { createDb, DEMO_SOURCE_NAME } from '@tributary/db';
 import { loadPiiPaths, loadRules, type ReplayableEntry } from '@tributary/dlq';
-import { createAdmin } from '@tributary/kafka';
+import { createAdmin, type KafkaSasl } from '@tributary/kafka';
 import { z } from 'zod';
 import { CODE_COUNT, createGenerator, DAY_MS, EVENT_TYPES, REASON_COUNT } from './dlq-data.ts';
 import { alternativeLister, selectionPass, unmergedCopy } from './dlq-alternatives.ts';
@@ -19,6 +19,8 @@ const CHUNK = 100_000;
 
 export interface DlqBenchEnv {
   brokers: string[];
+  /** The stack's Kafka admin login (its broker runs SASL/SCRAM with ACLs). */
+  sasl?: KafkaSasl;
   clickhouseUrl: string;
   /** The section loads into a database of its own named after this one. */
   clickhouseDatabase: string;
@@ -43,7 +45,7 @@ export async function runDlqBench(env: DlqBenchEnv): Promise<void> {
   const prefix = `${env.topicPrefix}dlq.`;
   const client = createClickHouse({ url: env.clickhouseUrl, requestTimeoutMs: 600_000 });
   const target: QueryTarget = { client, database };
-  const admin = createAdmin({ brokers: env.brokers, clientId: 'bench-dlq-setup' });
+  const admin = createAdmin({ brokers: env.brokers, sasl: env.sasl, clientId: 'bench-dlq-setup' });
   const db = createDb(env.databaseUrl);
   try {
     await migrate({ client, database });
@@ -196,6 +198,7 @@ export async function runDlqBench(env: DlqBenchEnv): Promise<void> {
       target,
       db,
       brokers: env.brokers,
+      sasl: env.sasl,
       topicPrefix: prefix,
       filter: replayFilter,
       rate: MAX_REPLAY_RATE,

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createAdmin, createProducer } from '@tributary/kafka';
+import { createAdmin, createProducer, type KafkaSasl } from '@tributary/kafka';
 import { startKafka } from '@tributary/kafka-broker';
 import { compareClients, formatTable, makeBatchFactory, type CompareRow } from './kafka-clients/compare.ts';
 import { kafkajsBench } from './kafka-clients/kafkajs-raw.ts';
@@ -21,6 +21,7 @@ import type { BenchMessage } from './kafka-clients/types.ts';
 
 export interface RawProducerBenchOptions {
   brokers: string[];
+  sasl?: KafkaSasl;
   topic: string;
   messages: number;
   batchSize: number;
@@ -43,6 +44,7 @@ export async function benchRawProducer(
   }
   const producer = createProducer({
     brokers: opts.brokers,
+    sasl: opts.sasl,
     clientId: 'bench-raw-producer',
     deliveryTimeoutMs: 30_000,
   });

@@ -8,7 +8,7 @@ import { runDlqBench } from './dlq.ts';
 import { runClickHouseBench } from './clickhouse-limits.ts';
 import { topicNames } from '@tributary/contracts';
 import { createDb } from '@tributary/db';
-import { createProducer } from '@tributary/kafka';
+import { createProducer, type KafkaSasl } from '@tributary/kafka';
 import { publishSubject, registerVersion } from '@tributary/registry';
 
 /**
@@ -51,6 +51,7 @@ try {
       brokers: t.stack.brokers.split(','),
       clickhouseUrl: t.stack.clickhouseUrl,
       clickhouseDatabase: t.config.clickhouseDatabase,
+      sasl: t.kafkaAdmin.sasl,
       databaseUrl: t.config.databaseUrl,
       topicPrefix: t.config.topicPrefix,
       log,
@@ -84,6 +85,7 @@ async function pipelineBench(t: TestStack): Promise<void> {
     brokers: t.stack.brokers.split(','),
     topic: rawTopic,
     messages: N_RAW,
+    sasl: t.kafkaAdmin.sasl,
     batchSize: 100,
     valueBytes: 700,
   });
@@ -118,6 +120,7 @@ async function pipelineBench(t: TestStack): Promise<void> {
     brokers: t.stack.brokers,
   });
   log(
+    sasl: t.kafkaAdmin.sasl,
     `ingest over HTTP, schema validation on/off: 2 × ${N_VALIDATION} events of ${VALIDATION_PROPS} properties each, alternating`,
   );
   // Alternating rounds, so drift during the run (JIT, broker log segments) hits both sides alike.
@@ -207,7 +210,7 @@ async function pipelineBench(t: TestStack): Promise<void> {
 async function registerBenchSchema(
   ingestUrl: string,
   writeKey: string,
-  config: { databaseUrl: string; topicPrefix: string; brokers: string },
+  config: { databaseUrl: string; topicPrefix: string; brokers: string; sasl?: KafkaSasl },
 ): Promise<number> {
   const properties: Record<string, unknown> = {
     path: { type: 'string', minLength: 1, maxLength: 256 },
@@ -224,7 +227,11 @@ async function registerBenchSchema(
     additionalProperties: false,
   };
   const db = createDb(config.databaseUrl);
-  const producer = createProducer({ brokers: config.brokers.split(','), clientId: 'bench-registry' });
+  const producer = createProducer({
+    brokers: config.brokers.split(','),
+    sasl: config.sasl,
+    clientId: 'bench-registry',
+  });
   try {
     await registerVersion(db, 'bench_validated', schema, { actor: 'bench' });
     await publishSubject(producer, topicNames(config.topicPrefix).control, db, 'bench_validated');
