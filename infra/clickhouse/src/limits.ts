@@ -31,6 +31,8 @@ export interface ServerLimits {
   /** session_timeout default and ceiling, seconds (ClickHouse: 60 and 3600). */
   defaultSessionTimeoutSeconds: number;
   maxSessionTimeoutSeconds: number;
+  /** How often the allocator hands freed pages back to the OS (SYSTEM JEMALLOC PURGE); 0 never. */
+  memoryPurgeIntervalMs: number;
 }
 
 const GiB = 1024 ** 3;
@@ -55,6 +57,7 @@ export function defaultLimits(totalMemoryBytes = totalmem()): ServerLimits {
     maxSessions: 256,
     defaultSessionTimeoutSeconds: 60,
     maxSessionTimeoutSeconds: 3600,
+    memoryPurgeIntervalMs: 10_000,
   };
 }
 
@@ -74,6 +77,7 @@ const ENV_KEYS: Record<keyof ServerLimits, string> = {
   maxSessions: 'TRIBUTARY_CH_MAX_SESSIONS',
   defaultSessionTimeoutSeconds: 'TRIBUTARY_CH_SESSION_TIMEOUT_SECONDS',
   maxSessionTimeoutSeconds: 'TRIBUTARY_CH_MAX_SESSION_TIMEOUT_SECONDS',
+  memoryPurgeIntervalMs: 'TRIBUTARY_CH_MEMORY_PURGE_INTERVAL_MS',
 };
 
 const SIZE_RE = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib|tb|tib)?\s*$/i;
