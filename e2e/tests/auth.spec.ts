@@ -136,7 +136,7 @@ test('the console refuses unknown Host headers and oversized tRPC batches; pages
   const url = new URL(s.webUrl);
   const status = await new Promise<number>((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, path: '/api/healthz', headers: { host: 'evil.example' } },
+      { host: url.hostname, port: url.port, path: '/signin', headers: { host: 'evil.example' } },
       (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);

@@ -7,6 +7,12 @@ import { cookiePolicy, readCookie } from './server/auth/session-cookie.ts';
 /** Pages anyone may open; every other page sends a visitor without a session cookie to /signin. */
 const PUBLIC_PAGES = ['/signin', '/invite/'];
 
+/**
+ * Answered whatever the Host: orchestrators probe by pod address (`Host: 10.1.2.3:3000`), and these
+ * say only whether the process and its dependencies are up.
+ */
+const PROBES = new Set(['/api/healthz', '/api/readyz']);
+
 function refuse(status: number, error: string): NextResponse {
   return NextResponse.json({ error }, { status, headers: { 'cache-control': 'no-store' } });
 }
@@ -20,7 +26,7 @@ function refuse(status: number, error: string): NextResponse {
 export function proxy(request: NextRequest): NextResponse {
   const origins = env.TRIBUTARY_CONSOLE_ORIGIN;
   const { pathname } = request.nextUrl;
-  if (!hostAllowed(request.headers.get('host'), origins)) {
+  if (!PROBES.has(pathname) && !hostAllowed(request.headers.get('host'), origins)) {
     return refuse(421, 'unknown Host; open the console at its configured address (TRIBUTARY_CONSOLE_ORIGIN)');
   }
   if (needsOriginCheck(request.method, pathname, request.headers)) {
