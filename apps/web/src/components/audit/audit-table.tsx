@@ -48,7 +48,7 @@ export function AuditTable({ rows }: { rows: readonly AuditRowView[] }) {
                 {r.action}
               </td>
               <td className="ellipsis mono small" title={`${r.entity} ${r.entityId}`}>
-                {r.entity} <span className="muted">{r.entityId}</span>
+                {r.entity} <span className="muted">{nameOf(r.after) ?? nameOf(r.before) ?? r.entityId}</span>
               </td>
               <td className="mono small">{r.ip ?? <span className="muted">—</span>}</td>
             </tr>
@@ -82,4 +82,12 @@ function Snapshot({ label, value }: { label: string; value: unknown }) {
       </pre>
     </div>
   );
+}
+
+/** Entity ids are often uuids; the snapshots usually carry the name a person knows it by. */
+function nameOf(snapshot: unknown): string | null {
+  if (typeof snapshot !== 'object' || snapshot === null) return null;
+  const { name, subject } = snapshot as { name?: unknown; subject?: unknown };
+  if (typeof name === 'string') return name;
+  return typeof subject === 'string' ? subject : null;
 }
