@@ -1,8 +1,10 @@
 /**
  * Runs a single-node Kafka broker in the foreground until SIGINT/SIGTERM.
  *   tsx infra/kafka/src/cli.ts start --port 9092 --controller-port 9093 --data .tributary/kafka
+ *     [--credentials .tributary/kafka-credentials.json]   (SASL/SCRAM + ACLs; `admin` is the super user)
  *   tsx infra/kafka/src/cli.ts resolve        (only fetch the jars)
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolveKafkaJars, startKafka } from './index.ts';
 
@@ -15,6 +17,7 @@ async function main(): Promise<void> {
       data: { type: 'string', default: '.tributary/kafka' },
       log: { type: 'string' },
       heap: { type: 'string', default: '768' },
+      credentials: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'start';
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     logFile: values.log,
     heapMb: intArg(values.heap, '--heap'),
     onProgress: progress,
+    ...(values.credentials ? { auth: { users: readUsers(values.credentials), superUsers: ['admin'] } } : {}),
   });
   console.log(`[kafka] brokers=${handle.brokers.join(',')} pid=${handle.pid}`);
 
@@ -63,6 +67,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** `{ "<user>": "<password>", … }`, the shape `npm start` writes to kafka-credentials.json. */
+function readUsers(file: string): Record<string, string> {
+  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    !Object.values(parsed).every((v) => typeof v === 'string')
+  )
+    throw new Error(`${file}: expected an object of user names to passwords`);
+  return parsed as Record<string, string>;
 }
 
 function intArg(value: string, name: string): number {
