@@ -6,6 +6,7 @@ import { makeBatches, sendBatches, type LoadEvent } from '../../scripts/lib/load
 import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts';
 import { runDlqBench } from './dlq.ts';
 import { runClickHouseBench } from './clickhouse-limits.ts';
+import { runIngestHardeningBench } from './ingest-hardening.ts';
 import { topicNames } from '@tributary/contracts';
 import { createDb } from '@tributary/db';
 import { createProducer, type KafkaSasl } from '@tributary/kafka';
@@ -16,10 +17,11 @@ import { publishSubject, registerVersion } from '@tributary/registry';
  * Redis, ingest and workers as processes), every figure printed side by side. Sizes scale with
  * BENCH_SCALE (default 1).
  *
- * Sections: `npm run bench` runs all; `npm run bench -- pipeline`, `-- dlq` or `-- clickhouse` runs
- * one (the dead-letter and ClickHouse sections need no ingest or workers, so they start none).
+ * Sections: `npm run bench` runs all; `npm run bench -- pipeline`, `-- ingest-hardening`, `-- dlq` or
+ * `-- clickhouse` runs one (the dead-letter and ClickHouse sections need no ingest or workers, so they
+ * start none; ingest-hardening starts its own two ingest processes).
  */
-const SECTIONS = ['pipeline', 'dlq', 'clickhouse'] as const;
+const SECTIONS = ['pipeline', 'ingest-hardening', 'dlq', 'clickhouse'] as const;
 type Section = (typeof SECTIONS)[number];
 const asked = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = asked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
@@ -44,14 +46,15 @@ log(`starting a private stack (Kafka, ClickHouse${withApps ? ', ingest, workers'
 const t = await startTestStack(withApps ? ['workers', 'ingest'] : []);
 try {
   if (sections.has('pipeline')) await pipelineBench(t);
+  if (sections.has('ingest-hardening')) await runIngestHardeningBench(t, { scale, log });
   if (sections.has('dlq')) {
     // The apps would only share the two cores; the dead-letter section uses topics of its own.
     for (const p of t.stack.processes.values()) await p.stop();
     await runDlqBench({
       brokers: t.stack.brokers.split(','),
+      sasl: t.kafkaAdmin.sasl,
       clickhouseUrl: t.stack.clickhouseUrl,
       clickhouseDatabase: t.config.clickhouseDatabase,
-      sasl: t.kafkaAdmin.sasl,
       databaseUrl: t.config.databaseUrl,
       topicPrefix: t.config.topicPrefix,
       log,
@@ -83,9 +86,9 @@ async function pipelineBench(t: TestStack): Promise<void> {
   await t.admin.ensureTopics([{ name: rawTopic, partitions: 6, config: {} }]);
   const raw = await benchRawProducer({
     brokers: t.stack.brokers.split(','),
+    sasl: t.kafkaAdmin.sasl,
     topic: rawTopic,
     messages: N_RAW,
-    sasl: t.kafkaAdmin.sasl,
     batchSize: 100,
     valueBytes: 700,
   });
@@ -118,9 +121,9 @@ async function pipelineBench(t: TestStack): Promise<void> {
   const probes = await registerBenchSchema(t.stack.ingestUrl, t.stack.writeKey, {
     ...t.config,
     brokers: t.stack.brokers,
+    sasl: t.kafkaAdmin.sasl,
   });
   log(
-    sasl: t.kafkaAdmin.sasl,
     `ingest over HTTP, schema validation on/off: 2 × ${N_VALIDATION} events of ${VALIDATION_PROPS} properties each, alternating`,
   );
   // Alternating rounds, so drift during the run (JIT, broker log segments) hits both sides alike.

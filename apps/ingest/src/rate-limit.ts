@@ -102,6 +102,8 @@ export function createRedisRateLimiter(opts: {
     commandTimeout: opts.timeoutMs,
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    // Decisions of concurrent requests go out in one write (one syscall, one round trip).
+    enableAutoPipelining: true,
   });
   redis.defineCommand('tributaryTakeTokens', { numberOfKeys: 1, lua: TAKE_TOKENS });
   const takeTokens = (redis as unknown as { tributaryTakeTokens: TakeTokens }).tributaryTakeTokens.bind(
