@@ -27,6 +27,8 @@ export async function startTestStack(
     postgresServer?: string;
     /** The embedded ClickHouse asks who is calling, as under `npm start`. */
     clickhouseAuth?: boolean;
+    /** The broker runs SASL/SCRAM with ACLs, as under `npm start` (default on). */
+    kafkaAuth?: boolean;
   } = {},
 ) {
   const runId = randomBytes(3).toString('hex');
@@ -47,6 +49,7 @@ export async function startTestStack(
   });
   config.nodeArgs = opts.nodeArgs;
   config.clickhouseAuth = opts.clickhouseAuth ?? false;
+  config.kafkaAuth = opts.kafkaAuth ?? true;
   if (opts.postgresServer) {
     const url = new URL(config.databaseUrl);
     const server = new URL(opts.postgresServer);

@@ -8,8 +8,8 @@ export const kafkaEnv = {
   /** Comma-separated host:port list. */
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
   TOPIC_PREFIX: z.string().default('tributary.'),
-  /** This service's own Kafka principal; both unset for a PLAINTEXT broker (kafka-sasl-acls.md). */
-  KAFKA_SASL_MECHANISM: z.enum(['SCRAM-SHA-256', 'SCRAM-SHA-512', 'PLAIN']).default('SCRAM-SHA-256'),
+  /** This service's own Kafka principal (mechanism default SCRAM-SHA-256); unset for a PLAINTEXT broker. */
+  KAFKA_SASL_MECHANISM: z.enum(['SCRAM-SHA-256', 'SCRAM-SHA-512', 'PLAIN']).optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
 };
