@@ -87,6 +87,38 @@ describe('the token bucket in Redis', () => {
   });
 });
 
+describe('leases: tokens taken ahead and spent locally', () => {
+  it('never lets two instances together overdraw the shared bucket', async () => {
+    const make = () =>
+      createRedisRateLimiter({
+        url: iso.redisUrl,
+        prefix: iso.redisPrefix,
+        timeoutMs: 1000,
+        logger: createLogger('it', 'silent'),
+      });
+    const [a, b] = [make(), make()];
+    try {
+      expect(await a.ready(10_000)).toBe(true);
+      expect(await b.ready(10_000)).toBe(true);
+      // 40 events/s, burst 40: each Redis decision leases 2 extra tokens to its instance.
+      const limit = { perSecond: 40, burst: 40 };
+      const bucket = `lease-${Date.now()}`;
+      const started = Date.now();
+      let allowed = 0;
+      for (let i = 0; i < 200; i++) {
+        const limiter = i % 2 === 0 ? a : b;
+        const v = await limiter.take(bucket, limit, 1);
+        if (v.allowed) allowed++;
+      }
+      const refilled = Math.ceil(((Date.now() - started) * limit.perSecond) / 1000);
+      expect(allowed).toBeGreaterThanOrEqual(limit.burst - 4);
+      expect(allowed).toBeLessThanOrEqual(limit.burst + refilled);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
 describe('rate limits at ingest', () => {
   it("answers a key over its source's rate 429 with Retry-After, and a changed limit reaches a running instance", async () => {
     const url = await startInstance();

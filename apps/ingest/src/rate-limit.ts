@@ -38,13 +38,16 @@ export interface RateLimiter {
  * One round trip per decision: refill by the time elapsed (Redis's clock, so instances with
  * skewed clocks agree), take `cost` if there, remember the level. A bucket left alone expires once
  * it would be full again: a missing bucket and a full one are the same thing.
+ * ARGV[4] `extra`: up to this many tokens beyond the cost are taken too when there (a lease the
+ * instance spends locally, see LEASE_MS).
  * Returns {allowed (0/1), wait ms (-1: cost above burst), tokens left (as text: Lua numbers
- * become integers on the way out)}.
+ * become integers on the way out), extra tokens granted}.
  */
 const TAKE_TOKENS = `
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
+local extra = tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
@@ -55,26 +58,40 @@ if tokens == nil or at == nil then
   at = now
 end
 if now > at then tokens = math.min(burst, tokens + (now - at) * rate / 1000) end
-if cost > burst then return {0, -1, tostring(tokens)} end
+if cost > burst then return {0, -1, tostring(tokens), 0} end
 local allowed = 0
 local wait = 0
+local granted = 0
 if tokens >= cost then
-  tokens = tokens - cost
+  granted = math.floor(math.min(extra, tokens - cost))
+  tokens = tokens - cost - granted
   allowed = 1
 else
   wait = math.ceil((cost - tokens) * 1000 / rate)
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(math.max(now, at)))
 redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) * 1000 / rate) + 1000)
-return {allowed, wait, tostring(tokens)}
+return {allowed, wait, tostring(tokens), granted}
 `;
+
+/**
+ * A Redis decision grants up to a twentieth of a second's worth of tokens beyond its cost; the
+ * instance spends them on the key's next requests for at most LEASE_MS without asking Redis, so a
+ * key sending many small requests costs a round trip per lease rather than per request. The
+ * shared bucket is never overdrawn (leased tokens were taken from it); a lease left unspent
+ * expires, so a key can at worst get up to one lease per instance less than its rate. Limits
+ * under 20 events/s get no lease.
+ */
+const LEASE_MS = 250;
+const leaseSize = (limit: BucketLimit) => Math.floor(Math.min(limit.perSecond, limit.burst) / 20);
 
 type TakeTokens = (
   key: string,
   rate: number,
   burst: number,
   cost: number,
-) => Promise<[number, number, string]>;
+  extra: number,
+) => Promise<[number, number, string, number]>;
 
 /**
  * Token buckets in Redis, shared by every ingest instance.
@@ -118,6 +135,7 @@ export function createRedisRateLimiter(opts: {
 
   const local = createLocalBuckets();
   const empty = new Map<string, number>();
+  const leases = new Map<string, { tokens: number; until: number }>();
   let sharedNow = true;
 
   function remember(bucket: string, limit: BucketLimit, v: BucketVerdict) {
@@ -129,15 +147,26 @@ export function createRedisRateLimiter(opts: {
 
   return {
     async take(bucket, limit, cost) {
+      const lease = leases.get(bucket);
+      if (lease && lease.until > Date.now() && lease.tokens >= cost) {
+        lease.tokens -= cost;
+        return { allowed: true, remaining: lease.tokens };
+      }
       let verdict: BucketVerdict;
       try {
-        const [allowed, wait, tokens] = await takeTokens(
+        const [allowed, wait, tokens, granted] = await takeTokens(
           `${opts.prefix}ingest:bucket:${bucket}`,
           limit.perSecond,
           limit.burst,
           cost,
+          leaseSize(limit),
         );
-        const remaining = Number(tokens);
+        // What this instance may still spend: the shared bucket's level plus its own lease.
+        const remaining = Number(tokens) + granted;
+        if (granted > 0) {
+          if (leases.size > 100_000) leases.clear();
+          leases.set(bucket, { tokens: granted, until: Date.now() + LEASE_MS });
+        } else leases.delete(bucket);
         verdict =
           allowed === 1
             ? { allowed: true, remaining }
