@@ -119,6 +119,33 @@ describe('leases: tokens taken ahead and spent locally', () => {
   });
 });
 
+describe('leases under concurrency', () => {
+  it('lets 64 concurrent requests of one key share a lease instead of each draining the bucket', async () => {
+    const limiter = createRedisRateLimiter({
+      url: iso.redisUrl,
+      prefix: iso.redisPrefix,
+      timeoutMs: 1000,
+      logger: createLogger('it', 'silent'),
+    });
+    try {
+      expect(await limiter.ready(10_000)).toBe(true);
+      // Each lease is 1/20 of the bucket: 64 leases at once would empty it 3 times over.
+      const limit = { perSecond: 1_000_000, burst: 1_000_000 };
+      const bucket = `concurrent-${Date.now()}`;
+      const verdicts = await Promise.all(
+        Array.from({ length: 64 }, async () => {
+          let ok = 0;
+          for (let i = 0; i < 50; i++) if ((await limiter.take(bucket, limit, 1)).allowed) ok++;
+          return ok;
+        }),
+      );
+      expect(verdicts.reduce((a, b) => a + b, 0)).toBe(64 * 50);
+    } finally {
+      await limiter.close();
+    }
+  });
+});
+
 describe('rate limits at ingest', () => {
   it("answers a key over its source's rate 429 with Retry-After, and a changed limit reaches a running instance", async () => {
     const url = await startInstance();

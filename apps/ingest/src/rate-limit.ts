@@ -136,6 +136,7 @@ export function createRedisRateLimiter(opts: {
   const local = createLocalBuckets();
   const empty = new Map<string, number>();
   const leases = new Map<string, { tokens: number; until: number }>();
+  const inflight = new Map<string, Promise<BucketVerdict>>();
   let sharedNow = true;
 
   function remember(bucket: string, limit: BucketLimit, v: BucketVerdict) {
@@ -145,47 +146,68 @@ export function createRedisRateLimiter(opts: {
     } else empty.delete(bucket);
   }
 
+  /** One decision in Redis (or, when it does not answer, in this instance). */
+  async function decide(bucket: string, limit: BucketLimit, cost: number): Promise<BucketVerdict> {
+    let verdict: BucketVerdict;
+    try {
+      const [allowed, wait, tokens, granted] = await takeTokens(
+        `${opts.prefix}ingest:bucket:${bucket}`,
+        limit.perSecond,
+        limit.burst,
+        cost,
+        leaseSize(limit),
+      );
+      // What this instance may still spend: the shared bucket's level plus its own lease.
+      const remaining = Number(tokens) + granted;
+      if (granted > 0) {
+        if (leases.size > 100_000) leases.clear();
+        const held = leases.get(bucket);
+        const kept = held && held.until > Date.now() ? held.tokens : 0;
+        leases.set(bucket, { tokens: kept + granted, until: Date.now() + LEASE_MS });
+      }
+      verdict =
+        allowed === 1
+          ? { allowed: true, remaining }
+          : { allowed: false, tooLarge: wait < 0, retryAfterMs: Math.max(0, wait), remaining };
+      if (!sharedNow) opts.logger.info('rate limits shared through Redis again');
+      sharedNow = true;
+    } catch (err) {
+      if (sharedNow) {
+        opts.logger.warn(
+          { err: String(err) },
+          'Redis does not answer: rate limits apply per ingest instance until it does',
+        );
+      }
+      sharedNow = false;
+      opts.onFallback?.();
+      verdict = local.take(bucket, limit, cost);
+    }
+    remember(bucket, limit, verdict);
+    return verdict;
+  }
+
   return {
     async take(bucket, limit, cost) {
-      const lease = leases.get(bucket);
-      if (lease && lease.until > Date.now() && lease.tokens >= cost) {
-        lease.tokens -= cost;
-        return { allowed: true, remaining: lease.tokens };
-      }
-      let verdict: BucketVerdict;
-      try {
-        const [allowed, wait, tokens, granted] = await takeTokens(
-          `${opts.prefix}ingest:bucket:${bucket}`,
-          limit.perSecond,
-          limit.burst,
-          cost,
-          leaseSize(limit),
-        );
-        // What this instance may still spend: the shared bucket's level plus its own lease.
-        const remaining = Number(tokens) + granted;
-        if (granted > 0) {
-          if (leases.size > 100_000) leases.clear();
-          leases.set(bucket, { tokens: granted, until: Date.now() + LEASE_MS });
-        } else leases.delete(bucket);
-        verdict =
-          allowed === 1
-            ? { allowed: true, remaining }
-            : { allowed: false, tooLarge: wait < 0, retryAfterMs: Math.max(0, wait), remaining };
-        if (!sharedNow) opts.logger.info('rate limits shared through Redis again');
-        sharedNow = true;
-      } catch (err) {
-        if (sharedNow) {
-          opts.logger.warn(
-            { err: String(err) },
-            'Redis does not answer: rate limits apply per ingest instance until it does',
-          );
+      // NOTE: one Redis decision per bucket at a time in this instance: concurrent requests of
+      // a key wait for it and spend its lease, instead of each taking a lease of its own (which
+      // drained the shared bucket in a burst of parallel requests).
+      for (;;) {
+        const lease = leases.get(bucket);
+        if (lease && lease.until > Date.now() && lease.tokens >= cost) {
+          lease.tokens -= cost;
+          return { allowed: true, remaining: lease.tokens };
         }
-        sharedNow = false;
-        opts.onFallback?.();
-        verdict = local.take(bucket, limit, cost);
+        const pending = inflight.get(bucket);
+        if (!pending) break;
+        await pending;
       }
-      remember(bucket, limit, verdict);
-      return verdict;
+      const decision = decide(bucket, limit, cost);
+      inflight.set(bucket, decision);
+      try {
+        return await decision;
+      } finally {
+        if (inflight.get(bucket) === decision) inflight.delete(bucket);
+      }
     },
     emptyUntil: (bucket) => empty.get(bucket) ?? 0,
     shared: () => sharedNow,
