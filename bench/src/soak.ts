@@ -64,6 +64,10 @@ async function soak(t: TestStack): Promise<void> {
   const run = randomBytes(3).toString('hex');
   const durationMs = MINUTES * 60_000;
   const rss: Array<{ at: string; values: Record<string, number> }> = [];
+  // Every sample, for a figure a garbage collector's sawtooth cannot swing: medians of three.
+  const everyMinute: Array<{ minute: number; values: Record<string, number> }> = [];
+  let loadStartMs: number | undefined;
+  const startMsOf = () => loadStartMs ?? Date.now();
   const rssMax: Record<string, number> = {};
   const sampleRss = (at: string, keep = true) => {
     const values: Record<string, number> = {};
@@ -73,11 +77,13 @@ async function soak(t: TestStack): Promise<void> {
       rssMax[name] = Math.max(rssMax[name] ?? 0, values[name]);
     }
     if (keep) rss.push({ at, values });
+    everyMinute.push({ minute: (Date.now() - startMsOf()) / 60_000, values });
     log(`RSS (${at}): ${PROCESSES.map((n) => `${n} ${mb(values[n]!)}`).join(', ')}`);
   };
 
   sampleRss('start');
   const startMs = Date.now();
+  loadStartMs = startMs;
   const endAt = startMs + durationMs;
   const done = () => interrupted || Date.now() >= endAt;
   let acked = 0;
@@ -264,11 +270,19 @@ async function soak(t: TestStack): Promise<void> {
   console.log(
     `  ${'process'.padEnd(11)}${rss.map((r) => r.at.padStart(24)).join('')}${'max sampled'.padStart(14)}`,
   );
+  const median3 = (name: string, samples: typeof everyMinute) => {
+    const v = samples.map((x) => x.values[name]!).sort((a, b) => a - b);
+    return v[Math.floor(v.length / 2)] ?? NaN;
+  };
+  const early = everyMinute.filter((x) => x.minute >= 3.5 && x.minute < 6.5);
+  const late = everyMinute.filter((x) => x.minute <= MINUTES + 0.5).slice(-3);
+  const pct = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(0)}%`;
   const from = rss.find((r) => r.at === 'minute 5');
   const to = rss.at(-1)!;
   for (const name of PROCESSES) {
     const growth = from
-      ? ` ${(((to.values[name]! - from.values[name]!) / from.values[name]!) * 100).toFixed(0)}% minute 5 → end`
+      ? ` ${pct(from.values[name]!, to.values[name]!)} minute 5 → end; ` +
+        `${pct(median3(name, early), median3(name, late))} median of minutes 4-6 → of the last 3`
       : '';
     console.log(
       `  ${name.padEnd(11)}${rss.map((r) => mb(r.values[name]!).padStart(24)).join('')}${mb(rssMax[name]!).padStart(14)}${growth}`,
