@@ -66,8 +66,8 @@ async function soak(t: TestStack): Promise<void> {
   const rss: Array<{ at: string; values: Record<string, number> }> = [];
   // Every sample, for a figure a garbage collector's sawtooth cannot swing: medians of three.
   const everyMinute: Array<{ minute: number; values: Record<string, number> }> = [];
-  let loadStartMs: number | undefined;
-  const startMsOf = () => loadStartMs ?? Date.now();
+  // The load starts right after the first sample.
+  const soakStartMs = Date.now();
   const rssMax: Record<string, number> = {};
   const sampleRss = (at: string, keep = true) => {
     const values: Record<string, number> = {};
@@ -77,13 +77,12 @@ async function soak(t: TestStack): Promise<void> {
       rssMax[name] = Math.max(rssMax[name] ?? 0, values[name]);
     }
     if (keep) rss.push({ at, values });
-    everyMinute.push({ minute: (Date.now() - startMsOf()) / 60_000, values });
+    everyMinute.push({ minute: (Date.now() - soakStartMs) / 60_000, values });
     log(`RSS (${at}): ${PROCESSES.map((n) => `${n} ${mb(values[n]!)}`).join(', ')}`);
   };
 
   sampleRss('start');
   const startMs = Date.now();
-  loadStartMs = startMs;
   const endAt = startMs + durationMs;
   const done = () => interrupted || Date.now() >= endAt;
   let acked = 0;
