@@ -10,6 +10,7 @@ import {
   type StageCounter,
 } from '@tributary/telemetry';
 import { HEADERS, TributaryError, partitionForEventId, type TopicNames } from '@tributary/contracts';
+import { metricsAllowed } from '@tributary/contracts/exposure';
 import { KafkaUnavailableError } from '@tributary/kafka';
 import { decodeBody } from './body.ts';
 import { sortEvents } from '@tributary/pipeline';
@@ -22,6 +23,8 @@ import type { SchemaRules } from '@tributary/pipeline';
 export interface IngestDeps {
   logger: Logger;
   registry: Registry;
+  /** When set, /metrics answers only this bearer token. */
+  metricsToken?: string;
   metrics: IngestMetrics;
   stages: StageCounter;
   /** Events, packed into one message per partition. */
@@ -115,7 +118,13 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks });
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', async (req, reply) => {
+    if (!metricsAllowed(deps.metricsToken, req.headers.authorization)) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send('send the metrics token as a Bearer token\n');
+    }
     return reply.header('content-type', deps.registry.contentType).send(await deps.registry.metrics());
   });
 

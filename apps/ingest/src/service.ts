@@ -5,6 +5,7 @@ import { createDb, findWriteKey } from '@tributary/db';
 import { controlSnapshot, sourceState, subjectState } from '@tributary/registry';
 import { createClickHouse, insertRows } from '@tributary/clickhouse';
 import { createLogger, createMetricsRegistry, createStageCounter, initTracing } from '@tributary/telemetry';
+import { assertExposure } from '@tributary/contracts/exposure';
 import type { IngestEnv } from './env.ts';
 import { buildServer } from './server.ts';
 import { createProduceBatcher } from './produce-batcher.ts';
@@ -113,6 +114,7 @@ export function createIngestService(env: IngestEnv): IngestService {
     metrics,
     rateLimits,
     trustProxy: env.INGEST_TRUST_PROXY,
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     timeouts: {
       headersMs: env.INGEST_HEADERS_TIMEOUT_MS,
       requestMs: env.INGEST_REQUEST_TIMEOUT_MS,
@@ -159,6 +161,8 @@ export function createIngestService(env: IngestEnv): IngestService {
       if (limiter && !(await limiter.ready(2000))) {
         logger.warn('Redis not ready: rate limits apply per ingest instance until it is');
       }
+      // Write keys guard /v1; /metrics needs its token before ingest listens beyond loopback.
+      assertExposure('ingest', env.HOST, { setting: 'METRICS_TOKEN', value: env.METRICS_TOKEN });
       const address = await app.listen({ host: env.HOST, port: env.PORT });
       logger.info({ address }, 'ingest listening');
       return address;
