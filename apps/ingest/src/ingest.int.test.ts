@@ -16,6 +16,18 @@ let iso: Isolated;
 let service: IngestService;
 let url: string;
 
+const envOf = (extra: Record<string, string> = {}) =>
+  parseEnv({
+    PORT: '0',
+    KAFKA_BROKERS: iso.brokers,
+    TOPIC_PREFIX: iso.topicPrefix,
+    DATABASE_URL: iso.databaseUrl,
+    CLICKHOUSE_URL: iso.clickhouseUrl,
+    CLICKHOUSE_DATABASE: iso.clickhouseDatabase,
+    LOG_LEVEL: 'silent',
+    ...extra,
+  });
+
 beforeAll(async () => {
   iso = await isolate();
   service = createIngestService(
@@ -165,5 +177,32 @@ describe('ingest against real Kafka and Postgres', () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/ingest_events_total\{result="accepted",service="ingest"\} \d+/);
     expect(metrics).toContain('ingest_request_duration_seconds_bucket');
+  });
+});
+
+describe('listening beyond loopback', () => {
+  it('refuses to start without METRICS_TOKEN', async () => {
+    const open = createIngestService(envOf({ HOST: '0.0.0.0' }));
+    try {
+      await expect(open.start()).rejects.toThrow(
+        /ingest: refusing to listen on 0.0.0.0 without METRICS_TOKEN/,
+      );
+    } finally {
+      await open.stop();
+    }
+  });
+
+  it('serves /metrics only with the token once one is set', async () => {
+    const token = 'ingest-metrics-token-0123';
+    const guarded = createIngestService(envOf({ METRICS_TOKEN: token }));
+    try {
+      const at = await guarded.start();
+      expect((await fetch(`${at}/metrics`)).status).toBe(401);
+      const ok = await fetch(`${at}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toContain('ingest_request_duration_seconds');
+    } finally {
+      await guarded.stop();
+    }
   });
 });
