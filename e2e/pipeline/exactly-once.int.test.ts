@@ -40,6 +40,9 @@ describe('exactly-once into ClickHouse', () => {
     const batches = makeBatches(100_000, 100, { eventType: 'load_kill' });
     const count = async () => (await t.count(`event_type = 'load_kill'`)).rows;
     let killed = false;
+    // The process killed, held apart: the supervisor may have started its successor (and
+    // replaced the map entry) by the time the load ends.
+    let victim: { exited: Promise<unknown> } | undefined;
     const sent = await sendBatches({
       ingestUrl: t.stack.ingestUrl,
       writeKey: t.stack.writeKey,
@@ -48,12 +51,14 @@ describe('exactly-once into ClickHouse', () => {
       onResponse: (done) => {
         if (killed || done < 300) return;
         killed = true;
-        t.stack.processes.get('workers')!.child.kill('SIGKILL');
+        const workers = t.stack.processes.get('workers')!;
+        victim = workers;
+        workers.child.kill('SIGKILL');
       },
     });
     expect(killed).toBe(true);
     expect(sent.acceptedIds).toHaveLength(100_000);
-    await t.stack.processes.get('workers')!.exited;
+    await victim!.exited;
     const beforeRestart = await count();
     expect(beforeRestart).toBeLessThan(100_000);
 
@@ -61,8 +66,9 @@ describe('exactly-once into ClickHouse', () => {
     // exercises the crash-between-insert-and-commit recovery.
     await t.stack.startApp('workers');
     await eventually(async () => (await count()) >= beforeRestart + 15_000, 120_000);
-    t.stack.processes.get('workers')!.child.kill('SIGKILL');
-    await t.stack.processes.get('workers')!.exited;
+    const busy = t.stack.processes.get('workers')!;
+    busy.child.kill('SIGKILL');
+    await busy.exited;
     await t.stack.startApp('workers');
 
     await eventually(async () => (await count()) >= 100_000, 180_000);
