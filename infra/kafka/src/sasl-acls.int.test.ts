@@ -49,7 +49,9 @@ function producer(sasl?: KafkaSasl): Producer {
     brokers,
     clientId: `sasl-it-${sasl?.username ?? 'anonymous'}`,
     sasl,
-    deliveryTimeoutMs: 4000,
+    // Long enough that a refused login is what ends a send on a busy machine: with 4 s, a CI run
+    // beside other load saw the delivery deadline pass before the broker's answer to the login.
+    deliveryTimeoutMs: 20_000,
   });
   producers.push(p);
   return p;
