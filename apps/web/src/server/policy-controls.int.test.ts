@@ -124,6 +124,23 @@ describe('console', () => {
       code: 'NOT_FOUND',
     });
   });
+
+  it('sets a source rate limit, audited and published for ingest to re-read', async () => {
+    const api = await caller();
+    expect(
+      await api.sources.setRateLimit({ source: DEMO_SOURCE_NAME, eventsPerSecond: 200, burst: 400 }),
+    ).toEqual({ eventsPerSecond: 200, burst: 400 });
+    const row = await db.source.findUniqueOrThrow({ where: { name: DEMO_SOURCE_NAME } });
+    expect(row).toMatchObject({ rateLimitPerSecond: 200, rateLimitBurst: 400 });
+    await published(
+      (r) =>
+        r.kind === 'source' && r.name === DEMO_SOURCE_NAME && r.state?.rateLimit?.eventsPerSecond === 200,
+    );
+    expect(await db.auditLog.count({ where: { action: 'source.set_rate_limit' } })).toBe(1);
+    await expect(
+      api.sources.setRateLimit({ source: DEMO_SOURCE_NAME, eventsPerSecond: 0, burst: null }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
 });
 
 describe('PUT /api/v1/schemas/{subject}/config', () => {

@@ -36,6 +36,7 @@ const INPUTS: Record<string, unknown> = {
   'schemas.deprecate': { subject, version: 999 },
   'schemas.delete': { subject, version: 999 },
   'sources.setPolicy': { source: DEMO_SOURCE_NAME, policy: 'allow' },
+  'sources.setRateLimit': { source: DEMO_SOURCE_NAME, eventsPerSecond: 50_000, burst: 100_000 },
 };
 
 const ACTORS: [string, Actor][] = [

@@ -1,4 +1,4 @@
-import { listSources, setSourcePolicy } from '@tributary/registry';
+import { listSources, MAX_EVENTS_PER_SECOND, setSourcePolicy, setSourceRateLimit } from '@tributary/registry';
 import { z } from 'zod';
 import { auditName, type Permission } from '../auth/actor.ts';
 import { publishSourceChange } from '../control.ts';
@@ -28,6 +28,30 @@ export const sourcesRouter = router({
           unknownEventTypes: s.unknownEventTypes,
         })),
       };
+    }),
+
+  /**
+   * Events per second and burst of each write key of the source (null: ingest's default).
+   * Published like a policy change, so every ingest instance re-reads it at once.
+   */
+  setRateLimit: sourcesProcedure('schemas:write')
+    .input(
+      z.object({
+        source: z.string().min(1).max(200),
+        eventsPerSecond: z.number().int().min(1).max(MAX_EVENTS_PER_SECOND).nullable(),
+        burst: z.number().int().min(1).max(MAX_EVENTS_PER_SECOND).nullable(),
+      }),
+    )
+    .output(z.object({ eventsPerSecond: z.number().nullable(), burst: z.number().nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      const limit = await setSourceRateLimit(
+        ctx.db,
+        input.source,
+        { eventsPerSecond: input.eventsPerSecond, burst: input.burst },
+        { actor: auditName(ctx.actor) },
+      );
+      await publishSourceChange(input.source);
+      return limit;
     }),
 
   /** What ingest does with this source's events whose type has no registered subject. */
