@@ -84,10 +84,12 @@ export function openBody(req: IncomingMessage, limit: number, receiveTimeoutMs: 
 }
 
 /**
- * After a refusal, reads and drops what the client is still sending (up to `limit` bytes, for
- * at most `timeoutMs`), so it can read the answer instead of failing on a closed socket.
+ * After a refusal, reads and drops what the client is still sending (up to `limit` bytes, until
+ * it goes silent for `idleMs`), so it can read the answer instead of failing on a closed socket.
+ * NOTE: the bound is on silence, as the receive timeout is: a bound on the whole drain cut a
+ * client that was still sending steadily on a busy machine (it saw "other side closed").
  */
-export async function discardRest(req: IncomingMessage, limit: number, timeoutMs: number): Promise<boolean> {
+export async function discardRest(req: IncomingMessage, limit: number, idleMs: number): Promise<boolean> {
   if (req.complete || req.destroyed) return req.complete;
   return new Promise((resolve) => {
     let seen = 0;
@@ -99,8 +101,9 @@ export async function discardRest(req: IncomingMessage, limit: number, timeoutMs
     const onData = (chunk: Buffer) => {
       seen += chunk.length;
       if (seen > limit) done(false);
+      else timer.refresh();
     };
-    const timer = setTimeout(() => done(false), timeoutMs);
+    const timer = setTimeout(() => done(false), idleMs);
     req.unpipe();
     req.on('data', onData);
     req.once('end', () => done(true));
