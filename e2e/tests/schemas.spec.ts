@@ -213,3 +213,31 @@ test('deleting a version that stored events reference is refused with a clear me
   await page.getByTestId('deprecate-button').click();
   await expect(page.getByTestId('version-status')).toHaveText('deprecated');
 });
+
+test('a schema owner sets and clears a source rate limit from the Sources panel', async ({ page }) => {
+  await page.goto(`${stack().webUrl}/schemas`);
+  const form = page.getByTestId('source-rate-demo');
+  await form.getByLabel('Events per second from demo').fill('900000');
+  await form.getByLabel('Burst from demo').fill('1800000');
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('sources.setRateLimit') && r.ok()),
+    form.getByRole('button', { name: 'Save' }).click(),
+  ]);
+  await page.reload();
+  await expect(page.getByTestId('source-rate-demo').getByLabel('Events per second from demo')).toHaveValue(
+    '900000',
+  );
+  await expect(page.getByTestId('source-rate-demo').getByLabel('Burst from demo')).toHaveValue('1800000');
+  // Back to ingest's defaults, so the other specs' traffic is held to what they expect.
+  const again = page.getByTestId('source-rate-demo');
+  await again.getByLabel('Events per second from demo').fill('');
+  await again.getByLabel('Burst from demo').fill('');
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('sources.setRateLimit') && r.ok()),
+    again.getByRole('button', { name: 'Save' }).click(),
+  ]);
+  await page.reload();
+  await expect(page.getByTestId('source-rate-demo').getByLabel('Events per second from demo')).toHaveValue(
+    '',
+  );
+});

@@ -16,6 +16,8 @@ export interface SourceView {
   name: string;
   description: string | null;
   unknownEventTypes: UnknownEventTypePolicy;
+  /** Events per second and burst of each of its write keys; null: ingest's default. */
+  rateLimit: { eventsPerSecond: number | null; burst: number | null };
   createdAt: Date;
 }
 
@@ -54,6 +56,7 @@ export async function listSources(db: Db): Promise<SourceView[]> {
     name: r.name,
     description: r.description,
     unknownEventTypes: r.unknownEventTypes,
+    rateLimit: { eventsPerSecond: r.rateLimitPerSecond, burst: r.rateLimitBurst },
     createdAt: r.createdAt,
   }));
 }
@@ -76,6 +79,7 @@ export async function setSourcePolicy(
       name: row.name,
       description: row.description,
       unknownEventTypes: p,
+      rateLimit: { eventsPerSecond: row.rateLimitPerSecond, burst: row.rateLimitBurst },
       createdAt: row.createdAt,
     });
     if (row.unknownEventTypes === wanted) return view(wanted);

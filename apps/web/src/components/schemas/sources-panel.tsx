@@ -7,8 +7,12 @@ import { useCan } from '../../lib/use-can.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { ErrorBanner, QueryError } from '../error-banner.tsx';
 import { unknownEventTypePolicies, type UnknownEventTypePolicy } from './modes.ts';
+import { describeRateLimit, RateLimitForm } from './rate-limit-form.tsx';
 
-/** Per source: whether ingest accepts events whose type has no registered subject. */
+/**
+ * Per source: whether ingest accepts events whose type has no registered subject, and the
+ * events rate of each of its write keys.
+ */
 export function SourcesPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -17,6 +21,15 @@ export function SourcesPanel() {
   const [error, setError] = useState<ErrorLike | null>(null);
   const setPolicy = useMutation(
     trpc.sources.setPolicy.mutationOptions({
+      onSuccess: () => {
+        setError(null);
+        return queryClient.invalidateQueries(trpc.sources.pathFilter());
+      },
+      onError: (err) => setError(err),
+    }),
+  );
+  const setRateLimit = useMutation(
+    trpc.sources.setRateLimit.mutationOptions({
       onSuccess: () => {
         setError(null);
         return queryClient.invalidateQueries(trpc.sources.pathFilter());
@@ -35,6 +48,7 @@ export function SourcesPanel() {
           <tr>
             <th>Source</th>
             <th>Unknown event types</th>
+            <th>Rate limit per write key</th>
           </tr>
         </thead>
         <tbody>
@@ -65,6 +79,21 @@ export function SourcesPanel() {
                 ) : (
                   <span className="mono" data-testid={`source-policy-value-${s.name}`}>
                     {s.unknownEventTypes}
+                  </span>
+                )}
+              </td>
+              <td>
+                {canWrite ? (
+                  <RateLimitForm
+                    key={`${s.rateLimit.eventsPerSecond}-${s.rateLimit.burst}`}
+                    source={s.name}
+                    value={s.rateLimit}
+                    pending={setRateLimit.isPending}
+                    onSave={(limit) => setRateLimit.mutate({ source: s.name, ...limit })}
+                  />
+                ) : (
+                  <span className="mono" data-testid={`source-rate-value-${s.name}`}>
+                    {describeRateLimit(s.rateLimit)}
                   </span>
                 )}
               </td>

@@ -12,13 +12,14 @@ const sourceOut = z.object({
   description: z.string().nullable(),
   unknownEventTypes: policy,
 });
+const rateLimitOut = z.object({ eventsPerSecond: z.number().nullable(), burst: z.number().nullable() });
 
 const sourcesProcedure = (permission: Permission) =>
   procedure(permission).use(({ next }) => next({ ctx: { db: getDb() } }));
 
 export const sourcesRouter = router({
   list: sourcesProcedure('read')
-    .output(z.object({ sources: z.array(sourceOut) }))
+    .output(z.object({ sources: z.array(sourceOut.extend({ rateLimit: rateLimitOut })) }))
     .query(async ({ ctx }) => {
       const sources = await listSources(ctx.db);
       return {
@@ -26,6 +27,7 @@ export const sourcesRouter = router({
           name: s.name,
           description: s.description,
           unknownEventTypes: s.unknownEventTypes,
+          rateLimit: s.rateLimit,
         })),
       };
     }),
@@ -42,7 +44,7 @@ export const sourcesRouter = router({
         burst: z.number().int().min(1).max(MAX_EVENTS_PER_SECOND).nullable(),
       }),
     )
-    .output(z.object({ eventsPerSecond: z.number().nullable(), burst: z.number().nullable() }))
+    .output(rateLimitOut)
     .mutation(async ({ ctx, input }) => {
       const limit = await setSourceRateLimit(
         ctx.db,
