@@ -47,15 +47,18 @@ async function ingest(events: object[]): Promise<{ results: Array<{ status: stri
   return (await res.json()) as { results: Array<{ status: string }> };
 }
 
-/** A console procedure over HTTP, as the browser calls it. */
+/** A console procedure over HTTP, as the demo admin key calls it. */
 async function trpc<T>(path: string, input: unknown, method: 'GET' | 'POST'): Promise<T> {
   const url = `${t.stack.webUrl}/api/trpc/${path}`;
+  const authorization = `Bearer ${t.stack.apiKey}`;
   const res =
     method === 'GET'
-      ? await fetch(`${url}?input=${encodeURIComponent(JSON.stringify(input))}`)
+      ? await fetch(`${url}?input=${encodeURIComponent(JSON.stringify(input))}`, {
+          headers: { authorization },
+        })
       : await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization },
           body: JSON.stringify(input),
         });
   const body = (await res.json()) as { result?: { data: T }; error?: unknown };
