@@ -1,4 +1,4 @@
-import { ConnectionPool, NetworkError, type Broker, type Connection } from '@platformatic/kafka';
+import { Connection, ConnectionPool, NetworkError, type Broker } from '@platformatic/kafka';
 
 /**
  * Workaround for a crash in @platformatic/kafka 1.35.0 (docs/decisions/kafka-client-consumer-bug.md).
@@ -41,6 +41,19 @@ export function installClientGuards(): void {
   };
   proto.getEstablishedConnection = function guardedGetEstablished(this: ConnectionPool, broker) {
     return isBroker(broker) ? getEstablishedConnection.call(this, broker) : undefined;
+  };
+  // NOTE: a connection whose SASL handshake is cut (the broker shutting down mid-login) emits
+  // 'error' ("Cannot find a suitable SASL mechanism") after its connect callback has settled and
+  // its listener is gone; an 'error' event nobody listens to is thrown, and ended the process
+  // (seen in consumer-resilience.int.test.ts once the brokers ran SASL). The connection closes
+  // itself right after; the operations waiting on it fail with the close.
+  const connProto = Connection.prototype as unknown as {
+    emit(event: string | symbol, ...args: unknown[]): boolean;
+  };
+  const emit = connProto.emit;
+  connProto.emit = function guardedEmit(this: Connection, event, ...args) {
+    if (event === 'error' && this.listenerCount('error') === 0) return false;
+    return emit.call(this, event, ...args);
   };
 }
 
