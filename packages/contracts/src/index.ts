@@ -9,3 +9,4 @@ export * from './control.ts';
 export * from './dlq.ts';
 export * from './env-fragments.ts';
 export * from './keys.ts';
+export * from './processors.ts';
