@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const deadLetterStages = ['ingest', 'worker', 'sink'] as const;
+export const deadLetterStages = ['ingest', 'worker', 'processor', 'sink'] as const;
 export type DeadLetterStage = (typeof deadLetterStages)[number];
 
 /** What goes on the dead-letter topic: enough to understand and replay the failure. */

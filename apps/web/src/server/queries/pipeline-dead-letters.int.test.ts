@@ -59,7 +59,7 @@ describe('dead letters per stage on the Pipeline page', () => {
   it('charts each failing stage in the same buckets as the throughput chart', async () => {
     const o = await getPipelineOverview(target, '1h', now);
     const d = o.deadLetterSeries;
-    expect(d.keys).toEqual(['ingest', 'worker', 'sink']);
+    expect(d.keys).toEqual(['ingest', 'worker', 'processor', 'sink']);
     expect(d.stepMs).toBe(o.series.stepMs);
     expect(d.points.map((p) => p.t)).toEqual(o.series.points.map((p) => p.t));
     expect(sum(d.points, 'ingest')).toBe(2);
