@@ -9,6 +9,8 @@ export const KEY_SCOPES = [
   'ingest:write',
   'schemas:read',
   'schemas:write',
+  'processors:write',
+  'topics:write',
   'dlq:operate',
   'pii:read',
   'admin',

@@ -12,6 +12,8 @@ const SCOPE_HINTS: Record<KeyScope, string> = {
   'ingest:write': 'send events',
   'schemas:read': 'read schemas',
   'schemas:write': 'register schemas, modes, policies',
+  'processors:write': 'processor versions, publish, rollback',
+  'topics:write': 'create and configure topics, reset offsets',
   'dlq:operate': 'replay and discard dead letters',
   'pii:read': 'see pii unmasked',
   admin: 'everything, keys and users included',

@@ -13,6 +13,10 @@ export type Permission =
   | 'dlq:operate'
   | 'schemas:read'
   | 'schemas:write'
+  /** Processors and lookup tables: versions, publish, pause, rollback, backfills. */
+  | 'processors:write'
+  /** Topics (create, partitions, retention) and consumer-group offset resets. */
+  | 'topics:write'
   | 'ingest:write'
   | 'admin';
 
@@ -24,8 +28,18 @@ export const ROLES: readonly Role[] = ['viewer', 'operator', 'schema_owner', 'ad
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: ['read', 'schemas:read'],
   operator: ['read', 'schemas:read', 'dlq:operate'],
-  schema_owner: ['read', 'schemas:read', 'schemas:write'],
-  admin: ['read', 'pii:read', 'dlq:operate', 'schemas:read', 'schemas:write', 'ingest:write', 'admin'],
+  schema_owner: ['read', 'schemas:read', 'schemas:write', 'processors:write', 'topics:write'],
+  admin: [
+    'read',
+    'pii:read',
+    'dlq:operate',
+    'schemas:read',
+    'schemas:write',
+    'processors:write',
+    'topics:write',
+    'ingest:write',
+    'admin',
+  ],
 };
 
 /** API-key scopes map onto the same permissions (a scope is a permission a key carries). */
