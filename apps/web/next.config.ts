@@ -5,8 +5,11 @@ const config: NextConfig = {
   transpilePackages: [
     '@tributary/contracts',
     '@tributary/clickhouse',
+    '@tributary/control',
     '@tributary/db',
     '@tributary/kafka',
+    '@tributary/pipeline',
+    '@tributary/processors',
     '@tributary/registry',
     '@tributary/schema-compat',
   ],

@@ -1,0 +1,2 @@
+/** Processors: versions, publishing, preview, lookup tables, and their ClickHouse output tables. */
+export {};
