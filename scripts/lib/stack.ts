@@ -32,6 +32,7 @@ import {
   type ManagedProcess,
 } from './processes.ts';
 import { Supervisor, type RestartPolicy, type Running, type Service } from './supervisor.ts';
+import { ensurePiiHashSecret } from './pii-hash-secret.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -374,6 +375,7 @@ export function appEnvFor(
     DATABASE_URL: config.databaseUrl,
     REDIS_URL: config.redisUrl,
     REDIS_PREFIX: config.redisPrefix,
+    PII_HASH_SECRET: ensurePiiHashSecret(config.stateDir),
     LOG_LEVEL: config.logLevel,
     NEXT_TELEMETRY_DISABLED: '1',
   };
