@@ -16,12 +16,20 @@ import { z } from 'zod';
  * docs/decisions/key-revocation.md). Other readers should do the same.
  */
 
+/** Every kind of thing a control record can name. */
+export const controlKinds = ['subject', 'source', 'write_keys', 'processor', 'lookup_table'] as const;
+export type ControlKind = (typeof controlKinds)[number];
+
 export const controlKeys = {
   subject: (name: string) => `subject:${name}`,
   source: (name: string) => `source:${name}`,
   /** The write keys of a source changed (issued, revoked): re-check cached keys. */
   write_keys: (source: string) => `write_keys:${source}`,
-} as const;
+  /** A processor changed (version published, paused, resumed, rolled back): re-read it. */
+  processor: (name: string) => `processor:${name}`,
+  /** A lookup table got a new version: re-read it. */
+  lookup_table: (name: string) => `lookup_table:${name}`,
+} as const satisfies Record<ControlKind, (name: string) => string>;
 
 const revision = z.number().int().nonnegative();
 
@@ -84,10 +92,24 @@ export const writeKeysHintSchema = z.object({
 });
 export type WriteKeysHint = z.infer<typeof writeKeysHintSchema>;
 
+/** Processor and lookup-table hints carry no state either: followers re-read Postgres. */
+export const processorHintSchema = z.object({
+  kind: z.literal('processor'),
+  name: z.string().min(1),
+  revision,
+});
+export const lookupTableHintSchema = z.object({
+  kind: z.literal('lookup_table'),
+  name: z.string().min(1),
+  revision,
+});
+
 /** Anything the control topic carries: state records and hints. */
 export const controlMessageSchema = z.discriminatedUnion('kind', [
   ...controlRecordSchema.options,
   writeKeysHintSchema,
+  processorHintSchema,
+  lookupTableHintSchema,
 ]);
 export type ControlMessage = z.infer<typeof controlMessageSchema>;
 
@@ -107,7 +129,9 @@ export function decodeControlRecord(
   const decoded = decodeControlMessage(key, value);
   if (!decoded.ok) return decoded;
   const { record } = decoded;
-  if (record.kind === 'write_keys') return { ok: false, reason: 'a write_keys hint carries no state' };
+  if (record.kind !== 'subject' && record.kind !== 'source') {
+    return { ok: false, reason: `a ${record.kind} hint carries no state` };
+  }
   return { ok: true, record };
 }
 
@@ -129,4 +153,38 @@ export function decodeControlMessage(
     return { ok: false, reason: `key ${JSON.stringify(key)} does not match the record's` };
   }
   return { ok: true, record: result.data };
+}
+
+/** What a follower takes from a record: which thing changed. Never its state (see above). */
+export interface ControlHint {
+  kind: ControlKind;
+  name: string;
+}
+
+// Deliberately loose: only kind and name are read, so a record whose payload is stale, forged or
+// from a newer publisher (more fields) still counts as the hint it is; its state is never used.
+const controlHintSchema = z.object({ kind: z.enum(controlKinds), name: z.string().min(1) });
+
+/**
+ * The kind and name a control record hints at, checked against its key, or why it cannot be
+ * used. Accepts every kind's records, with or without a state payload, old and new.
+ */
+export function decodeControlHint(
+  key: string | null,
+  value: Buffer,
+): { ok: true; hint: ControlHint } | { ok: false; reason: string } {
+  if (value.length === 0) return { ok: false, reason: 'empty value (a Kafka tombstone) is not used' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.toString('utf8'));
+  } catch (err) {
+    return { ok: false, reason: `not JSON: ${(err as Error).message}` };
+  }
+  const result = controlHintSchema.safeParse(parsed);
+  if (!result.success) return { ok: false, reason: z.prettifyError(result.error) };
+  const hint = result.data;
+  if (key !== controlKeys[hint.kind](hint.name)) {
+    return { ok: false, reason: `key ${JSON.stringify(key)} does not match the record's` };
+  }
+  return { ok: true, hint };
 }
