@@ -12,3 +12,12 @@ export {
   serviceAcls,
   type ServicePrincipal,
 } from './principals.ts';
+export {
+  createOffsetReader,
+  type CreateOffsetReaderOptions,
+  type FetchedPartition,
+  type FetchLimits,
+  type FetchPosition,
+  type OffsetReader,
+  type PartitionWatermarks,
+} from './offset-reader.ts';
