@@ -55,10 +55,14 @@ export function serviceAcls(opts: { topicPrefix: string; consumerGroup: string }
     group('workers', opts.consumerGroup, 'literal'),
     group('workers', `${opts.consumerGroup}-dead-letters`, 'literal'),
     // console: the only service that writes control records; replays go back to the events
-    // topic, and a replayed event that fails again to the dead letters. It consumes nothing.
+    // topic, and a replayed event that fails again to the dead letters. It joins no group.
     topic('console', t.control, 'write'),
     topic('console', t.events, 'write'),
     topic('console', t.deadLetters, 'write'),
+    // The message browser reads all three by offset, outside any group (so no group grant).
+    topic('console', t.events, 'read'),
+    topic('console', t.deadLetters, 'read'),
+    topic('console', t.control, 'read'),
   ];
 }
 
