@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { topicNames, topicSpecs, type ControlRecord } from '@tributary/contracts';
-import { createAdmin, createProducer, kafkaSaslFromEnv } from '@tributary/kafka';
+import { createAdmin, createProducer, INGEST_CONTROL_GROUP_PREFIX, kafkaSaslFromEnv } from '@tributary/kafka';
 import { createDb, findWriteKey } from '@tributary/db';
 import { controlSnapshot, sourceState, subjectState } from '@tributary/registry';
 import { createClickHouse, insertRows } from '@tributary/clickhouse';
@@ -13,7 +13,7 @@ import { createWriteKeyCache } from './write-keys.ts';
 import { packByPartition } from './pack-events.ts';
 import { createIngestMetrics } from './metrics.ts';
 import { createSchemaRules } from '@tributary/pipeline';
-import { createControlFollower } from './control-follower.ts';
+import { createControlFollower } from '@tributary/control';
 import { createRedisRateLimiter } from './rate-limit.ts';
 import { createIngestRateLimits } from './rate-limit-policy.ts';
 
@@ -67,19 +67,45 @@ export function createIngestService(env: IngestEnv): IngestService {
     recheckMs: env.WRITE_KEY_RECHECK_MS,
     staleMs: env.WRITE_KEY_CACHE_TTL_MS,
   });
+  // CRITICAL: control records are hints. Each handler re-reads what it is told about from
+  // Postgres and applies that; a record's own payload is never seen here, so a forged record
+  // changes nothing (docs/decisions/key-revocation.md, docs/decisions/control-outbox.md).
+  const reread = async (kind: 'subject' | 'source', names: string[]) => {
+    // Sequential: a flood of hints becomes consumer lag, not a burst of Postgres reads.
+    for (const name of names) {
+      const current = await withDeadline<ControlRecord>(
+        kind === 'subject' ? subjectState(db, name) : sourceState(db, name),
+        15_000,
+      );
+      if (rules.apply(current)) {
+        logger.info(
+          { kind, name, revision: current.revision, deleted: current.state === null },
+          'control hint: state re-read from Postgres and applied',
+        );
+      }
+    }
+  };
   const control = createControlFollower({
     brokers,
     sasl,
     topic: topics.control,
-    rules,
+    // NOTE: the group id (this plus a random suffix) must match INGEST_CONTROL_GROUP_PREFIX.
+    clientId: INGEST_CONTROL_GROUP_PREFIX.replace(/-$/, ''),
     logger,
-    loadSnapshot: () => withDeadline(controlSnapshot(db), 15_000),
-    loadPiece: (piece) =>
-      withDeadline<ControlRecord>(
-        piece.kind === 'subject' ? subjectState(db, piece.name) : sourceState(db, piece.name),
-        15_000,
-      ),
-    onWriteKeysChanged: () => writeKeys.invalidate(),
+    handlers: {
+      // First, and without waiting for Postgres: a revoked key must stop working at once.
+      write_keys: () => {
+        writeKeys.invalidate();
+        logger.info('control hint: write keys changed; cached keys dropped');
+      },
+      subject: (names) => reread('subject', names),
+      source: (names) => reread('source', names),
+    },
+    reload: async () => {
+      const snapshot = await withDeadline(controlSnapshot(db), 15_000);
+      rules.load(snapshot.revision, snapshot.records);
+      logger.info({ records: snapshot.records.length }, 'schema registry state loaded from Postgres');
+    },
     reloadIntervalMs: env.INGEST_SCHEMA_RELOAD_MS,
   });
 

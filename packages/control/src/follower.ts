@@ -6,7 +6,7 @@ import {
   type IncomingMessage,
   type KafkaSasl,
 } from '@tributary/kafka';
-import type { Logger } from '@tributary/telemetry';
+import type { ControlLogger } from './logger.ts';
 
 export type ControlHandlers = Partial<Record<ControlKind, (names: string[]) => Promise<void> | void>>;
 
@@ -16,7 +16,8 @@ export interface ControlFollowerOptions {
   topic: string;
   /** Kafka client id; each instance's consumer group is this plus a random suffix. */
   clientId: string;
-  logger: Logger;
+  /** A pino Logger of @tributary/telemetry fits; the console passes its JSON console logger. */
+  logger: ControlLogger;
   /**
    * Called with the distinct names hinted in one batch, per kind, in the order of this object's
    * keys (put a handler that must not wait for Postgres, like dropping a key cache, first).

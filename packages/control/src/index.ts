@@ -12,3 +12,4 @@ export {
   type ControlFollowerOptions,
   type ControlHandlers,
 } from './follower.ts';
+export type { ControlLogger } from './logger.ts';

@@ -1,6 +1,6 @@
 import { controlKinds, type ControlHint, type ControlKind, type ControlMessage } from '@tributary/contracts';
 import type { Db } from '@tributary/db';
-import type { Logger } from '@tributary/telemetry';
+import type { ControlLogger } from './logger.ts';
 
 /** What the relay needs of a producer (structurally `Producer` of @tributary/kafka). */
 export interface ControlRelayProducer {
@@ -11,7 +11,8 @@ export interface OutboxRelayOptions {
   db: Db;
   producer: ControlRelayProducer;
   topic: string;
-  logger: Logger;
+  /** A pino Logger of @tributary/telemetry fits; the console passes its JSON console logger. */
+  logger: ControlLogger;
   /** Safety net for rows nobody kicked for (a crash, another process's commit). Default 1000 ms. */
   pollIntervalMs?: number;
   /** Rows locked and published per transaction. Default 500. */

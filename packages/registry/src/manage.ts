@@ -1,5 +1,6 @@
 import { TributaryError } from '@tributary/contracts';
 import { compatibilityModes, type CompatibilityMode } from '@tributary/schema-compat';
+import { enqueueControl } from '@tributary/control';
 import { writeAudit, type Db } from '@tributary/db';
 import { getSubject, subjectNotFound } from './queries.ts';
 import { auditSnapshot } from './register.ts';
@@ -45,6 +46,7 @@ export async function setSubjectSetting<F extends 'compatibility' | 'enforcement
       before: { name: subject, [field]: row[field] },
       after: { name: subject, [field]: value },
     });
+    await enqueueControl(tx, [{ kind: 'subject', name: subject }]);
   });
   return getSubject(db, subject);
 }
@@ -96,6 +98,7 @@ export async function deprecateVersion(
       before: { subject, version, status: current.status },
       after: { subject, version, status: updated.status },
     });
+    await enqueueControl(tx, [{ kind: 'subject', name: subject }]);
     return toVersionView(subject, updated);
   });
 }
@@ -149,6 +152,7 @@ export async function deleteVersion(
       entityId: current.id,
       before: auditSnapshot(view),
     });
+    await enqueueControl(tx, [{ kind: 'subject', name: subject }]);
     return view;
   });
 }

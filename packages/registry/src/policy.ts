@@ -1,4 +1,5 @@
 import { TributaryError } from '@tributary/contracts';
+import { enqueueControl } from '@tributary/control';
 import { writeAudit, type Db } from '@tributary/db';
 import { setSubjectSetting, type ActorOptions } from './manage.ts';
 import type { Enforcement, SubjectView } from './views.ts';
@@ -35,7 +36,7 @@ function oneOf<T extends string>(what: string, value: string, allowed: readonly 
 
 /**
  * `observe` lets ingest accept events that fail validation (marking them) instead of rejecting
- * them. Takes effect in ingest once the subject is published.
+ * them. Takes effect in ingest once the outbox relay published the subject's hint.
  */
 export async function setEnforcement(
   db: Db,
@@ -63,7 +64,7 @@ export async function listSources(db: Db): Promise<SourceView[]> {
 
 /**
  * What ingest does with an event of this source whose type has no subject. Takes effect in
- * ingest once the source is published.
+ * ingest once the outbox relay published the source's hint (written in this transaction).
  */
 export async function setSourcePolicy(
   db: Db,
@@ -92,6 +93,7 @@ export async function setSourcePolicy(
       before: { name: sourceName, unknownEventTypes: row.unknownEventTypes },
       after: { name: sourceName, unknownEventTypes: wanted },
     });
+    await enqueueControl(tx, [{ kind: 'source', name: sourceName }]);
     return view(wanted);
   });
 }

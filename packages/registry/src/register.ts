@@ -1,4 +1,5 @@
 import { TributaryError } from '@tributary/contracts';
+import { enqueueControl } from '@tributary/control';
 import { writeAudit, type AuditEntry, type Db } from '@tributary/db';
 import { canonicalJson } from './canonical-json.ts';
 import { checkAgainst } from './compat.ts';
@@ -103,6 +104,8 @@ export async function registerVersion(
         entityId: created.id,
         after: auditSnapshot(view),
       });
+      // Same transaction: the hint commits with the version or not at all (control-outbox.md).
+      await enqueueControl(tx, [{ kind: 'subject', name: subject }]);
       return { created: true, version: view };
     }, TX_OPTIONS);
 

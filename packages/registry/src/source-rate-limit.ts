@@ -1,4 +1,5 @@
 import { TributaryError } from '@tributary/contracts';
+import { enqueueControl } from '@tributary/control';
 import { writeAudit, type Db } from '@tributary/db';
 import type { ActorOptions } from './manage.ts';
 
@@ -24,7 +25,8 @@ function checkFigure(what: string, value: number | null): number | null {
 
 /**
  * Sets the token bucket of each write key of a source (events per second and burst). Takes
- * effect in every ingest instance once the source is published (publishSource).
+ * effect in every ingest instance once the outbox relay published the source's hint (written in
+ * this transaction).
  */
 export async function setSourceRateLimit(
   db: Db,
@@ -53,6 +55,7 @@ export async function setSourceRateLimit(
       before: { name: sourceName, ...before },
       after: { name: sourceName, ...wanted },
     });
+    await enqueueControl(tx, [{ kind: 'source', name: sourceName }]);
     return wanted;
   });
 }
