@@ -21,3 +21,8 @@ export {
   type OffsetReader,
   type PartitionWatermarks,
 } from './offset-reader.ts';
+export { createClusterAdmin, type CreateClusterAdminOptions } from './cluster-admin.ts';
+export * from './cluster-types.ts';
+export { GroupActiveError, UnknownGroupError } from './groups-admin.ts';
+export { SHOWN_TOPIC_CONFIGS } from './topics-admin.ts';
+export { lagOf, lagSecondsOf, firstTimestampAtOrAfter } from './lag.ts';
