@@ -19,3 +19,4 @@ export {
   type RejectCode,
   type Sorted,
 } from './sort-events.ts';
+export * from './processors/index.ts';

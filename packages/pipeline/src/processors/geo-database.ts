@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { parseIpv4, parseIpv6 } from './ip-address.ts';
+
+/**
+ * IP → country from @ip-location-db/geo-whois-asn-country (docs/decisions/geo-ip.md). Each
+ * family's CSV is read once, on its first lookup, into sorted typed arrays of inclusive ranges;
+ * a lookup is a binary search (no allocation for IPv4).
+ */
+
+const PACKAGE = '@ip-location-db/geo-whois-asn-country';
+
+function dataFile(name: string): string {
+  return join(dirname(createRequire(import.meta.url).resolve(`${PACKAGE}/package.json`)), name);
+}
+
+interface Ipv4Table {
+  starts: Uint32Array;
+  ends: Uint32Array;
+  codes: Uint16Array;
+  names: string[];
+}
+
+interface Ipv6Table {
+  /** Four words per range, most significant first. */
+  starts: Uint32Array;
+  ends: Uint32Array;
+  codes: Uint16Array;
+  names: string[];
+}
+
+let v4: Ipv4Table | undefined;
+let v6: Ipv6Table | undefined;
+
+function codeIndex(names: string[], byName: Map<string, number>, code: string): number {
+  let i = byName.get(code);
+  if (i === undefined) {
+    i = names.length;
+    names.push(code);
+    byName.set(code, i);
+  }
+  return i;
+}
+
+/** Rows "start,end,CC" with numeric IPv4 bounds, in ascending order (as the package ships them). */
+function loadIpv4(): Ipv4Table {
+  const text = readFileSync(dataFile('geo-whois-asn-country-ipv4-num.csv'), 'utf8');
+  const lines = text.split('\n');
+  const starts = new Uint32Array(lines.length);
+  const ends = new Uint32Array(lines.length);
+  const codes = new Uint16Array(lines.length);
+  const names: string[] = [];
+  const byName = new Map<string, number>();
+  let n = 0;
+  for (const line of lines) {
+    const a = line.indexOf(',');
+    const b = line.indexOf(',', a + 1);
+    if (a < 0 || b < 0) continue;
+    starts[n] = Number(line.slice(0, a));
+    ends[n] = Number(line.slice(a + 1, b));
+    codes[n] = codeIndex(names, byName, line.slice(b + 1).trim());
+    n++;
+  }
+  return { starts: starts.subarray(0, n), ends: ends.subarray(0, n), codes: codes.subarray(0, n), names };
+}
+
+function loadIpv6(): Ipv6Table {
+  const text = readFileSync(dataFile('geo-whois-asn-country-ipv6.csv'), 'utf8');
+  const lines = text.split('\n');
+  const starts = new Uint32Array(lines.length * 4);
+  const ends = new Uint32Array(lines.length * 4);
+  const codes = new Uint16Array(lines.length);
+  const names: string[] = [];
+  const byName = new Map<string, number>();
+  let n = 0;
+  for (const line of lines) {
+    const [s, e, cc] = line.split(',');
+    if (s === undefined || e === undefined || cc === undefined) continue;
+    const ps = parseIpv6(s);
+    const pe = parseIpv6(e);
+    if (!ps || !pe || !('words' in ps) || !('words' in pe)) continue;
+    starts.set(ps.words, n * 4);
+    ends.set(pe.words, n * 4);
+    codes[n] = codeIndex(names, byName, cc.trim());
+    n++;
+  }
+  return {
+    starts: starts.subarray(0, n * 4),
+    ends: ends.subarray(0, n * 4),
+    codes: codes.subarray(0, n),
+    names,
+  };
+}
+
+function lookupIpv4(ip: number): string | null {
+  v4 ??= loadIpv4();
+  const { starts, ends, codes, names } = v4;
+  let lo = 0;
+  let hi = starts.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid]! <= ip) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (found < 0 || ends[found]! < ip) return null;
+  return names[codes[found]!] ?? null;
+}
+
+/** -1, 0, 1 comparing four words of `arr` at row `row` with `w`. */
+function compareRow(arr: Uint32Array, row: number, w: readonly number[]): number {
+  for (let k = 0; k < 4; k++) {
+    const a = arr[row * 4 + k]!;
+    const b = w[k]!;
+    if (a !== b) return a < b ? -1 : 1;
+  }
+  return 0;
+}
+
+function lookupIpv6(words: readonly number[]): string | null {
+  v6 ??= loadIpv6();
+  const { starts, ends, codes, names } = v6;
+  let lo = 0;
+  let hi = codes.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareRow(starts, mid, words) <= 0) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (found < 0 || compareRow(ends, found, words) < 0) return null;
+  return names[codes[found]!] ?? null;
+}
+
+/** ISO 3166-1 alpha-2 country of an IPv4 or IPv6 address; null when unknown or not an address. */
+export function countryOfIp(ip: string): string | null {
+  const n = parseIpv4(ip);
+  if (n >= 0) return lookupIpv4(n);
+  if (!ip.includes(':')) return null;
+  const p = parseIpv6(ip);
+  if (!p) return null;
+  return 'v4' in p ? lookupIpv4(p.v4) : lookupIpv6(p.words);
+}
+
+/** Loads the IPv4 table now (e.g. at worker start, so the first batch does not pay for it). */
+export function preloadGeoDatabase(): { ipv4Ranges: number } {
+  v4 ??= loadIpv4();
+  return { ipv4Ranges: v4.starts.length };
+}

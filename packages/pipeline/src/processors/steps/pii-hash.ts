@@ -1,0 +1,48 @@
+import { createHmac } from 'node:crypto';
+import type { ProcessorEvent } from '@tributary/contracts';
+import { forbiddenSegment, getAt, setAt, splitPath } from '../field-paths.ts';
+import { LruCache } from '../lru-cache.ts';
+import type { PiiHashStep } from './step-types.ts';
+import { perEventStep, type CompiledStep } from './step.ts';
+
+/** Roots pii_hash may replace: user_id and fields under data., metadata., derived. */
+export function isHashablePath(path: string): boolean {
+  return (
+    path === 'user_id' ||
+    ((path.startsWith('data.') || path.startsWith('metadata.') || path.startsWith('derived.')) &&
+      forbiddenSegment(path) === undefined)
+  );
+}
+
+/**
+ * Replaces each present pii field with the hex HMAC-SHA256 of its text (strings as they are,
+ * other values as JSON), so equal values still join and count alike while the value is gone.
+ */
+export function piiHashStep(
+  step: PiiHashStep,
+  secret: string,
+  piiFields: ((eventType: string) => readonly string[]) | undefined,
+): CompiledStep {
+  const listed = step.fields;
+  // The registry's tags per event type, resolved once per type for this compiled version.
+  const perType = new LruCache<string[][]>(1000);
+  const pathsFor = (eventType: string): string[][] => {
+    let paths = perType.get(eventType);
+    if (!paths) {
+      const all = new Set([...listed, ...(piiFields?.(eventType) ?? [])]);
+      paths = [...all].filter(isHashablePath).map(splitPath);
+      perType.set(eventType, paths);
+    }
+    return paths;
+  };
+  return perEventStep(step.id, step.kind, (event) => {
+    let e: ProcessorEvent = event;
+    for (const at of pathsFor(event.event_type)) {
+      const v = getAt(e, at);
+      if (v === undefined || v === null) continue;
+      const text = typeof v === 'string' ? v : JSON.stringify(v);
+      e = setAt(e, at, createHmac('sha256', secret).update(text).digest('hex'));
+    }
+    return { kind: 'ok', event: e };
+  });
+}
