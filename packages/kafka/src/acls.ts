@@ -26,6 +26,7 @@ const OPERATION: Record<AclGrant['operation'], number> = {
   delete: AclOperations.DELETE,
   alter: AclOperations.ALTER,
   describe_configs: AclOperations.DESCRIBE_CONFIGS,
+  alter_configs: AclOperations.ALTER_CONFIGS,
   idempotent_write: AclOperations.IDEMPOTENT_WRITE,
 };
 

@@ -63,6 +63,37 @@ export function serviceAcls(opts: { topicPrefix: string; consumerGroup: string }
     topic('console', t.events, 'read'),
     topic('console', t.deadLetters, 'read'),
     topic('console', t.control, 'read'),
+    // The topics and consumer-groups pages (docs/decisions/topics-and-lag.md): the console
+    // manages the platform's topics (every name under the prefix): create, add partitions
+    // (ALTER), read and set configs, read messages (the next message's timestamp: lag in seconds).
+    ...(['create', 'alter', 'describe_configs', 'alter_configs', 'read'] as const).map(
+      (operation): AclGrant => ({
+        principal: principalName('console'),
+        resourceType: 'topic',
+        // An empty prefix is not a valid prefixed ACL; '*' (literal) is Kafka's wildcard.
+        resourceName: opts.topicPrefix === '' ? '*' : opts.topicPrefix,
+        pattern: opts.topicPrefix === '' ? 'literal' : 'prefixed',
+        operation,
+      }),
+    ),
+    // Every group: describe (state, members, committed offsets), read (an offset reset commits).
+    ...(['describe', 'read'] as const).map(
+      (operation): AclGrant => ({
+        principal: principalName('console'),
+        resourceType: 'group',
+        resourceName: '*',
+        pattern: 'literal',
+        operation,
+      }),
+    ),
+    // Size on disk (DescribeLogDirs) asks the cluster; so does ListGroups for every group.
+    {
+      principal: principalName('console'),
+      resourceType: 'cluster',
+      resourceName: 'kafka-cluster',
+      pattern: 'literal',
+      operation: 'describe',
+    },
   ];
 }
 

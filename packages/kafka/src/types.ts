@@ -160,5 +160,6 @@ export interface AclGrant {
     | 'delete'
     | 'alter'
     | 'describe_configs'
+    | 'alter_configs'
     | 'idempotent_write';
 }
