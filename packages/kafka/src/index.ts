@@ -2,7 +2,7 @@ export * from './types.ts';
 export { createProducer, type CreateProducerOptions } from './producer.ts';
 export { createBatchConsumer, type CreateBatchConsumerOptions } from './consumer.ts';
 export { createAdmin, type CreateAdminOptions } from './admin.ts';
-export { isPermanentKafkaError, describeError } from './errors.ts';
+export { isPermanentKafkaError, describeError, hasProtocolError } from './errors.ts';
 export {
   ADMIN_PRINCIPAL,
   INGEST_CONTROL_GROUP_PREFIX,
