@@ -5,4 +5,7 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { startReplaySupervisor } = await import('./server/replay-supervisor.ts');
   startReplaySupervisor();
+  // One outbox relay per console process: publishes the control hints each change committed.
+  const { startOutboxRelay } = await import('./server/control.ts');
+  startOutboxRelay();
 }

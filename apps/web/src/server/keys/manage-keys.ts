@@ -12,17 +12,18 @@ import {
   getApiKey,
   getWriteKey,
   issueApiKey,
-  issueWriteKey,
+  issueWriteKeyIn,
   keyState,
   listApiKeys,
   listWriteKeys,
   revokeApiKey,
-  revokeWriteKey,
+  revokeWriteKeyIn,
   type ApiKeyRow,
   type Db,
   type WriteKeyRow,
 } from '@tributary/db';
-import { publishWriteKeysChanged } from './publish-key-hint.ts';
+import { enqueueControl } from '@tributary/control';
+import { kickControl } from '../control.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -99,13 +100,18 @@ export async function issueKey(db: Db, input: IssueKeyInput, actor: string): Pro
   }
   const source = await findSourceByName(db, input.source);
   if (!source) throw new TributaryError('not_found', `no source named "${input.source}"`);
-  const issued = await issueWriteKey(db, source.id, {
-    actor,
-    name: input.name ?? null,
-    expiresAt: input.expiresAt ?? null,
+  // A cached miss of this key (someone tried it early) must not outlive the issue: the hint is
+  // written with the key, in one transaction (docs/decisions/control-outbox.md).
+  const issued = await db.$transaction(async (tx) => {
+    const key = await issueWriteKeyIn(tx, source.id, {
+      actor,
+      name: input.name ?? null,
+      expiresAt: input.expiresAt ?? null,
+    });
+    await enqueueControl(tx, [{ kind: 'write_keys', name: source.name }]);
+    return key;
   });
-  // A cached miss of this key (someone tried it early) must not outlive the issue.
-  await publishWriteKeysChanged(source.name);
+  kickControl();
   return { ...writeKeyView(issued.row, now), key: issued.key };
 }
 
@@ -122,7 +128,12 @@ export async function revokeKey(db: Db, id: string, actor: string): Promise<KeyV
   }
   const writeKey = await getWriteKey(db, id);
   if (writeKey) {
-    if (await revokeWriteKey(db, id, { actor })) await publishWriteKeysChanged(writeKey.sourceName);
+    const revoked = await db.$transaction(async (tx) => {
+      if (!(await revokeWriteKeyIn(tx, id, { actor }))) return false;
+      await enqueueControl(tx, [{ kind: 'write_keys', name: writeKey.sourceName }]);
+      return true;
+    });
+    if (revoked) kickControl();
     return writeKeyView((await getWriteKey(db, id))!, new Date());
   }
   throw new TributaryError('not_found', `no API key or write key with id "${id}"`);
