@@ -3,6 +3,7 @@ import { auditRouter } from './audit.ts';
 import { dlqRouter } from './dlq.ts';
 import { keysRouter } from './keys.ts';
 import { liveRouter } from './live.ts';
+import { messagesRouter } from './messages.ts';
 import { pipelineRouter } from './pipeline.ts';
 import { schemasRouter } from './schemas.ts';
 import { sourcesRouter } from './sources.ts';
@@ -14,6 +15,7 @@ export const appRouter = router({
   dlq: dlqRouter,
   keys: keysRouter,
   live: liveRouter,
+  messages: messagesRouter,
   pipeline: pipelineRouter,
   schemas: schemasRouter,
   sources: sourcesRouter,
