@@ -9,6 +9,7 @@ const links = [
   { href: '/live', label: 'Live' },
   { href: '/pipeline', label: 'Pipeline' },
   { href: '/schemas', label: 'Schemas' },
+  { href: '/processors', label: 'Processors' },
   { href: '/dlq', label: 'Dead letters' },
 ] as const;
 
