@@ -48,10 +48,11 @@ describe('@tributary/clickhouse against the embedded server', () => {
       '0004_events_per_minute.sql',
       '0005_dead_letter_status.sql',
       '0006_events_keyed_by_source.sql',
+      '0007_events_processor_columns.sql',
     ]);
     const second = await migrate({ client, database: db });
     expect(second.applied).toEqual([]);
-    expect(second.alreadyApplied).toHaveLength(6);
+    expect(second.alreadyApplied).toHaveLength(7);
 
     const rs = await client.query({
       query: 'SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name',
