@@ -137,14 +137,49 @@ function lookupIpv6(words: readonly number[]): string | null {
   return names[codes[found]!] ?? null;
 }
 
-/** ISO 3166-1 alpha-2 country of an IPv4 or IPv6 address; null when unknown or not an address. */
+/**
+ * IPv4 ranges that are not on the public internet (RFC 6890: this network, private, CGNAT,
+ * loopback, link-local, documentation, benchmarking, multicast, reserved) as [first, last].
+ * NOTE: the shipped data assigns some of them a country (192.168.0.0/16 → AU in the 2026-06
+ * release), which would give every office network a country; they answer null instead.
+ */
+const RESERVED_V4: ReadonlyArray<readonly [number, number]> = [
+  [0x00000000, 0x00ffffff], // 0.0.0.0/8
+  [0x0a000000, 0x0affffff], // 10.0.0.0/8
+  [0x64400000, 0x647fffff], // 100.64.0.0/10
+  [0x7f000000, 0x7fffffff], // 127.0.0.0/8
+  [0xa9fe0000, 0xa9feffff], // 169.254.0.0/16
+  [0xac100000, 0xac1fffff], // 172.16.0.0/12
+  [0xc0000000, 0xc00000ff], // 192.0.0.0/24
+  [0xc0000200, 0xc00002ff], // 192.0.2.0/24
+  [0xc0a80000, 0xc0a8ffff], // 192.168.0.0/16
+  [0xc6120000, 0xc613ffff], // 198.18.0.0/15
+  [0xc6336400, 0xc63364ff], // 198.51.100.0/24
+  [0xcb007100, 0xcb0071ff], // 203.0.113.0/24
+  [0xe0000000, 0xffffffff], // multicast, reserved, broadcast
+];
+
+function isReservedIpv4(ip: number): boolean {
+  for (const [lo, hi] of RESERVED_V4) if (ip >= lo && ip <= hi) return true;
+  return false;
+}
+
+/** Loopback/unspecified (::/8 here, mapped IPv4 is handled before), ULA fc00::/7, link-local fe80::/10, documentation 2001:db8::/32, multicast ff00::/8. */
+function isReservedIpv6(words: readonly number[]): boolean {
+  const w0 = words[0]!;
+  const top8 = w0 >>> 24;
+  return top8 === 0 || top8 === 0xff || w0 >>> 25 === 0x7e || w0 >>> 22 === 0x3fa || w0 === 0x20010db8;
+}
+
+/** ISO 3166-1 alpha-2 country of an IPv4 or IPv6 address; null when unknown, not public or not an address. */
 export function countryOfIp(ip: string): string | null {
   const n = parseIpv4(ip);
-  if (n >= 0) return lookupIpv4(n);
+  if (n >= 0) return isReservedIpv4(n) ? null : lookupIpv4(n);
   if (!ip.includes(':')) return null;
   const p = parseIpv6(ip);
   if (!p) return null;
-  return 'v4' in p ? lookupIpv4(p.v4) : lookupIpv6(p.words);
+  if ('v4' in p) return isReservedIpv4(p.v4) ? null : lookupIpv4(p.v4);
+  return isReservedIpv6(p.words) ? null : lookupIpv6(p.words);
 }
 
 /** Loads the IPv4 table now (e.g. at worker start, so the first batch does not pay for it). */
