@@ -45,6 +45,10 @@ const schema = z.object({
     }),
   // Shown to producers in the empty state; the console never calls it.
   INGEST_PUBLIC_URL: z.url().default('http://127.0.0.1:8080'),
+  // The processors' pii_hash secret (HMAC-SHA256), the workers' own: the preview hashes as they
+  // do. Unset: a definition with a pii_hash step is refused, saying this variable is missing
+  // (npm start makes one per state directory, scripts/lib/pii-hash-secret.ts).
+  PII_HASH_SECRET: z.string().min(32, 'PII_HASH_SECRET must have at least 32 characters').optional(),
   // How often the console looks for replays whose server stopped mid-way and resumes them; 0 never.
   REPLAY_SUPERVISOR_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
 });
