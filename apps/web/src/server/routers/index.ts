@@ -1,24 +1,28 @@
 import { router } from '../trpc.ts';
 import { auditRouter } from './audit.ts';
 import { dlqRouter } from './dlq.ts';
+import { groupsRouter } from './groups.ts';
 import { keysRouter } from './keys.ts';
 import { liveRouter } from './live.ts';
 import { messagesRouter } from './messages.ts';
 import { pipelineRouter } from './pipeline.ts';
 import { schemasRouter } from './schemas.ts';
 import { sourcesRouter } from './sources.ts';
+import { topicsRouter } from './topics.ts';
 import { usersRouter } from './users.ts';
 import { viewerRouter } from './viewer.ts';
 
 export const appRouter = router({
   audit: auditRouter,
   dlq: dlqRouter,
+  groups: groupsRouter,
   keys: keysRouter,
   live: liveRouter,
   messages: messagesRouter,
   pipeline: pipelineRouter,
   schemas: schemasRouter,
   sources: sourcesRouter,
+  topics: topicsRouter,
   users: usersRouter,
   viewer: viewerRouter,
 });
