@@ -1,16 +1,15 @@
-// Enforcement and unknown-event-type policy changed through the registry's own functions, then
-// published, switch a running ingest instance's behaviour (real Postgres, Kafka, ClickHouse).
+// Enforcement and unknown-event-type policy changed through the registry's own functions switch a
+// running ingest instance's behaviour with no publish call at all: each change wrote its hint to
+// the control outbox, an outbox relay (as the console runs) publishes it, and ingest's follower
+// re-reads Postgres. Ingest's periodic reload is off, so only the hint can deliver the change
+// (real Postgres, Kafka, ClickHouse).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicNames } from '@tributary/contracts';
 import { createDb, DEMO_SOURCE_NAME, type Db } from '@tributary/db';
 import { createProducer, type Producer } from '@tributary/kafka';
-import {
-  publishSource,
-  publishSubject,
-  registerVersion,
-  setEnforcement,
-  setSourcePolicy,
-} from '@tributary/registry';
+import { createOutboxRelay, type OutboxRelay } from '@tributary/control';
+import { registerVersion, setEnforcement, setSourcePolicy } from '@tributary/registry';
+import { createLogger } from '@tributary/telemetry';
 import { eventually, isolate, type Isolated } from '../../../scripts/test-infra/fixtures.ts';
 import { parseEnv } from './env.ts';
 import { createIngestService, type IngestService } from './service.ts';
@@ -26,7 +25,7 @@ const schema = {
 let iso: Isolated;
 let db: Db;
 let producer: Producer;
-let control: string;
+let relay: OutboxRelay;
 let service: IngestService | undefined;
 let url: string;
 
@@ -61,7 +60,13 @@ beforeAll(async () => {
   iso = await isolate();
   db = createDb(iso.databaseUrl);
   producer = createProducer({ brokers: iso.brokers.split(','), clientId: 'it-policy-control' });
-  control = topicNames(iso.topicPrefix).control;
+  relay = createOutboxRelay({
+    db,
+    producer,
+    topic: topicNames(iso.topicPrefix).control,
+    logger: createLogger('it-relay', 'silent'),
+    pollIntervalMs: 200,
+  });
   service = createIngestService(
     parseEnv({
       PORT: '0',
@@ -71,29 +76,29 @@ beforeAll(async () => {
       CLICKHOUSE_URL: iso.clickhouseUrl,
       CLICKHOUSE_DATABASE: iso.clickhouseDatabase,
       LOG_LEVEL: 'silent',
+      INGEST_SCHEMA_RELOAD_MS: '0',
     }),
   );
   url = await service.start();
+  relay.start();
 });
 afterAll(async () => {
   await service?.stop();
+  await relay?.stop();
   await producer?.close();
   await db?.$disconnect();
   await iso?.cleanup();
 });
 
-describe('setEnforcement and setSourcePolicy, once published, reach a running ingest', () => {
+describe('setEnforcement and setSourcePolicy reach a running ingest through the outbox', () => {
   it('switches a subject between enforce and observe', async () => {
     await registerVersion(db, SUBJECT, schema, { actor: 'it' });
-    await publishSubject(producer, control, db, SUBJECT);
     await until(invalid, 'rejected', 'schema_violation');
 
     await setEnforcement(db, SUBJECT, 'observe', { actor: 'it' });
-    await publishSubject(producer, control, db, SUBJECT);
     await until(invalid, 'accepted');
 
     await setEnforcement(db, SUBJECT, 'enforce', { actor: 'it' });
-    await publishSubject(producer, control, db, SUBJECT);
     await until(invalid, 'rejected', 'schema_violation');
   });
 
@@ -101,14 +106,12 @@ describe('setEnforcement and setSourcePolicy, once published, reach a running in
     expect((await unknownType()).status).toBe('accepted');
 
     await setSourcePolicy(db, DEMO_SOURCE_NAME, 'reject', { actor: 'it' });
-    await publishSource(producer, control, db, DEMO_SOURCE_NAME);
     const rejected = await until(unknownType, 'rejected');
     expect(rejected.code).toBe('unknown_event_type');
     // A registered type from the same source is unaffected by the policy.
     expect((await send({ event_type: SUBJECT, data: { plan: 'pro' } })).status).toBe('accepted');
 
     await setSourcePolicy(db, DEMO_SOURCE_NAME, 'allow', { actor: 'it' });
-    await publishSource(producer, control, db, DEMO_SOURCE_NAME);
     await until(unknownType, 'accepted');
   });
 });
