@@ -51,6 +51,8 @@ const schema = z.object({
   PII_HASH_SECRET: z.string().min(32, 'PII_HASH_SECRET must have at least 32 characters').optional(),
   // How often the console looks for replays whose server stopped mid-way and resumes them; 0 never.
   REPLAY_SUPERVISOR_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
+  // How often one console (under a Redis lease) samples consumer-group lag into ClickHouse; 0 never.
+  LAG_SAMPLER_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
 });
 
 export type Env = z.infer<typeof schema>;

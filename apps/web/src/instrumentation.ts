@@ -8,4 +8,7 @@ export async function register(): Promise<void> {
   // One outbox relay per console process: publishes the control hints each change committed.
   const { startOutboxRelay } = await import('./server/control.ts');
   startOutboxRelay();
+  // Consumer-group lag history for the Consumer groups page (one sampler across consoles).
+  const { startLagSampler } = await import('./server/topics/start-lag-sampler.ts');
+  startLagSampler();
 }
