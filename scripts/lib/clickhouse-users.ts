@@ -13,7 +13,8 @@ export interface Credentials {
 
 /**
  * admin: migrations and the console's retention change (DDL); workers, ingest: insert and read;
- * console: read, bounded, plus its one insert (dead-letter status changes); analyst: read, bounded.
+ * console: read, bounded, plus its inserts (dead-letter status changes, consumer-group lag samples);
+ * analyst: read, bounded.
  */
 export const ROLES = ['admin', 'workers', 'ingest', 'console', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
@@ -52,7 +53,8 @@ export function ensureClickHouseUsers(stateDir: string): {
       name: credentials.console.user,
       password: passwords.console,
       profile: 'reader',
-      insert_tables: ['dead_letter_status'],
+      // Dead-letter status changes; the lag sampler's consumer-group lag history.
+      insert_tables: ['dead_letter_status', 'consumer_lag'],
       // A console page that needs more than this is a bug to fix, not a query to wait for.
       limits: { max_execution_time: 60, max_rows_to_read: 2_000_000_000 },
     },
