@@ -70,3 +70,4 @@ export {
   type LoadProblem,
 } from './runtime/load-active.ts';
 export * from './tables/index.ts';
+export * from './backfill/index.ts';
