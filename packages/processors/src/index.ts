@@ -29,6 +29,7 @@ export {
   type ActorOptions,
 } from './processors.ts';
 export {
+  activeEventsWriter,
   pauseProcessor,
   publishVersion,
   resumeProcessor,

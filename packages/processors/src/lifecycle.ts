@@ -205,15 +205,23 @@ async function lockProcessor(tx: DbTx, name: string) {
   return tx.processor.findUniqueOrThrow({ where: { id } });
 }
 
-/** Refuses a second processor writing to `events` while one is active. */
-async function assertNoOtherEventsWriter(db: Db | DbTx, name: string): Promise<void> {
+/** The active processor (other than `exceptName`) writing to `events`, if any. */
+export async function activeEventsWriter(
+  db: Db | DbTx,
+  exceptName = '',
+): Promise<{ name: string; version: number } | null> {
   const rows = await db.$queryRaw<Array<{ name: string; version: number }>>`
     SELECT p.name, p.active_version AS version
     FROM processors p
     JOIN processor_versions v ON v.processor_id = p.id AND v.version = p.active_version
-    WHERE p.state = 'active' AND p.name <> ${name} AND v.definition->'output'->>'kind' = 'events'
+    WHERE p.state = 'active' AND p.name <> ${exceptName} AND v.definition->'output'->>'kind' = 'events'
     LIMIT 1`;
-  const other = rows[0];
+  return rows[0] ?? null;
+}
+
+/** Refuses a second processor writing to `events` while one is active. */
+async function assertNoOtherEventsWriter(db: Db | DbTx, name: string): Promise<void> {
+  const other = await activeEventsWriter(db, name);
   if (other) {
     throw new TributaryError(
       'conflict',

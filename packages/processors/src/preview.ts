@@ -86,6 +86,8 @@ export interface PreviewResult {
   fieldsUnchecked: string | null;
   /** pii values were replaced by a mark for this caller. */
   piiMasked: boolean;
+  /** For a caller who may see pii: the pii fields of the event types read (what was revealed). */
+  revealedPiiFields: string[];
 }
 
 /**
@@ -208,6 +210,9 @@ export async function previewDefinition(
     },
     fieldsUnchecked: loaded.fieldsUnchecked,
     piiMasked: !opts.revealPii,
+    revealedPiiFields: opts.revealPii
+      ? revealedFields([...events, ...deadLetters.entries.map((d) => d.event)], loaded.piiFields)
+      : [],
   };
 }
 
@@ -263,4 +268,12 @@ function mergeSteps(a: StepStats[], b: StepStats[]): PreviewStep[] {
 
 function sameJson(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+function revealedFields(events: ProcessorEvent[], piiFields: Map<string, string[]>): string[] {
+  const out = new Set<string>();
+  for (const type of new Set(events.map((e) => e.event_type))) {
+    for (const f of piiFields.get(type) ?? []) out.add(`${type}:${f}`);
+  }
+  return [...out].sort();
 }

@@ -6,6 +6,7 @@ import { keysRouter } from './keys.ts';
 import { liveRouter } from './live.ts';
 import { messagesRouter } from './messages.ts';
 import { pipelineRouter } from './pipeline.ts';
+import { processorsRouter } from './processors.ts';
 import { schemasRouter } from './schemas.ts';
 import { sourcesRouter } from './sources.ts';
 import { topicsRouter } from './topics.ts';
@@ -20,6 +21,7 @@ export const appRouter = router({
   live: liveRouter,
   messages: messagesRouter,
   pipeline: pipelineRouter,
+  processors: processorsRouter,
   schemas: schemasRouter,
   sources: sourcesRouter,
   topics: topicsRouter,
