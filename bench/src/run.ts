@@ -7,6 +7,7 @@ import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts'
 import { runDlqBench } from './dlq.ts';
 import { runClickHouseBench } from './clickhouse-limits.ts';
 import { runIngestHardeningBench } from './ingest-hardening.ts';
+import { runControlLatencyBench } from './control-latency.ts';
 import { topicNames } from '@tributary/contracts';
 import { createDb } from '@tributary/db';
 import { createProducer, type KafkaSasl } from '@tributary/kafka';
@@ -17,11 +18,11 @@ import { publishSubject, registerVersion } from '@tributary/registry';
  * Redis, ingest and workers as processes), every figure printed side by side. Sizes scale with
  * BENCH_SCALE (default 1).
  *
- * Sections: `npm run bench` runs all; `npm run bench -- pipeline`, `-- ingest-hardening`, `-- dlq` or
- * `-- clickhouse` runs one (the dead-letter and ClickHouse sections need no ingest or workers, so they
- * start none; ingest-hardening starts its own two ingest processes).
+ * Sections: `npm run bench` runs all; `npm run bench -- pipeline`, `-- ingest-hardening`, `-- dlq`,
+ * `-- clickhouse` or `-- control` runs one (the dead-letter, ClickHouse and control sections need no
+ * ingest or workers, so they start none; ingest-hardening starts its own two ingest processes).
  */
-const SECTIONS = ['pipeline', 'ingest-hardening', 'dlq', 'clickhouse'] as const;
+const SECTIONS = ['pipeline', 'ingest-hardening', 'dlq', 'clickhouse', 'control'] as const;
 type Section = (typeof SECTIONS)[number];
 const asked = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = asked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
@@ -55,6 +56,16 @@ try {
       sasl: t.kafkaAdmin.sasl,
       clickhouseUrl: t.stack.clickhouseUrl,
       clickhouseDatabase: t.config.clickhouseDatabase,
+      databaseUrl: t.config.databaseUrl,
+      topicPrefix: t.config.topicPrefix,
+      log,
+    });
+  }
+  if (sections.has('control')) {
+    // Commit → handler latency of the control path; needs only Kafka and Postgres.
+    await runControlLatencyBench({
+      brokers: t.stack.brokers.split(','),
+      sasl: t.kafkaAdmin.sasl,
       databaseUrl: t.config.databaseUrl,
       topicPrefix: t.config.topicPrefix,
       log,
