@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { clickhouseEnv, kafkaEnv, parseConfig, redisEnv, telemetryEnv } from '@tributary/contracts';
+import {
+  clickhouseEnv,
+  kafkaEnv,
+  parseConfig,
+  postgresEnv,
+  redisEnv,
+  telemetryEnv,
+} from '@tributary/contracts';
 
 /** Worker configuration, parsed once at start. Nothing else reads process.env. */
 const schema = z.object({
@@ -7,6 +14,14 @@ const schema = z.object({
   ...clickhouseEnv,
   ...redisEnv,
   ...telemetryEnv,
+  /** Processors and lookup tables are read from Postgres (at start, on each control hint, periodically). */
+  ...postgresEnv,
+  /** HMAC-SHA256 secret of the processors' pii_hash step; without it such a processor does not compile. */
+  PII_HASH_SECRET: z.string().min(32).optional(),
+  /** Full re-read of the active processors this often, in case a control hint was missed. */
+  PROCESSORS_RELOAD_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Names this worker in `<prefix>workers:running:<instance>`; default host:pid. */
+  WORKER_INSTANCE: z.string().min(1).max(200).optional(),
   CONSUMER_GROUP: z.string().default('tributary-workers'),
   /** How long an inserted event_id is remembered; a redelivery or client retry inside it is dropped. */
   DEDUPE_WINDOW_SECONDS: z.coerce

@@ -4,6 +4,12 @@ export interface WorkerMetrics {
   events: Counter<'result'>;
   batchSeconds: Histogram;
   freshnessSeconds: Histogram;
+  /** Per processor: events in, kept, dropped, dead_lettered. */
+  processorEvents: Counter<'processor' | 'result'>;
+  /** Per processor: time spent running its steps. */
+  processorSeconds: Counter<'processor'>;
+  processorCompileFailures: Counter<'processor'>;
+  processorSwitches: Counter<'processor'>;
 }
 
 export function createWorkerMetrics(registry: Registry): WorkerMetrics {
@@ -24,6 +30,30 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
       name: 'worker_ingest_to_insert_seconds',
       help: 'Time from ingest receiving an event to the worker having inserted it',
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    processorEvents: new Counter({
+      name: 'worker_processor_events_total',
+      help: 'Events through each processor, by result (in, kept, dropped, dead_lettered)',
+      labelNames: ['processor', 'result'],
+      registers: [registry],
+    }),
+    processorSeconds: new Counter({
+      name: 'worker_processor_seconds_total',
+      help: "Time spent in each processor's steps",
+      labelNames: ['processor'],
+      registers: [registry],
+    }),
+    processorCompileFailures: new Counter({
+      name: 'worker_processor_compile_failures_total',
+      help: 'Processor versions that would not compile in this worker (the previous version kept running)',
+      labelNames: ['processor'],
+      registers: [registry],
+    }),
+    processorSwitches: new Counter({
+      name: 'worker_processor_switches_total',
+      help: 'Version switches of each processor in this worker (activation, new version, pause)',
+      labelNames: ['processor'],
       registers: [registry],
     }),
   };

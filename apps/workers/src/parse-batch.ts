@@ -55,12 +55,14 @@ export function parseBatch(batch: Batch): { parsed: Parsed[]; deadLetters: DeadL
 export function deadLetterFor(
   message: IncomingMessage,
   f: {
-    stage: 'worker' | 'sink';
+    stage: 'worker' | 'sink' | 'processor';
     code: string;
     reason: string;
     envelope?: Envelope;
     payload?: string;
     index?: number;
+    /** More about the failure (e.g. which processor version dead-lettered it). */
+    details?: Record<string, unknown>;
   },
 ): DeadLetter {
   let payload = f.payload;
@@ -81,7 +83,9 @@ export function deadLetterFor(
     stage: f.stage,
     code: f.code,
     message: f.reason,
-    ...(f.index !== undefined ? { details: { index_in_message: f.index } } : {}),
+    ...(f.index !== undefined || f.details
+      ? { details: { ...f.details, ...(f.index !== undefined ? { index_in_message: f.index } : {}) } }
+      : {}),
     payload,
     payload_encoding: encoding,
     source: f.envelope?.source ?? stringOf(raw?.source) ?? message.headers['tributary-source'] ?? null,

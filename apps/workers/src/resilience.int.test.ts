@@ -83,6 +83,7 @@ function workerEnv(port: number) {
     CLICKHOUSE_DATABASE: iso.clickhouseDatabase,
     REDIS_URL: `redis://${redisProxy.address}`,
     REDIS_PREFIX: iso.redisPrefix,
+    DATABASE_URL: iso.databaseUrl,
     KAFKA_SESSION_TIMEOUT_MS: String(SESSION_MS),
     OPS_PORT: String(port),
     WORKER_MAX_WAIT_MS: '50',

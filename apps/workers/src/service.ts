@@ -5,6 +5,9 @@ import { topicNames } from '@tributary/contracts';
 import { assertExposure } from '@tributary/contracts/exposure';
 import { createBatchConsumer, createProducer, kafkaSaslFromEnv, type BatchConsumer } from '@tributary/kafka';
 import { createClickHouse, insertRows } from '@tributary/clickhouse';
+import { createControlFollower } from '@tributary/control';
+import { createDb } from '@tributary/db';
+import { loadActiveSet, loadProcessorVersion } from '@tributary/processors';
 import {
   createLogger,
   createMetricsRegistry,
@@ -26,6 +29,13 @@ import {
   type HealthReport,
 } from './health.ts';
 import { startWorkerOpsServer } from './ops-server.ts';
+import { retryTransient } from './retry.ts';
+import { createProcessorRegistry } from './processors/processor-registry.ts';
+import { createRunningAck } from './processors/running-ack.ts';
+import { createRedisDedupeStore } from './processors/redis-dedupe-store.ts';
+import { createProcessorIntents } from './processors/processor-intent.ts';
+import { createWatermarkBook } from './processors/watermark-book.ts';
+import { clickhouseOutputWriter } from './processors/processor-output.ts';
 
 export interface WorkerService {
   start(): Promise<void>;
@@ -77,7 +87,45 @@ export function createWorkerService(env: WorkerEnv, hooks: WorkerServiceHooks = 
   const sasl = kafkaSaslFromEnv(env);
   const producer = createProducer({ brokers, sasl, clientId: 'tributary-workers' });
   const dependencies = createDependencyTracker();
-  const instance = `${hostname()}:${process.pid}`;
+  const instance = env.WORKER_INSTANCE ?? `${hostname()}:${process.pid}`;
+  const db = createDb(env.DATABASE_URL);
+  const processorRegistry = createProcessorRegistry({
+    load: () => loadActiveSet(db),
+    loadVersion: (name, version) => loadProcessorVersion(db, name, version),
+    ...(env.PII_HASH_SECRET ? { piiSecret: env.PII_HASH_SECRET } : {}),
+    logger,
+    onSwitch: (switches) => {
+      for (const s of switches) metrics.processorSwitches.inc({ processor: s.name });
+      // The console waits for this key to show the new version: written at once, not at the next refresh.
+      void ack.write();
+    },
+    onCompileFailure: (f) => {
+      metrics.processorCompileFailures.inc({ processor: f.name });
+      void ack.write();
+    },
+  });
+  const ack = createRunningAck({
+    redis,
+    prefix: env.REDIS_PREFIX,
+    instance,
+    current: () => processorRegistry.current(),
+    failures: () => processorRegistry.failures(),
+    logger,
+  });
+  const control = createControlFollower({
+    brokers,
+    sasl,
+    topic: topics.control,
+    clientId: 'tributary-workers-control',
+    logger,
+    // Hints only: whichever processor or table changed, the whole active set is re-read.
+    handlers: {
+      processor: () => processorRegistry.reload('control hint'),
+      lookup_table: () => processorRegistry.reload('control hint'),
+    },
+    reload: () => processorRegistry.reload('reload'),
+    reloadIntervalMs: env.PROCESSORS_RELOAD_INTERVAL_MS,
+  });
   const stages = createStageCounter({
     service: 'workers',
     instance,
@@ -221,6 +269,16 @@ export function createWorkerService(env: WorkerEnv, hooks: WorkerServiceHooks = 
         logger.warn({ err: String(err), url: env.REDIS_URL }, 'redis unreachable at start; retrying');
       });
       const dedupe = createDedupe(redis, env.REDIS_PREFIX, env.DEDUPE_WINDOW_SECONDS);
+      // The processors must be known before the first batch: events consumed without them would
+      // miss their outputs for good. Postgres down at start waits here, like any outage.
+      await retryTransient(() => control.start(), {
+        isTransient: () => true,
+        stopping: () => stopping,
+        onRetry: (err, attempt) =>
+          logger.warn({ err: String(err), attempt }, 'loading processors from Postgres failed; retrying'),
+      });
+      ack.start();
+      const intents = createProcessorIntents(redis, env.REDIS_PREFIX);
       const handleEvents = createEventsHandler({
         clickhouse,
         dedupe,
@@ -233,6 +291,17 @@ export function createWorkerService(env: WorkerEnv, hooks: WorkerServiceHooks = 
         stopping: () => stopping,
         permanentRetries: env.SINK_PERMANENT_RETRIES,
         dependencies,
+        processors: {
+          registry: processorRegistry,
+          intents,
+          dedupeStore: createRedisDedupeStore(redis, env.REDIS_PREFIX),
+          outputs: clickhouseOutputWriter(clickhouse, env.CLICKHOUSE_DATABASE),
+          watermarks: createWatermarkBook(intents),
+          logger,
+          stages,
+          metrics,
+          permanentRetries: env.SINK_PERMANENT_RETRIES,
+        },
       });
       const handleDeadLetters = createDeadLetterHandler({
         clickhouse,
@@ -259,10 +328,11 @@ export function createWorkerService(env: WorkerEnv, hooks: WorkerServiceHooks = 
     async stop() {
       stopping = true;
       await Promise.allSettled(consumers.map(([, c]) => c.stop()));
+      await Promise.allSettled([control.stop(), ack.stop()]);
       await stages.stop();
       // NOTE: quit() on a client still reconnecting queues behind the reconnect and may never settle.
       const closeRedis = redis.status === 'ready' ? redis.quit() : Promise.resolve(redis.disconnect());
-      await Promise.allSettled([producer.close(), clickhouse.close(), closeRedis]);
+      await Promise.allSettled([producer.close(), clickhouse.close(), closeRedis, db.$disconnect()]);
       await new Promise<void>((resolve) => (ops ? ops.close(() => resolve()) : resolve()));
       await tracing.shutdown();
       logger.info('workers stopped');

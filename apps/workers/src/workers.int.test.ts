@@ -48,6 +48,7 @@ beforeAll(async () => {
       CLICKHOUSE_DATABASE: iso.clickhouseDatabase,
       REDIS_URL: iso.redisUrl,
       REDIS_PREFIX: iso.redisPrefix,
+      DATABASE_URL: iso.databaseUrl,
       OPS_PORT: '0',
       WORKER_MAX_WAIT_MS: '50',
       LOG_LEVEL: 'silent',
