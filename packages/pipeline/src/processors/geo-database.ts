@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { parseIpv4, parseIpv6 } from './ip-address.ts';
+import { parseIpv4, parseIpv6Into } from './ip-address.ts';
 
 /**
  * IP → country from @ip-location-db/geo-whois-asn-country (docs/decisions/geo-ip.md). Each
@@ -20,6 +20,12 @@ interface Ipv4Table {
   ends: Uint32Array;
   codes: Uint16Array;
   names: string[];
+  /**
+   * For each /16 prefix p, the number of ranges starting before p.0.0 (65,537 entries): the
+   * search for an address then covers only the ranges near its /16 (a handful, in cache)
+   * instead of 19 steps over 334k ranges, most of them cache misses.
+   */
+  byPrefix: Uint32Array;
 }
 
 interface Ipv6Table {
@@ -62,7 +68,19 @@ function loadIpv4(): Ipv4Table {
     codes[n] = codeIndex(names, byName, line.slice(b + 1).trim());
     n++;
   }
-  return { starts: starts.subarray(0, n), ends: ends.subarray(0, n), codes: codes.subarray(0, n), names };
+  const byPrefix = new Uint32Array(65_537);
+  let row = 0;
+  for (let p = 0; p <= 65_536; p++) {
+    while (row < n && starts[row]! < p * 65_536) row++;
+    byPrefix[p] = row;
+  }
+  return {
+    starts: starts.subarray(0, n),
+    ends: ends.subarray(0, n),
+    codes: codes.subarray(0, n),
+    names,
+    byPrefix,
+  };
 }
 
 function loadIpv6(): Ipv6Table {
@@ -74,15 +92,16 @@ function loadIpv6(): Ipv6Table {
   const names: string[] = [];
   const byName = new Map<string, number>();
   let n = 0;
+  const w = new Uint32Array(4);
   for (const line of lines) {
-    const [s, e, cc] = line.split(',');
-    if (s === undefined || e === undefined || cc === undefined) continue;
-    const ps = parseIpv6(s);
-    const pe = parseIpv6(e);
-    if (!ps || !pe || !('words' in ps) || !('words' in pe)) continue;
-    starts.set(ps.words, n * 4);
-    ends.set(pe.words, n * 4);
-    codes[n] = codeIndex(names, byName, cc.trim());
+    const a = line.indexOf(',');
+    const b = line.indexOf(',', a + 1);
+    if (a < 0 || b < 0) continue;
+    if (parseIpv6Into(line.slice(0, a), w) !== 6) continue;
+    starts.set(w, n * 4);
+    if (parseIpv6Into(line.slice(a + 1, b), w) !== 6) continue;
+    ends.set(w, n * 4);
+    codes[n] = codeIndex(names, byName, line.slice(b + 1).trim());
     n++;
   }
   return {
@@ -95,9 +114,11 @@ function loadIpv6(): Ipv6Table {
 
 function lookupIpv4(ip: number): string | null {
   v4 ??= loadIpv4();
-  const { starts, ends, codes, names } = v4;
-  let lo = 0;
-  let hi = starts.length - 1;
+  const { starts, ends, codes, names, byPrefix } = v4;
+  const p = ip >>> 16;
+  // The range holding ip starts at or before it: at most one before its /16's first range.
+  let lo = Math.max(0, byPrefix[p]! - 1);
+  let hi = byPrefix[p + 1]! - 1;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
@@ -111,7 +132,7 @@ function lookupIpv4(ip: number): string | null {
 }
 
 /** -1, 0, 1 comparing four words of `arr` at row `row` with `w`. */
-function compareRow(arr: Uint32Array, row: number, w: readonly number[]): number {
+function compareRow(arr: Uint32Array, row: number, w: Uint32Array): number {
   for (let k = 0; k < 4; k++) {
     const a = arr[row * 4 + k]!;
     const b = w[k]!;
@@ -120,7 +141,7 @@ function compareRow(arr: Uint32Array, row: number, w: readonly number[]): number
   return 0;
 }
 
-function lookupIpv6(words: readonly number[]): string | null {
+function lookupIpv6(words: Uint32Array): string | null {
   v6 ??= loadIpv6();
   const { starts, ends, codes, names } = v6;
   let lo = 0;
@@ -165,21 +186,23 @@ function isReservedIpv4(ip: number): boolean {
 }
 
 /** Loopback/unspecified (::/8 here, mapped IPv4 is handled before), ULA fc00::/7, link-local fe80::/10, documentation 2001:db8::/32, multicast ff00::/8. */
-function isReservedIpv6(words: readonly number[]): boolean {
+function isReservedIpv6(words: Uint32Array): boolean {
   const w0 = words[0]!;
   const top8 = w0 >>> 24;
   return top8 === 0 || top8 === 0xff || w0 >>> 25 === 0x7e || w0 >>> 22 === 0x3fa || w0 === 0x20010db8;
 }
+
+const words6 = new Uint32Array(4);
 
 /** ISO 3166-1 alpha-2 country of an IPv4 or IPv6 address; null when unknown, not public or not an address. */
 export function countryOfIp(ip: string): string | null {
   const n = parseIpv4(ip);
   if (n >= 0) return isReservedIpv4(n) ? null : lookupIpv4(n);
   if (!ip.includes(':')) return null;
-  const p = parseIpv6(ip);
-  if (!p) return null;
-  if ('v4' in p) return isReservedIpv4(p.v4) ? null : lookupIpv4(p.v4);
-  return isReservedIpv6(p.words) ? null : lookupIpv6(p.words);
+  const kind = parseIpv6Into(ip, words6);
+  if (kind === 0) return null;
+  if (kind === 4) return isReservedIpv4(words6[3]!) ? null : lookupIpv4(words6[3]!);
+  return isReservedIpv6(words6) ? null : lookupIpv6(words6);
 }
 
 /** Loads the IPv4 table now (e.g. at worker start, so the first batch does not pay for it). */

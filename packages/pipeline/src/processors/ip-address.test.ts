@@ -51,3 +51,27 @@ describe('reserved addresses', () => {
     }
   });
 });
+
+describe('parseIpv6 edge cases', () => {
+  it('accepts full, compressed and mapped forms and refuses malformed ones', () => {
+    expect(parseIpv6('2001:0db8:0000:0000:0000:ff00:0042:8329')).toEqual({
+      words: [0x20010db8, 0, 0xff00, 0x00428329],
+    });
+    expect(parseIpv6('1::')).toEqual({ words: [0x00010000, 0, 0, 0] });
+    expect(parseIpv6('::')).toEqual({ words: [0, 0, 0, 0] });
+    expect(parseIpv6('::ffff:0:0')).toEqual({ v4: 0 });
+    expect(parseIpv6('64:ff9b::1.2.3.4')).toEqual({ words: [0x0064ff9b, 0, 0, 0x01020304] });
+    for (const bad of [
+      ':1',
+      '1:',
+      '1:::2',
+      '12345::1',
+      '1:2:3:4:5:6:7::8:9',
+      '::1.2.3',
+      '1:2:3:4:5:6:7:8:1.2.3.4',
+      ':::',
+    ]) {
+      expect(parseIpv6(bad), bad).toBeUndefined();
+    }
+  });
+});

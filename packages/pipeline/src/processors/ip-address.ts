@@ -24,6 +24,78 @@ export function parseIpv4(s: string): number {
   return parts === 4 ? value : -1;
 }
 
+const head = new Uint16Array(8);
+const tail = new Uint16Array(8);
+
+/**
+ * Parses IPv6 text into `out` (four unsigned 32-bit words, most significant first) without
+ * allocating: 6 for an IPv6 address, 4 for an IPv4-mapped one (::ffff:1.2.3.4, whose IPv4
+ * number is then out[3]), 0 when `s` is not an address. A zone (%eth0) is ignored.
+ */
+export function parseIpv6Into(s: string, out: Uint32Array): 0 | 4 | 6 {
+  let headN = 0;
+  let tailN = 0;
+  let double = false;
+  let cur = 0;
+  let digits = 0;
+  let groupStart = 0;
+  let end = s.indexOf('%');
+  if (end < 0) end = s.length;
+  if (end < 2 || end > 45) return 0;
+  const push = (v: number): boolean => {
+    if (headN + tailN >= 8) return false;
+    if (double) tail[tailN++] = v;
+    else head[headN++] = v;
+    return true;
+  };
+  let i = 0;
+  for (; i < end; i++) {
+    const c = s.charCodeAt(i);
+    const d =
+      c >= 48 && c <= 57
+        ? c - 48
+        : c >= 97 && c <= 102
+          ? c - 87
+          : c >= 65 && c <= 70
+            ? c - 55
+            : c === 58
+              ? -1
+              : c === 46
+                ? -2
+                : -3;
+    if (d >= 0) {
+      if (++digits > 4) return 0;
+      cur = cur * 16 + d;
+    } else if (d === -1) {
+      if (i + 1 < end && s.charCodeAt(i + 1) === 58) {
+        if (double) return 0;
+        if (digits > 0 && !push(cur)) return 0;
+        if (digits === 0 && i !== 0) return 0;
+        double = true;
+        i++;
+      } else {
+        if (digits === 0 || !push(cur) || i + 1 === end) return 0;
+      }
+      cur = 0;
+      digits = 0;
+      groupStart = i + 1;
+    } else if (d === -2) {
+      const v4 = parseIpv4(s.slice(groupStart, end));
+      if (v4 < 0 || !push(Math.floor(v4 / 65536)) || !push(v4 % 65536)) return 0;
+      digits = 0;
+      i = end;
+      break;
+    } else return 0;
+  }
+  if (digits > 0 && !push(cur)) return 0;
+  if (double ? headN + tailN > 7 : headN !== 8) return 0;
+  const h = (k: number): number => (k < headN ? head[k]! : k >= 8 - tailN ? tail[k - (8 - tailN)]! : 0);
+  for (let w = 0; w < 4; w++) out[w] = (h(2 * w) * 65536 + h(2 * w + 1)) >>> 0;
+  return out[0] === 0 && out[1] === 0 && out[2] === 0xffff ? 4 : 6;
+}
+
+const scratch = new Uint32Array(4);
+
 /**
  * The IPv6 address as four unsigned 32-bit words (most significant first), or undefined. An
  * IPv4-mapped address (::ffff:1.2.3.4) is returned as `{ v4 }` so it is looked up as IPv4.
@@ -31,33 +103,8 @@ export function parseIpv4(s: string): number {
 export function parseIpv6(
   input: string,
 ): { words: [number, number, number, number] } | { v4: number } | undefined {
-  const zone = input.indexOf('%');
-  const s = zone >= 0 ? input.slice(0, zone) : input;
-  if (s.length < 2 || s.length > 45) return undefined;
-  const halves = s.split('::');
-  if (halves.length > 2) return undefined;
-  const head = halves[0] === '' ? [] : halves[0]!.split(':');
-  const tail = halves.length === 2 ? (halves[1] === '' ? [] : halves[1]!.split(':')) : [];
-  let v4: number | undefined;
-  const last = (halves.length === 2 ? tail : head).at(-1);
-  const groups = halves.length === 2 ? tail : head;
-  if (last !== undefined && last.includes('.')) {
-    v4 = parseIpv4(last);
-    if (v4 < 0) return undefined;
-    groups.pop();
-  }
-  const hextets: number[] = [];
-  const parseGroup = (g: string): number => (/^[0-9a-fA-F]{1,4}$/.test(g) ? parseInt(g, 16) : -1);
-  const headVals = head.map(parseGroup);
-  const tailVals = tail.map(parseGroup);
-  if (headVals.includes(-1) || tailVals.includes(-1)) return undefined;
-  const v4Groups = v4 === undefined ? 0 : 2;
-  const missing = 8 - headVals.length - tailVals.length - v4Groups;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  hextets.push(...headVals, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tailVals);
-  if (v4 !== undefined) hextets.push(Math.floor(v4 / 65536), v4 % 65536);
-  const w = (i: number) => (hextets[i]! * 65536 + hextets[i + 1]!) >>> 0;
-  const words: [number, number, number, number] = [w(0), w(2), w(4), w(6)];
-  if (words[0] === 0 && words[1] === 0 && words[2] === 0xffff) return { v4: words[3] };
-  return { words };
+  const kind = parseIpv6Into(input, scratch);
+  if (kind === 0) return undefined;
+  if (kind === 4) return { v4: scratch[3]! };
+  return { words: [scratch[0]!, scratch[1]!, scratch[2]!, scratch[3]!] };
 }
