@@ -15,6 +15,8 @@ export const ADMIN_PRINCIPAL = 'admin';
  * instance, so every instance reads the whole compacted topic).
  */
 export const INGEST_CONTROL_GROUP_PREFIX = 'tributary-ingest-control-';
+/** NOTE: must match the control follower's clientId in apps/workers/src/service.ts (group = clientId-<uuid>). */
+export const WORKERS_CONTROL_GROUP_PREFIX = 'tributary-workers-control-';
 
 export function principalName(user: string): string {
   return `User:${user}`;
@@ -54,6 +56,9 @@ export function serviceAcls(opts: { topicPrefix: string; consumerGroup: string }
     topic('workers', t.deadLetters, 'write'),
     group('workers', opts.consumerGroup, 'literal'),
     group('workers', `${opts.consumerGroup}-dead-letters`, 'literal'),
+    // workers: the control topic in (processor and lookup-table hints), with its groups.
+    topic('workers', t.control, 'read'),
+    group('workers', WORKERS_CONTROL_GROUP_PREFIX, 'prefixed'),
     // console: the only service that writes control records; replays go back to the events
     // topic, and a replayed event that fails again to the dead letters. It joins no group.
     topic('console', t.control, 'write'),
