@@ -19,8 +19,9 @@ type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 // NOTE: the revision is the transaction's start time (now()), read in a REPEATABLE READ
 // transaction whose snapshot is taken by a later statement. A change is published only after
-// it committed, so the publisher's transaction starts after that commit and its revision is
-// higher than that of every read that could not see the change.
+// it committed (the outbox relay sees a change's row only once it committed), so the
+// publisher's transaction starts after that commit and its revision is higher than that of
+// every read that could not see the change.
 const SNAPSHOT = { isolationLevel: 'RepeatableRead' as const, maxWait: 10_000, timeout: 30_000 };
 
 async function revisionOf(tx: Tx): Promise<number> {
@@ -119,7 +120,12 @@ export async function controlSnapshot(db: Db): Promise<{ revision: number; recor
   }, SNAPSHOT);
 }
 
-/** Publishes the subject's current state (read after the change committed). */
+/**
+ * Publishes the subject's current state (read after the change committed) straight to the topic.
+ * NOTE: changes made through this package's write functions need no call: they wrote a control
+ * outbox row in their own transaction, which the console's outbox relay publishes
+ * (docs/decisions/control-outbox.md). This is for setup and for tests that drive the topic.
+ */
 export async function publishSubject(
   producer: ControlProducer,
   topic: string,
