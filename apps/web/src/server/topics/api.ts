@@ -1,7 +1,6 @@
 // /api/v1/topics: topics as config-as-code, with the API-key auth of the registry API and the
 // very functions (validation, protections, audit) the console's procedures call.
 import { TributaryError } from '@tributary/contracts';
-import type { Db } from '@tributary/db';
 import type { z } from 'zod';
 import { authorize } from '../api/auth.ts';
 import { readJson } from '../api/body.ts';

@@ -59,7 +59,7 @@ export async function lagHistory(
 ): Promise<LagPoint[]> {
   const rows = await selectRows(
     target,
-    `SELECT toUnixTimestamp64Milli(toStartOfMinute(ts)) AS t, max(total) AS lag, max(worst) AS lag_seconds
+    `SELECT toUnixTimestamp(toStartOfMinute(ts)) * 1000 AS t, max(total) AS lag, max(worst) AS lag_seconds
        FROM (
          SELECT ts, sum(lag) AS total, max(lag_seconds) AS worst
            FROM {db:Identifier}.consumer_lag
