@@ -7,6 +7,9 @@ import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts'
 import { runDlqBench } from './dlq.ts';
 import { runClickHouseBench } from './clickhouse-limits.ts';
 import { runIngestHardeningBench } from './ingest-hardening.ts';
+import { runProcessorRolloutBench } from './processor-rollout.ts';
+import { runProcessorExactnessBench } from './processor-exactness.ts';
+import { runProcessorStepsBench } from './processor-steps.ts';
 import { runControlLatencyBench } from './control-latency.ts';
 import { topicNames } from '@tributary/contracts';
 import { createDb } from '@tributary/db';
@@ -20,9 +23,19 @@ import { publishSubject, registerVersion } from '@tributary/registry';
  *
  * Sections: `npm run bench` runs all; `npm run bench -- pipeline`, `-- ingest-hardening`, `-- dlq`,
  * `-- clickhouse` or `-- control` runs one (the dead-letter, ClickHouse and control sections need no
- * ingest or workers, so they start none; ingest-hardening starts its own two ingest processes).
+ * ingest or workers, so they start none; ingest-hardening starts its own two ingest processes;
+ * `-- processor-steps` measures the processor steps in this process, before any stack starts).
  */
-const SECTIONS = ['pipeline', 'ingest-hardening', 'dlq', 'clickhouse', 'control'] as const;
+const SECTIONS = [
+  'pipeline',
+  'ingest-hardening',
+  'dlq',
+  'clickhouse',
+  'control',
+  'processor-steps',
+  'processor-rollout',
+  'processor-exactness',
+] as const;
 type Section = (typeof SECTIONS)[number];
 const asked = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = asked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
@@ -42,12 +55,23 @@ const VALIDATION_PROPS = 15;
 const LATENCY_SECONDS = 15;
 
 const log = (m: string) => console.log(`· ${m}`);
+// The processor steps are measured in this process alone, before any stack is started.
+if (sections.has('processor-steps')) {
+  await runProcessorStepsBench({ scale, log });
+  if (sections.size === 1) process.exit(0);
+}
 const withApps = sections.has('pipeline');
 log(`starting a private stack (Kafka, ClickHouse${withApps ? ', ingest, workers' : ''})…`);
 const t = await startTestStack(withApps ? ['workers', 'ingest'] : []);
 try {
   if (sections.has('pipeline')) await pipelineBench(t);
   if (sections.has('ingest-hardening')) await runIngestHardeningBench(t, { scale, log });
+  // Both start worker processes of their own (the stack's are stopped first: they would share the group).
+  if (sections.has('processor-rollout') || sections.has('processor-exactness')) {
+    for (const p of t.stack.processes.values()) await p.stop();
+  }
+  if (sections.has('processor-rollout')) await runProcessorRolloutBench(t, { scale, log });
+  if (sections.has('processor-exactness')) await runProcessorExactnessBench(t, { scale, log });
   if (sections.has('dlq')) {
     // The apps would only share the two cores; the dead-letter section uses topics of its own.
     for (const p of t.stack.processes.values()) await p.stop();
