@@ -41,6 +41,7 @@ export interface OutboxRelay {
 const isKind = (k: string): k is ControlKind => (controlKinds as readonly string[]).includes(k);
 
 const PRUNE_EVERY_MS = 60_000;
+const FAILURE_LOG_EVERY_MS = 30_000;
 
 /**
  * Publishes control_outbox rows on the control topic, oldest first, and marks them published.
@@ -65,6 +66,8 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   let stopped = false;
   let pollTimer: NodeJS.Timeout | null = null;
   let lastPrune = 0;
+  let failingSince: number | null = null;
+  let lastFailureLog = 0;
 
   /** One transaction: lock a batch, send it, mark it. Returns rows taken (published or skipped). */
   async function publishBatch(): Promise<number> {
@@ -136,10 +139,24 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     kickQueued = true;
     drain().then(
       (n) => {
+        if (failingSince !== null) {
+          logger.info({ failedForMs: Date.now() - failingSince }, 'control outbox publishing again');
+          failingSince = null;
+        }
         if (n > 0) logger.debug({ rows: n }, 'control outbox published');
       },
-      (err: unknown) =>
-        logger.warn({ err: String(err) }, 'publishing the control outbox failed; the next poll retries'),
+      (err: unknown) => {
+        // The poll retries every second while the broker or Postgres is away: one line when it
+        // starts failing and one per FAILURE_LOG_EVERY_MS after, not one per poll.
+        const now = Date.now();
+        if (failingSince === null) failingSince = now;
+        if (now - lastFailureLog < FAILURE_LOG_EVERY_MS) return;
+        lastFailureLog = now;
+        logger.warn(
+          { err: String(err), failingForMs: now - failingSince },
+          'publishing the control outbox failed; the next poll retries',
+        );
+      },
     );
   }
 
