@@ -10,6 +10,7 @@ import { SeriesChart } from '../series-chart.tsx';
 import { Stat } from '../stat.tsx';
 import { EmptyState } from './empty-state.tsx';
 import { EventTail } from './event-tail.tsx';
+import { ProcessorsNote } from './processors-note.tsx';
 
 export function LiveView({ ingestUrl }: { ingestUrl: string }) {
   const trpc = useTRPC();
@@ -40,6 +41,7 @@ export function LiveView({ ingestUrl }: { ingestUrl: string }) {
         <Stat label="Last hour" value={o ? formatCount(lastHour) : '…'} hint="events received" />
         <Stat label="Event types" value={o ? o.perMinute.keys.length : '…'} hint="seen in the last hour" />
       </div>
+      <ProcessorsNote />
       {o?.totalEvents === 0 && <EmptyState ingestUrl={ingestUrl} />}
       <section className="card" data-testid="live-chart">
         <h2>Events per minute · last hour</h2>

@@ -12,6 +12,7 @@ import { useTRPC } from '../../trpc/react.tsx';
 import { QueryError } from '../error-banner.tsx';
 import { SeriesChart } from '../series-chart.tsx';
 import { Stat } from '../stat.tsx';
+import { ProcessorsSection } from './processors-section.tsx';
 
 const stageHints: Record<(typeof pipelineStages)[number], string> = {
   received: 'events in ingest requests',
@@ -144,6 +145,7 @@ export function PipelineView({
           <div className="chart-placeholder" />
         )}
       </section>
+      <ProcessorsSection />
     </>
   );
 }

@@ -10,6 +10,7 @@ import {
   stepKinds,
 } from './definition-draft.ts';
 import { placeProblems, refusalProblems } from './refusal.ts';
+import { versionsRunning } from './worker-versions.ts';
 
 describe('definition draft', () => {
   it('makes every step kind structurally valid as it is added', () => {
@@ -56,6 +57,15 @@ describe('refused versions', () => {
       refusalProblems({ message: 'refused', data: { details: JSON.stringify({ errors: problems }) } }),
     ).toEqual(problems);
     expect(refusalProblems({ message: 'boom', data: { details: 'stack text' } })).toBeNull();
+    expect(
+      refusalProblems({
+        message:
+          'the processor definition has 5 problems: steps[1].expression: unknown field data.x; output.table: taken (and 3 more)',
+      }),
+    ).toEqual([
+      { path: 'steps[1].expression', message: 'unknown field data.x' },
+      { path: 'output.table', message: 'taken' },
+    ]);
     expect(refusalProblems(null)).toBeNull();
   });
 
@@ -66,5 +76,21 @@ describe('refused versions', () => {
     expect(placed.output).toHaveLength(1);
     expect(placed.inputs).toHaveLength(1);
     expect(placed.other).toHaveLength(1);
+  });
+});
+
+describe('versions running', () => {
+  it('counts the workers per running version of one processor, newest first', () => {
+    const workers = [
+      { instance: 'a', processors: { p: { version: 1 }, q: { version: 4 } } },
+      { instance: 'b', processors: { p: { version: 2 } } },
+      { instance: 'c', processors: { p: { version: 2 } } },
+      { instance: 'd', processors: {} },
+    ];
+    expect(versionsRunning(workers, 'p')).toEqual([
+      { version: 2, workers: 2 },
+      { version: 1, workers: 1 },
+    ]);
+    expect(versionsRunning(workers, 'none')).toEqual([]);
   });
 });

@@ -30,7 +30,23 @@ export function refusalProblems(err: ErrorLike | null | undefined): DefinitionPr
     const nested = withErrorsSchema.safeParse(parsed);
     if (nested.success && nested.data.errors.length > 0) return nested.data.errors;
   }
-  return null;
+  return problemsInMessage(err.message);
+}
+
+/**
+ * The refusal's own words name the first problems as `path: message; path: message` after a
+ * count ("… has 2 problems: steps[1].expression: …"); read them when nothing structured came.
+ */
+export function problemsInMessage(message: string): DefinitionProblem[] | null {
+  const start = message.search(/\d+ problems?: /);
+  if (start < 0) return null;
+  const body = message.slice(message.indexOf(': ', start) + 2).replace(/ \(and \d+ more\)$/, '');
+  const problems: DefinitionProblem[] = [];
+  for (const part of body.split('; ')) {
+    const match = /^([A-Za-z_][\w.[\]]*): (.+)$/.exec(part);
+    if (match?.[1] && match[2]) problems.push({ path: match[1], message: match[2] });
+  }
+  return problems.length > 0 ? problems : null;
 }
 
 function parseJson(text: string): unknown {

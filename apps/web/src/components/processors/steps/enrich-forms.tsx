@@ -1,0 +1,98 @@
+import { FieldRow } from '../../ui/index.ts';
+import { ListField } from '../list-field.tsx';
+import { TextField } from '../text-field.tsx';
+import type { StepFormProps } from './step-form-props.ts';
+import styles from './steps.module.css';
+
+// NOTE: to be replaced by contracts' GEO_DATA_NOTICE once it is exported (one wording for the
+// console, the docs and the API).
+const GEO_DATA_NOTICE =
+  'Country data: @ip-location-db/geo-whois-asn-country, CC0-1.0 (public domain), shipped with the platform. ' +
+  'Countries come from WHOIS and ASN registrations: the network owner’s country, not where a person is.';
+
+export function UaForm({ step, onChange, readOnly }: StepFormProps<'enrich_ua'>) {
+  return (
+    <FieldRow>
+      <TextField
+        label="User agent from"
+        value={step.from}
+        readOnly={readOnly}
+        onChange={(from) => onChange({ ...step, from })}
+      />
+      <TextField
+        label="Write to"
+        value={step.to}
+        readOnly={readOnly}
+        hint="receives browser, browser_version, os, device, is_bot"
+        onChange={(to) => onChange({ ...step, to })}
+      />
+    </FieldRow>
+  );
+}
+
+export function GeoForm({ step, onChange, readOnly }: StepFormProps<'enrich_geo'>) {
+  return (
+    <>
+      <FieldRow>
+        <TextField
+          label="IP from"
+          value={step.from}
+          readOnly={readOnly}
+          onChange={(from) => onChange({ ...step, from })}
+        />
+        <TextField
+          label="Write to"
+          value={step.to}
+          readOnly={readOnly}
+          hint="receives country (ISO 3166-1 alpha-2, or null)"
+          onChange={(to) => onChange({ ...step, to })}
+        />
+      </FieldRow>
+      {/* The data's licence travels with the feature that uses it. */}
+      <p className={styles.notice} data-testid="geo-data-notice">
+        {GEO_DATA_NOTICE}
+      </p>
+    </>
+  );
+}
+
+export function LookupForm({ step, onChange, readOnly }: StepFormProps<'enrich_lookup'>) {
+  return (
+    <FieldRow>
+      <TextField
+        label="Lookup table"
+        value={step.table}
+        readOnly={readOnly}
+        hint="uploaded below, under Lookup tables"
+        onChange={(table) => onChange({ ...step, table })}
+      />
+      <TextField
+        label="Key from"
+        value={step.key}
+        readOnly={readOnly}
+        onChange={(key) => onChange({ ...step, key })}
+      />
+      <TextField
+        label="Write to"
+        value={step.to}
+        readOnly={readOnly}
+        hint="receives the matched row, or null"
+        onChange={(to) => onChange({ ...step, to })}
+      />
+    </FieldRow>
+  );
+}
+
+export function PiiForm({ step, onChange, readOnly }: StepFormProps<'pii_hash'>) {
+  return (
+    <ListField
+      label="Also hash (comma-separated paths)"
+      value={step.fields}
+      readOnly={readOnly}
+      placeholder="data.email, user_id"
+      hint="fields the schema registry tags pii are always hashed (HMAC-SHA256 with the deployment's secret)"
+      testId="pii-fields"
+      onChange={(fields) => onChange({ ...step, fields })}
+    />
+  );
+}
