@@ -1,0 +1,8 @@
+import { rollbackHandler, type NameParams } from '../../../../../../server/api/processors.ts';
+import { processorsApiDeps } from '../../../../../../server/api/processors-deps.ts';
+
+export const dynamic = 'force-dynamic';
+
+export function POST(req: Request, ctx: NameParams) {
+  return rollbackHandler(req, ctx, processorsApiDeps());
+}
