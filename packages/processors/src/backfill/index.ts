@@ -7,3 +7,15 @@ export {
   type RunBackfillOptions,
 } from './run-backfill.ts';
 export type { EventKey } from './read-events.ts';
+export {
+  BACKFILL_STALE_MS,
+  backfillStartSchema,
+  getBackfill,
+  listBackfills,
+  resumeInterruptedBackfills,
+  startBackfill,
+  stopBackfill,
+  type BackfillDeps,
+  type BackfillStartInput,
+  type BackfillView,
+} from './backfill-jobs.ts';

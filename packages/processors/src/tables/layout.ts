@@ -3,6 +3,7 @@ import {
   columnTypes,
   identifierSchema,
   readablePathSchema,
+  TributaryError,
   windowSchema,
   type ProcessorDefinition,
 } from '@tributary/contracts';
@@ -44,9 +45,14 @@ export type TableLayout = z.infer<typeof tableLayoutSchema>;
 export type AggregateLayout = z.infer<typeof aggregateLayoutSchema>;
 export type OutputLayout = z.infer<typeof outputLayoutSchema>;
 
-/** A definition the platform cannot write, or a change it refuses to apply to an existing table. */
-export class OutputTableError extends Error {
-  override readonly name = 'OutputTableError';
+/**
+ * A definition the platform cannot write, or a change it refuses to apply to an existing table:
+ * a bad request (the console and the API show the message as it is).
+ */
+export class OutputTableError extends TributaryError {
+  constructor(message: string) {
+    super('bad_request', message);
+  }
 }
 
 function refuseDuplicates(names: string[], where: string): void {
