@@ -126,10 +126,13 @@ export function createVersionHandler(
   });
 }
 
-/** Runs a draft on recent events; pii is masked unless the key holds pii:read (or admin). */
+/**
+ * Runs a draft on recent events; needs processors:write, as the console's preview does. pii is
+ * masked unless the key holds pii:read (or admin).
+ */
 export function previewHandler(req: Request, deps: ProcessorsApiDeps): Promise<Response> {
   return handleAudited(req, async () => {
-    const caller = await authorize(req, deps.db, READ);
+    const caller = await authorize(req, deps.db, WRITE);
     const body = parseBody(
       previewInput,
       await readJson(req, BODY_LIMIT_BYTES),

@@ -8,9 +8,11 @@ import { previewInput } from './types.ts';
 /**
  * Runs a draft on the newest events and dead letters of its inputs; stores nothing. pii is
  * masked unless the caller holds pii:read; showing it unmasked is a pii reveal and audited, as
- * opening a dead letter is. A mutation only for the size of its input.
+ * opening a dead letter is. A mutation for the size of its input, and so it needs what editing
+ * processors needs (processors:write): a mutation every role may call would make the role
+ * matrix one-sided, and previewing is part of editing.
  */
-export const preview = procedure('read')
+export const preview = procedure('processors:write')
   .input(previewInput)
   .mutation(async ({ ctx, input }) => {
     const caller = callerOf(ctx.actor);

@@ -226,7 +226,7 @@ describe('the processors router', () => {
     expect(ok.version).toBe(1);
   });
 
-  it('masks pii in the preview for a viewer, reveals it to a pii reader (audited)', async () => {
+  it('masks pii in the preview for a schema owner, reveals it to an admin (audited); a viewer may not preview', async () => {
     const definition = {
       inputs: { eventTypes: [TYPE] },
       steps: [
@@ -239,11 +239,13 @@ describe('the processors router', () => {
       output: { kind: 'events' },
     };
     const viewer = await caller(userActor('viewer'));
-    const masked = await viewer.processors.preview({ definition, limit: 10 });
+    expect((await trpcError(viewer.processors.preview({ definition, limit: 10 }))).code).toBe('FORBIDDEN');
+    const owner = await caller(userActor('schema_owner'));
+    const masked = await owner.processors.preview({ definition, limit: 10 });
     expect(masked.counts).toMatchObject({ input: 10, kept: 10 });
     expect(masked.piiMasked).toBe(true);
     expect(JSON.stringify(masked)).not.toMatch(/signup\d+@example\.test/);
-    const reader = await caller(userActor('viewer', { piiGrant: true }));
+    const reader = await caller(userActor('admin'));
     const shown = await reader.processors.preview({ definition, limit: 10 });
     expect(JSON.stringify(shown)).toMatch(/signup11@example\.test/);
     const reveal = await db.auditLog.findFirstOrThrow({
@@ -388,10 +390,14 @@ describe('/api/v1/processors', () => {
     expect([s5, b5.error.code]).toEqual([400, 'bad_request']);
   });
 
-  it('previews a draft, pii masked for a key without pii:read', async () => {
+  it('previews a draft, pii masked for a key without pii:read; a read-only key may not', async () => {
+    const [s0] = await call(
+      routes.preview.POST(req('/preview', { key: readKey, body: { definition: filterDef('true') } })),
+    );
+    expect(s0).toBe(403);
     const [s, b] = await call(
       routes.preview.POST(
-        req('/preview', { key: readKey, body: { definition: filterDef("data.plan == 'pro'"), limit: 12 } }),
+        req('/preview', { key: writeKey, body: { definition: filterDef("data.plan == 'pro'"), limit: 12 } }),
       ),
     );
     expect(s).toBe(200);
