@@ -237,3 +237,16 @@ export type StepResult =
 
 /** Dead-letter codes processors use (stage `processor`). */
 export const processorDeadLetterCodes = ['processor_error', 'late_event', 'output_invalid'] as const;
+
+/**
+ * Where the geo-IP country data comes from and under which licence, one sentence for the console
+ * to show wherever enrich_geo appears (docs/decisions/geo-ip.md). NOTE: the data package's
+ * package.json says CC0-1.0, but its README and NRO_LICENSE put the RIR data under CC BY 4.0,
+ * which requires this attribution; keep it when the data version changes.
+ */
+export const GEO_DATA_NOTICE =
+  'Country data: @ip-location-db/geo-whois-asn-country 2.3.2026061719 (data of 2026-06-17, ' +
+  'github.com/sapics/ip-location-db), built from RIR WHOIS and ASN data by the Number Resource ' +
+  'Organization (nro.net), licensed CC BY 4.0 (creativecommons.org/licenses/by/4.0). A country ' +
+  'is where an address block is registered, not where a device is; private and reserved ' +
+  'addresses have none.';

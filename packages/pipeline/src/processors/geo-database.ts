@@ -205,8 +205,15 @@ export function countryOfIp(ip: string): string | null {
   return isReservedIpv6(words6) ? null : lookupIpv6(words6);
 }
 
-/** Loads the IPv4 table now (e.g. at worker start, so the first batch does not pay for it). */
-export function preloadGeoDatabase(): { ipv4Ranges: number } {
+/**
+ * Loads the tables now (e.g. at worker start), so the first batch does not pay for it: IPv4
+ * always, IPv6 (about 1 s of parsing) when asked.
+ */
+export function preloadGeoDatabase(opts: { ipv6?: boolean } = {}): {
+  ipv4Ranges: number;
+  ipv6Ranges: number;
+} {
   v4 ??= loadIpv4();
-  return { ipv4Ranges: v4.starts.length };
+  if (opts.ipv6) v6 ??= loadIpv6();
+  return { ipv4Ranges: v4.starts.length, ipv6Ranges: v6?.codes.length ?? 0 };
 }
