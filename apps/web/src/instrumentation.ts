@@ -5,6 +5,9 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { startReplaySupervisor } = await import('./server/replay-supervisor.ts');
   startReplaySupervisor();
+  // Backfills interrupted by a stopped server resume from their record (one console claims each).
+  const { startBackfillSupervisor } = await import('./server/backfill-supervisor.ts');
+  startBackfillSupervisor();
   // One outbox relay per console process: publishes the control hints each change committed.
   const { startOutboxRelay } = await import('./server/control.ts');
   startOutboxRelay();

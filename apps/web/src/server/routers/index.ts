@@ -1,5 +1,6 @@
 import { router } from '../trpc.ts';
 import { auditRouter } from './audit.ts';
+import { backfillsRouter } from './backfills.ts';
 import { dlqRouter } from './dlq.ts';
 import { groupsRouter } from './groups.ts';
 import { keysRouter } from './keys.ts';
@@ -15,6 +16,7 @@ import { viewerRouter } from './viewer.ts';
 
 export const appRouter = router({
   audit: auditRouter,
+  backfills: backfillsRouter,
   dlq: dlqRouter,
   groups: groupsRouter,
   keys: keysRouter,
