@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { Batch } from '@tributary/kafka';
+import { splitAtInterruption } from './split-batch.ts';
+
+function batch(first: number, last: number): Batch {
+  const messages = Array.from({ length: last - first + 1 }, (_, i) => ({
+    topic: 't',
+    partition: 0,
+    offset: String(first + i),
+    key: null,
+    value: Buffer.from('[]'),
+    headers: {},
+    timestamp: 0,
+  }));
+  return { topic: 't', partition: 0, messages, firstOffset: String(first), lastOffset: String(last) };
+}
+const ranges = (parts: ReturnType<typeof splitAtInterruption>) =>
+  parts.map((p) => [
+    p.batch.firstOffset,
+    p.batch.lastOffset,
+    p.intent ? `${p.intent.first}-${p.intent.last}` : null,
+  ]);
+
+describe('splitAtInterruption', () => {
+  it('leaves a batch alone without an intent, or with one ahead of it', () => {
+    expect(ranges(splitAtInterruption(batch(10, 20), null))).toEqual([['10', '20', null]]);
+    expect(ranges(splitAtInterruption(batch(10, 20), { first: 21n, last: 30n }))).toEqual([
+      ['10', '20', null],
+    ]);
+  });
+
+  it('cuts a redelivered batch after the interrupted range, so the first part has its exact range', () => {
+    expect(ranges(splitAtInterruption(batch(10, 30), { first: 10n, last: 19n }))).toEqual([
+      ['10', '19', '10-19'],
+      ['20', '30', null],
+    ]);
+  });
+
+  it('keeps a batch within (or equal to) the interrupted range whole, with the intent', () => {
+    expect(ranges(splitAtInterruption(batch(10, 19), { first: 10n, last: 19n }))).toEqual([
+      ['10', '19', '10-19'],
+    ]);
+    expect(ranges(splitAtInterruption(batch(10, 15), { first: 10n, last: 19n }))).toEqual([
+      ['10', '15', '10-19'],
+    ]);
+  });
+});
