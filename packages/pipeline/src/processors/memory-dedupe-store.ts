@@ -5,21 +5,22 @@ import type { DedupeStore } from './types.ts';
  * Redis instead). Expired keys are swept as the map grows, so memory follows the window.
  */
 export function createMemoryDedupeStore(now: () => number = Date.now): DedupeStore {
-  const expiresAt = new Map<string, number>();
+  const seen = new Map<string, { expiresAt: number; owner: string | undefined }>();
   let nextSweepAt = 10_000;
   const sweep = (t: number) => {
-    for (const [k, exp] of expiresAt) if (exp <= t) expiresAt.delete(k);
-    nextSweepAt = Math.max(10_000, expiresAt.size * 2);
+    for (const [k, v] of seen) if (v.expiresAt <= t) seen.delete(k);
+    nextSweepAt = Math.max(10_000, seen.size * 2);
   };
   return {
-    firstSeen(scope, keys, windowSeconds) {
+    firstSeen(scope, keys, windowSeconds, owners) {
       const t = now();
-      if (expiresAt.size >= nextSweepAt) sweep(t);
-      const answers = keys.map((key) => {
+      if (seen.size >= nextSweepAt) sweep(t);
+      const answers = keys.map((key, i) => {
         const k = JSON.stringify([scope, key]);
-        const exp = expiresAt.get(k);
-        if (exp !== undefined && exp > t) return false;
-        expiresAt.set(k, t + windowSeconds * 1000);
+        const owner = owners?.[i];
+        const prior = seen.get(k);
+        if (prior !== undefined && prior.expiresAt > t) return owner !== undefined && prior.owner === owner;
+        seen.set(k, { expiresAt: t + windowSeconds * 1000, owner });
         return true;
       });
       return Promise.resolve(answers);

@@ -24,8 +24,14 @@ export type DefinitionError = { path: string; message: string };
 
 /** Keeps the first sighting of a key within a window. */
 export interface DedupeStore {
-  /** One answer per key, in order: true = first sighting within the window (keep). */
-  firstSeen(scope: string, keys: string[], windowSeconds: number): Promise<boolean[]>;
+  /**
+   * One answer per key, in order: true = first sighting within the window (keep).
+   * `owners[i]` names the event asking for `keys[i]` (its eventIdentityKey). A store that keeps
+   * the owner answers true again when the same event asks again, so a batch re-run after a
+   * crash (before its offsets were committed) keeps its events instead of dropping them as
+   * duplicates of themselves. Optional: a store may ignore it.
+   */
+  firstSeen(scope: string, keys: string[], windowSeconds: number, owners?: string[]): Promise<boolean[]>;
 }
 
 /** Max event time seen so far; the caller keeps one per (processor, partition). */

@@ -1,4 +1,4 @@
-import type { StepResult } from '@tributary/contracts';
+import { eventIdentityKey, type StepResult } from '@tributary/contracts';
 import type { CompiledExpression } from '../expressions.ts';
 import type { DedupeStep } from './step-types.ts';
 import { describeValue, stepError, type CompiledStep } from './step.ts';
@@ -15,6 +15,7 @@ export function dedupeStep(step: DedupeStep, key: CompiledExpression): CompiledS
       const out = new Array<StepResult>(events.length);
       const firstIndexOfKey = new Map<string, number>();
       const asked: string[] = [];
+      const owners: string[] = [];
       const askedAt: number[] = [];
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!;
@@ -38,11 +39,17 @@ export function dedupeStep(step: DedupeStep, key: CompiledExpression): CompiledS
         }
         firstIndexOfKey.set(k, i);
         asked.push(k);
+        owners.push(eventIdentityKey(event));
         askedAt.push(i);
         out[i] = { kind: 'ok', event };
       }
       if (asked.length > 0) {
-        const fresh = await ctx.rt.dedupe.firstSeen(`${ctx.rt.scope}:${step.id}`, asked, step.windowSeconds);
+        const fresh = await ctx.rt.dedupe.firstSeen(
+          `${ctx.rt.scope}:${step.id}`,
+          asked,
+          step.windowSeconds,
+          owners,
+        );
         for (let j = 0; j < askedAt.length; j++) {
           if (fresh[j] !== true) {
             out[askedAt[j]!] = {

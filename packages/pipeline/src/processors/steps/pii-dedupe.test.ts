@@ -58,7 +58,7 @@ describe('dedupe', () => {
     );
     expect(second.map((r) => r.kind)).toEqual(['drop', 'ok']);
     now += 61_000;
-    const later = await step.run([testEvent({ data: { order_id: 'b' } })], ctxOf(1, rt));
+    const later = await step.run([testEvent({ event_id: 'e6', data: { order_id: 'b' } })], ctxOf(1, rt));
     expect(later.map((r) => r.kind)).toEqual(['ok']);
   });
 
@@ -77,5 +77,22 @@ describe('dedupe', () => {
     expect(await store.firstSeen('a', ['k', 'k2'], 10)).toEqual([true, true]);
     expect(await store.firstSeen('b', ['k'], 10)).toEqual([true]);
     expect(await store.firstSeen('a', ['k'], 10)).toEqual([false]);
+  });
+});
+
+describe('dedupe re-runs', () => {
+  it('keeps an event that asks again for its own key (a batch re-run after a crash)', async () => {
+    const key = compileExpression('data.order_id');
+    if (!key.ok) throw new Error('key');
+    const step = dedupeStep(
+      { id: 'd', kind: 'dedupe', key: 'data.order_id', windowSeconds: 60 },
+      key.expression,
+    );
+    const rt = testRuntime();
+    const batch = [testEvent({ event_id: 'x1', data: { order_id: 'a' } })];
+    expect((await step.run(batch, ctxOf(1, rt))).map((r) => r.kind)).toEqual(['ok']);
+    expect((await step.run(batch, ctxOf(1, rt))).map((r) => r.kind)).toEqual(['ok']);
+    const other = [testEvent({ event_id: 'x2', data: { order_id: 'a' } })];
+    expect((await step.run(other, ctxOf(1, rt))).map((r) => r.kind)).toEqual(['drop']);
   });
 });
