@@ -8,9 +8,10 @@ import { insertProcessorOutput } from './insert-output.ts';
 import type { AggregateContribution } from './output-rows.ts';
 import { readAggregate, type AggregateRow } from './read-aggregate.ts';
 
-// 100k synthetic events are cut into batches of mixed sizes (some inserted twice, some again
-// much later, with the same token), and what the aggregate table reads must equal a GROUP BY
-// that ClickHouse computes over the same events kept in a plain table, exactly.
+// 100k synthetic events are cut into batches of mixed sizes under 11 processor versions (some
+// batches inserted twice, some again much later, with the same token), and what the aggregate
+// table reads must equal a GROUP BY that ClickHouse computes over the same events kept in a
+// plain table, exactly.
 
 const EVENTS = 100_000;
 const WINDOW_MS = 60_000;
@@ -204,21 +205,27 @@ describe('aggregate output exactness', () => {
   it('equals a GROUP BY over the raw events, exactly, whatever the batches and redeliveries', async () => {
     const rnd = prng(7);
     const sizes = [1, 3, 20, 100, 400, 1000, 2500];
-    const batches: Array<{ token: string; contributions: AggregateContribution[] }> = [];
+    const batches: Array<{ version: number; token: string; contributions: AggregateContribution[] }> = [];
     for (let first = 0; first < events.length; ) {
       const size = sizes[Math.floor(rnd() * sizes.length)]!;
       const last = Math.min(events.length, first + size) - 1;
       const contributions = events.slice(first, last + 1).map((e, i) => contributionOf(e, i));
-      batches.push({ token: `orders:1:events:0:${first}-${last}`, contributions });
+      // Ten version switches during the load, at batch boundaries (as the workers switch).
+      const version = 1 + Math.floor((first / events.length) * 11);
+      batches.push({ version, token: `orders:${version}:events:0:${first}-${last}`, contributions });
       first = last + 1;
     }
+    const perVersion = new Map<number, number>();
+    for (const b of batches)
+      perVersion.set(b.version, (perVersion.get(b.version) ?? 0) + b.contributions.length);
+    expect(perVersion.size).toBe(11);
     const started = performance.now();
     let inserts = 0;
     let contributionsSent = 0;
     const insert = async (b: (typeof batches)[number]) => {
       await insertProcessorOutput(target, {
         processor: 'orders',
-        version: 1,
+        version: b.version,
         definition,
         contributions: b.contributions,
         token: b.token,
@@ -257,6 +264,12 @@ describe('aggregate output exactness', () => {
     expect(got.reduce((n, r) => n + (r.values.events as number), 0)).toBe(EVENTS);
     expect(got).toEqual(expected);
     expect(await differingRows()).toBe(0);
+
+    // Each version holds exactly the events of its batches: none counted by two, none lost.
+    for (const [version, n] of perVersion) {
+      const rows = await readAggregate(target, 'orders_by_country', { ...range, versions: [version] });
+      expect(rows.reduce((sum, r) => sum + (r.values.events as number), 0)).toBe(n);
+    }
 
     // Merging every part changes nothing either.
     await ch.command({ query: `OPTIMIZE TABLE ${iso.clickhouseDatabase}.proc_orders_by_country FINAL` });
