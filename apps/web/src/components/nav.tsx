@@ -11,6 +11,8 @@ const links = [
   { href: '/schemas', label: 'Schemas' },
   { href: '/processors', label: 'Processors' },
   { href: '/dlq', label: 'Dead letters' },
+  { href: '/topics', label: 'Topics' },
+  { href: '/groups', label: 'Consumer groups' },
 ] as const;
 
 /** Shown to admins only (the server refuses everyone else anyway). */
