@@ -45,15 +45,18 @@ describe('dedupe', () => {
     let now = 1_000_000;
     const rt = testRuntime({ dedupe: createMemoryDedupeStore(() => now) });
     const batch = [
-      testEvent({ data: { order_id: 'a' } }),
-      testEvent({ data: { order_id: 'b' } }),
-      testEvent({ data: { order_id: 'a' } }),
+      testEvent({ event_id: 'e1', data: { order_id: 'a' } }),
+      testEvent({ event_id: 'e2', data: { order_id: 'b' } }),
+      testEvent({ event_id: 'e3', data: { order_id: 'a' } }),
     ];
     const first = await step.run(batch, ctxOf(3, rt));
     expect(first.map((r) => r.kind)).toEqual(['ok', 'ok', 'drop']);
     expect(first[2]).toEqual({ kind: 'drop', reason: 'dedupe d: key seen earlier in the batch' });
     const second = await step.run(
-      [testEvent({ data: { order_id: 'b' } }), testEvent({ data: { order_id: 'c' } })],
+      [
+        testEvent({ event_id: 'e4', data: { order_id: 'b' } }),
+        testEvent({ event_id: 'e5', data: { order_id: 'c' } }),
+      ],
       ctxOf(2, rt),
     );
     expect(second.map((r) => r.kind)).toEqual(['drop', 'ok']);
