@@ -1,4 +1,5 @@
 import { processorDefinitionSchema, TributaryError, type ProcessorDefinition } from '@tributary/contracts';
+import type { QueryTarget } from '@tributary/clickhouse';
 import type { Db } from '@tributary/db';
 import { compileProcessor, type CompiledProcessor } from '@tributary/pipeline';
 import {
@@ -6,6 +7,15 @@ import {
   type LoadedProcessorContext,
   type ProcessorContextOptions,
 } from './context.ts';
+import { outputTableProblems } from './output-table-check.ts';
+
+export interface CheckOptions extends ProcessorContextOptions {
+  /**
+   * Also ask the output table (read-only) whether it could take the definition, for the
+   * processor of this name ('' for one not created yet).
+   */
+  outputTable?: { clickhouse: QueryTarget; processorName: string };
+}
 
 /** One refusal; `path` points into the definition, like 'steps[2].expression'. */
 export interface DefinitionError {
@@ -40,7 +50,7 @@ export function pathText(path: readonly PropertyKey[]): string {
 export async function checkDefinition(
   db: Db,
   input: unknown,
-  opts: ProcessorContextOptions = {},
+  opts: CheckOptions = {},
 ): Promise<DefinitionCheck> {
   const parsed = processorDefinitionSchema.safeParse(input);
   if (!parsed.success) {
@@ -53,7 +63,16 @@ export async function checkDefinition(
   }
   const loaded = await loadProcessorContext(db, parsed.data, opts);
   const compiled = compileProcessor(parsed.data, loaded.context);
-  if (!compiled.ok) return { ok: false, errors: compiled.errors, fieldsUnchecked: loaded.fieldsUnchecked };
+  const tableErrors = opts.outputTable
+    ? await outputTableProblems(opts.outputTable.clickhouse, opts.outputTable.processorName, parsed.data)
+    : [];
+  if (!compiled.ok || tableErrors.length > 0) {
+    return {
+      ok: false,
+      errors: [...(compiled.ok ? [] : compiled.errors), ...tableErrors],
+      fieldsUnchecked: loaded.fieldsUnchecked,
+    };
+  }
   return { ok: true, definition: parsed.data, processor: compiled.processor, loaded };
 }
 
@@ -74,7 +93,7 @@ export function definitionRefused(
 export async function requireValidDefinition(
   db: Db,
   input: unknown,
-  opts: ProcessorContextOptions = {},
+  opts: CheckOptions = {},
   lead?: string,
 ): Promise<Extract<DefinitionCheck, { ok: true }>> {
   const check = await checkDefinition(db, input, opts);

@@ -4,6 +4,7 @@ export {
   definitionRefused,
   pathText,
   requireValidDefinition,
+  type CheckOptions,
   type DefinitionCheck,
   type DefinitionError,
 } from './check-definition.ts';
@@ -17,6 +18,7 @@ export { fieldOfTagPath, loadPiiFields } from './pii-fields.ts';
 export { PII_MASK, PiiMasker } from './pii-mask.ts';
 export { diffEvents, valueAt, type FieldChange } from './event-diff.ts';
 export { castable, outputProblems } from './output-check.ts';
+export { outputTableProblems } from './output-table-check.ts';
 export {
   assertProcessorName,
   createProcessor,

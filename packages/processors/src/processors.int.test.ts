@@ -254,6 +254,22 @@ describe('publishing', () => {
     expect((await rejection(rollbackTo(deps, 'drafty', 1, { actor }))).message).toMatch(/never published/);
   });
 
+  it("refuses, when the version is written, an output table that is another processor's", async () => {
+    await createProcessor(db, { name: 'thief' }, { actor });
+    const err = await rejection(
+      createVersion(db, 'thief', def(), {
+        actor,
+        piiSecret: SECRET,
+        clickhouse: { client: ch, database: iso.clickhouseDatabase },
+      }),
+    );
+    expect(err.code).toBe('bad_request');
+    expect(err.message).toMatch(
+      /output\.table: output table 'paid_orders' cannot take this version: it belongs to processor 'paid_orders'/,
+    );
+    expect((await db.processor.findUniqueOrThrow({ where: { name: 'thief' } })).lastVersion).toBe(0);
+  });
+
   it('allows at most one active processor writing to events', async () => {
     const events = def({ steps: [{ id: 'geo', kind: 'enrich_geo' }], output: { kind: 'events' } });
     await createProcessor(db, { name: 'enrich_a' }, { actor });
@@ -273,7 +289,7 @@ describe('publishing', () => {
     expect((await rejection(resumeProcessor(deps, 'enrich_a', { actor }))).code).toBe('conflict');
     await pauseProcessor(db, 'enrich_b', { actor });
     const names = (await listProcessors(db)).map((p) => p.name);
-    expect(names).toEqual(expect.arrayContaining(['paid_orders', 'enrich_a', 'enrich_b', 'drafty']));
+    expect(names).toEqual(expect.arrayContaining(['paid_orders', 'enrich_a', 'enrich_b', 'drafty', 'thief']));
   });
 });
 

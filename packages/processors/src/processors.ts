@@ -2,6 +2,7 @@ import { identifierSchema, TributaryError } from '@tributary/contracts';
 import { enqueueControl } from '@tributary/control';
 import { writeAudit, type Db } from '@tributary/db';
 import { requireValidDefinition } from './check-definition.ts';
+import type { QueryTarget } from '@tributary/clickhouse';
 import type { ProcessorContextOptions } from './context.ts';
 import {
   stateSnapshot,
@@ -79,7 +80,12 @@ export async function createVersion(
   db: Db,
   name: string,
   definition: unknown,
-  opts: ActorOptions & ProcessorContextOptions & { note?: string },
+  opts: ActorOptions &
+    ProcessorContextOptions & {
+      note?: string;
+      /** When given, the output table is asked (read-only) whether it could take the version. */
+      clickhouse?: QueryTarget;
+    },
 ): Promise<ProcessorVersionView> {
   assertProcessorName(name);
   const note = opts.note ?? '';
@@ -87,7 +93,10 @@ export async function createVersion(
     throw new TributaryError('bad_request', `note is longer than ${MAX_NOTE} characters`);
   const exists = await db.processor.findUnique({ where: { name }, select: { id: true } });
   if (!exists) throw processorNotFound(name);
-  const checked = await requireValidDefinition(db, definition, opts);
+  const checked = await requireValidDefinition(db, definition, {
+    ...(opts.piiSecret ? { piiSecret: opts.piiSecret } : {}),
+    ...(opts.clickhouse ? { outputTable: { clickhouse: opts.clickhouse, processorName: name } } : {}),
+  });
   return db.$transaction(async (tx) => {
     // NOTE: the increment takes the row lock, so concurrent versions get distinct numbers.
     const row = await tx.processor.update({ where: { name }, data: { lastVersion: { increment: 1 } } });

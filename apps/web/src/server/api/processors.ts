@@ -110,7 +110,10 @@ export function createVersionHandler(
     const exists = await deps.db.processor.findUnique({ where: { name }, select: { id: true } });
     if (!exists) {
       // Checked before the processor is created, so a refusal leaves nothing behind.
-      const check = await checkDefinition(deps.db, body.definition, secret);
+      const check = await checkDefinition(deps.db, body.definition, {
+        ...secret,
+        outputTable: { clickhouse: deps.preview().clickhouse, processorName: name },
+      });
       if (!check.ok) throw definitionRefused(check.errors);
       await createProcessor(deps.db, { name }, { actor: caller.actor }).catch((err: unknown) => {
         // Created meanwhile by another call: add the version to it.
@@ -120,6 +123,7 @@ export function createVersionHandler(
     const v = await createVersion(deps.db, name, body.definition, {
       actor: caller.actor,
       note: body.note,
+      clickhouse: deps.preview().clickhouse,
       ...secret,
     });
     return json({ name, ...versionOut(v) }, 201);

@@ -11,9 +11,12 @@ import { checkInput } from './types.ts';
  */
 export const check = procedure('read')
   .input(checkInput)
-  .query(async ({ input }) => {
+  .query(async ({ ctx, input }) => {
     const db = getDb();
-    const result = await checkDefinition(db, input.definition, piiSecretOption());
+    const result = await checkDefinition(db, input.definition, {
+      ...piiSecretOption(),
+      outputTable: { clickhouse: ctx.clickhouse, processorName: input.name ?? '' },
+    });
     if (!result.ok)
       return { ok: false, errors: result.errors, fieldsUnchecked: result.fieldsUnchecked, warnings: [] };
     const warnings: string[] = [];

@@ -17,6 +17,7 @@ export const createVersion = procedure('processors:write')
     const v = await storeVersion(getDb(), input.name, input.definition, {
       actor: auditName(ctx.actor),
       note: input.note,
+      clickhouse: ctx.clickhouse,
       ...piiSecretOption(),
     });
     return { version: v.version, createdAt: v.createdAt.toISOString() };

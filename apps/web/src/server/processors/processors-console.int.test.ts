@@ -198,7 +198,14 @@ describe('the processors router', () => {
     const checked = await owner.processors.check({ definition: filterDef("data.plna == 'pro'") });
     expect(checked.ok).toBe(false);
     expect(checked.errors[0]?.message).toMatch(/unknown field data\.plna/);
-    expect((await owner.processors.check({ definition: filterDef("data.plan == 'pro'") })).ok).toBe(true);
+    expect(
+      (await owner.processors.check({ definition: filterDef("data.plan == 'pro'"), name: 'pro_signups' })).ok,
+    ).toBe(true);
+    // For another (or a new) processor, the same output table is taken.
+    const taken = await owner.processors.check({ definition: filterDef("data.plan == 'pro'") });
+    expect(taken.errors).toEqual([
+      { path: 'output.table', message: expect.stringMatching(/belongs to processor 'pro_signups'/) },
+    ]);
     expect(await owner.processors.checkExpression({ expression: "data.plan == 'pro'" })).toEqual({
       ok: true,
     });
