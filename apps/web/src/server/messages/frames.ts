@@ -21,7 +21,9 @@ export const partitionProgressSchema = z.object({
 export const progressSchema = z.object({
   /** Kafka messages read. */
   scanned: z.number().int(),
-  /** Events unpacked from them (a packed events message holds many). */
+  /** Of those, messages left undecoded: their bytes lack a text the filter requires (required-literals.ts). */
+  skipped: z.number().int(),
+  /** Events unpacked from the rest (a packed events message holds many). */
   events: z.number().int(),
   matched: z.number().int(),
   /** Events the filter could not be evaluated on (e.g. a field that is absent); counted as not matching. */

@@ -1,8 +1,9 @@
 import { MASK, maskPii } from '@tributary/dlq';
-import type { OffsetReader, PartitionWatermarks } from '@tributary/kafka';
+import type { FetchedPartition, OffsetReader, PartitionWatermarks } from '@tributary/kafka';
 import { BROWSE_LIMITS, type BrowseRequest, type BrowseStart } from './browse-input.ts';
 import { decodeMessage, traceIdOf, type DecodedItem } from './decode-message.ts';
 import type { EventFilter } from './event-filter.ts';
+import { holdsAll, requiredLiterals } from './required-literals.ts';
 import type { BrowsedEvent, BrowseFrame, BrowseProgress, EndReason, TopicKind } from './frames.ts';
 
 export interface ScanDeps {
@@ -39,6 +40,11 @@ const DEFAULT_LIMITS: ScanLimits = {
   progressEveryMs: 250,
 };
 
+interface Round {
+  result: Promise<FetchedPartition[]>;
+  from: Map<number, bigint>;
+}
+
 interface Cursor {
   partition: number;
   position: bigint;
@@ -61,6 +67,7 @@ export async function* scanMessages(deps: ScanDeps, req: BrowseRequest): AsyncGe
 
   const progress: BrowseProgress = {
     scanned: 0,
+    skipped: 0,
     events: 0,
     matched: 0,
     evalErrors: 0,
@@ -80,23 +87,36 @@ export async function* scanMessages(deps: ScanDeps, req: BrowseRequest): AsyncGe
   });
   const line = (frame: BrowseFrame) => `${JSON.stringify(frame)}\n`;
 
-  yield line({
-    type: 'started',
-    topic: req.topic,
-    kind: deps.kind,
-    filter: req.filter,
-    partitions: cursors.map((c) => ({
-      partition: c.partition,
-      from: String(c.position),
-      end: String(c.end),
-    })),
-  });
-
+  // Texts a message must hold to have a match; only where every filtered field comes from the value.
+  const literals = deps.kind === 'events' || deps.kind === 'dead_letters' ? requiredLiterals(req.filter) : [];
+  const cursorOf = (partition: number) => cursors.find((c) => c.partition === partition);
+  const fetchRound = (positions: { partition: number; offset: bigint }[]): Round => {
+    const result = deps.reader.fetch(req.topic, positions, {
+      maxBytesPerPartition: limits.fetchBytesPerPartition,
+      maxWaitMs: 50,
+    });
+    // A round fetched ahead may be abandoned (a limit, Stop): its failure must not go unhandled.
+    result.catch(() => {});
+    return { result, from: new Map(positions.map((p) => [p.partition, p.offset])) };
+  };
+  let ahead: Round | null = null;
   let lastProgress = now();
   let reason: EndReason = 'done';
   // Stays 'stopped' unless the loop below settles it: a return() from the consumer lands here.
   let ended: EndReason | 'error' = 'stopped';
   try {
+    yield line({
+      type: 'started',
+      topic: req.topic,
+      kind: deps.kind,
+      filter: req.filter,
+      partitions: cursors.map((c) => ({
+        partition: c.partition,
+        from: String(c.position),
+        end: String(c.end),
+      })),
+    });
+
     scan: for (;;) {
       if (deps.signal.aborted) {
         reason = 'stopped';
@@ -108,17 +128,34 @@ export async function* scanMessages(deps: ScanDeps, req: BrowseRequest): AsyncGe
         reason = 'max_time';
         break;
       }
-      const fetched = await deps.reader.fetch(
-        req.topic,
-        open.map((c) => ({ partition: c.partition, offset: c.position })),
-        { maxBytesPerPartition: limits.fetchBytesPerPartition, maxWaitMs: 50 },
+      // The round fetched ahead is used where it started at the cursor; the rest is fetched now.
+      const prefetched = ahead ? await ahead.result : [];
+      const usable = prefetched.filter(
+        (part) => ahead?.from.get(part.partition) === cursorOf(part.partition)?.position,
       );
+      ahead = null;
+      const missing = open.filter((c) => !usable.some((u) => u.partition === c.partition));
+      const fetched =
+        missing.length === 0
+          ? usable
+          : [
+              ...usable,
+              ...(await fetchRound(missing.map((c) => ({ partition: c.partition, offset: c.position })))
+                .result),
+            ];
       if (deps.signal.aborted) {
         reason = 'stopped';
         break;
       }
+      // NOTE: the next round is requested before this one is decoded, so the broker's answer
+      // travels while this process parses (a scan is otherwise half waiting, half parsing).
+      const nextFrom = fetched
+        .map((part) => ({ part, cursor: cursorOf(part.partition) }))
+        .filter(({ part, cursor }) => cursor && part.messages.length > 0 && part.nextOffset < cursor.end)
+        .map(({ part }) => ({ partition: part.partition, offset: part.nextOffset }));
+      if (nextFrom.length > 0) ahead = fetchRound(nextFrom);
       for (const part of fetched) {
-        const cursor = cursors.find((c) => c.partition === part.partition);
+        const cursor = cursorOf(part.partition);
         if (!cursor) continue;
         for (const message of part.messages) {
           const offset = BigInt(message.offset);
@@ -130,6 +167,10 @@ export async function* scanMessages(deps: ScanDeps, req: BrowseRequest): AsyncGe
           }
           progress.scanned++;
           cursor.position = offset + 1n;
+          if (literals.length > 0 && !holdsAll(message.value, literals)) {
+            progress.skipped++;
+            continue;
+          }
           const items = decodeMessage(deps.kind, message);
           progress.events += items.length;
           for (let index = 0; index < items.length; index++) {
