@@ -270,6 +270,30 @@ describe('publishing', () => {
     expect((await db.processor.findUniqueOrThrow({ where: { name: 'thief' } })).lastVersion).toBe(0);
   });
 
+  it('refuses to publish when the output table cannot take the version, changing nothing', async () => {
+    // Both versions are written before either table exists, so only publishing can tell.
+    const shared = def({
+      output: {
+        kind: 'table',
+        table: 'shared_out',
+        columns: [{ name: 'amount', field: 'data.amount', type: 'Float64' }],
+      },
+    });
+    await createProcessor(db, { name: 'first_out' }, { actor });
+    await createProcessor(db, { name: 'second_out' }, { actor });
+    await createVersion(db, 'first_out', shared, { actor });
+    await createVersion(db, 'second_out', shared, { actor });
+    await publishVersion(deps, 'first_out', 1, { actor });
+    const outboxBefore = await outboxCount('processor', 'second_out');
+    const err = await rejection(publishVersion(deps, 'second_out', 1, { actor }));
+    expect(err.message).toMatch(
+      /version 1 of "second_out" was not published: its output table could not be prepared .*belongs to processor 'first_out'/,
+    );
+    expect((await db.processor.findUniqueOrThrow({ where: { name: 'second_out' } })).state).toBe('draft');
+    expect(await outboxCount('processor', 'second_out')).toBe(outboxBefore);
+    await pauseProcessor(db, 'first_out', { actor });
+  });
+
   it('allows at most one active processor writing to events', async () => {
     const events = def({ steps: [{ id: 'geo', kind: 'enrich_geo' }], output: { kind: 'events' } });
     await createProcessor(db, { name: 'enrich_a' }, { actor });
@@ -289,7 +313,9 @@ describe('publishing', () => {
     expect((await rejection(resumeProcessor(deps, 'enrich_a', { actor }))).code).toBe('conflict');
     await pauseProcessor(db, 'enrich_b', { actor });
     const names = (await listProcessors(db)).map((p) => p.name);
-    expect(names).toEqual(expect.arrayContaining(['paid_orders', 'enrich_a', 'enrich_b', 'drafty', 'thief']));
+    expect(names).toEqual(
+      expect.arrayContaining(['paid_orders', 'enrich_a', 'enrich_b', 'drafty', 'thief', 'first_out']),
+    );
   });
 });
 
