@@ -38,7 +38,8 @@ describe('compileProcessor accepts', () => {
     };
     const r = compileProcessor(d, {
       piiSecret: 's',
-      knownFields: new Set(['data.plan', 'metadata.ip', 'metadata.user_agent']),
+      // As the registry gives them: data paths only (metadata is then not checked).
+      knownFields: new Set(['data', 'data.plan']),
     });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -101,6 +102,12 @@ describe('compileProcessor refuses, with the path at fault', () => {
     ]);
     expect(errorsOf(def([{ id: 'f', kind: 'filter', expression: 'derived.ua.is_bot' }]))).toEqual([
       { path: 'steps[0].expression', message: 'unknown field derived.ua.is_bot: no earlier step writes it' },
+    ]);
+    // metadata is free-form unless the known fields list some of it.
+    const geo = def([{ id: 'geo', kind: 'enrich_geo' }]);
+    expect(compileProcessor(geo, { knownFields: known }).ok).toBe(true);
+    expect(errorsOf(geo, { knownFields: new Set(['data.plan', 'metadata.user_agent']) })).toEqual([
+      { path: 'steps[0].from', message: expect.stringContaining('unknown field metadata.ip') },
     ]);
     const ok = compileProcessor(
       def([

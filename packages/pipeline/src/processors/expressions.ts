@@ -138,15 +138,24 @@ export function checkExpression(
   const compiled = compileExpression(expression);
   if (!compiled.ok) return compiled;
   if (knownFields) {
-    const unknown = compiled.expression.reads.find((p) => isCheckedPath(p) && !isKnownPath(p, knownFields));
+    const unknown = compiled.expression.reads.find(
+      (p) => isCheckedPath(p, knownFields) && !isKnownPath(p, knownFields),
+    );
     if (unknown !== undefined) return { ok: false, message: `unknown field ${unknown}` };
   }
   return { ok: true };
 }
 
-/** Paths under data. and metadata. are checked against the registry's fields. */
-export function isCheckedPath(path: string): boolean {
-  return path.startsWith('data.') || path.startsWith('metadata.');
+/**
+ * Whether `path` is checked against the known fields: every data. path; a metadata. path only
+ * when the known fields name some metadata (the registry has schemas for data, and metadata
+ * such as ip and user_agent is free-form unless the caller lists it).
+ */
+export function isCheckedPath(path: string, known: ReadonlySet<string>): boolean {
+  if (path.startsWith('data.')) return true;
+  if (!path.startsWith('metadata.')) return false;
+  for (const k of known) if (k.startsWith('metadata.')) return true;
+  return false;
 }
 
 /** Known when it, a parent of it (an object field) or a child of it is in `known`. */

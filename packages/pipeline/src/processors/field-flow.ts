@@ -17,8 +17,8 @@ export interface Rename {
 
 /**
  * Checks that every field read exists at that point: a derived. field must be written by an
- * earlier step; a data./metadata. field must be in the registry's fields (when known) or be
- * written earlier. A read of a field that only a later step writes is a cycle in the step list.
+ * earlier step; a data. field (and a metadata. one when metadata fields are listed) must be in
+ * the registry's fields (when known) or be written earlier. A read of a field that only a later step writes is a cycle in the step list.
  */
 export function checkFieldFlow(
   items: readonly FlowItem[],
@@ -30,7 +30,7 @@ export function checkFieldFlow(
     for (const read of item.reads) {
       const head = read.field.split('.')[0];
       const mustBeWritten = head === 'derived';
-      const checked = mustBeWritten || (knownFields !== undefined && isCheckedPath(read.field));
+      const checked = mustBeWritten || (knownFields !== undefined && isCheckedPath(read.field, knownFields));
       if (!checked || isKnownPath(read.field, written)) continue;
       if (!mustBeWritten && knownFields && isKnownPath(read.field, knownFields)) continue;
       const later = items
