@@ -11,6 +11,8 @@ import { runProcessorRolloutBench } from './processor-rollout.ts';
 import { runProcessorExactnessBench } from './processor-exactness.ts';
 import { runProcessorStepsBench } from './processor-steps.ts';
 import { runControlLatencyBench } from './control-latency.ts';
+import { runMessageBrowserBench } from './message-browser.ts';
+import { kafkaAs } from '../../scripts/lib/stack.ts';
 import { topicNames } from '@tributary/contracts';
 import { createDb } from '@tributary/db';
 import { createProducer, type KafkaSasl } from '@tributary/kafka';
@@ -35,6 +37,7 @@ const SECTIONS = [
   'processor-steps',
   'processor-rollout',
   'processor-exactness',
+  'message-browser',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 const asked = process.argv.slice(2).filter((a) => a !== '--');
@@ -92,6 +95,18 @@ try {
       sasl: t.kafkaAdmin.sasl,
       databaseUrl: t.config.databaseUrl,
       topicPrefix: t.config.topicPrefix,
+      log,
+    });
+  }
+  if (sections.has('message-browser')) {
+    // Writes to the stack's events topic: the workers must not share the cores meanwhile.
+    for (const p of t.stack.processes.values()) await p.stop();
+    await runMessageBrowserBench({
+      brokers: t.stack.brokers.split(','),
+      consoleSasl: kafkaAs(t.stack.infra, 'console').sasl,
+      writerSasl: t.kafkaAdmin.sasl,
+      topicPrefix: t.config.topicPrefix,
+      scale,
       log,
     });
   }
