@@ -49,6 +49,12 @@ export {
 } from './lookup-tables.ts';
 export { lookupDataOf } from './lookup-data.ts';
 export {
+  NO_EVENTS_RATES,
+  processorRates,
+  RATES_WINDOW_SECONDS,
+  type ProcessorRates,
+} from './processor-rates.ts';
+export {
   previewDefinition,
   PREVIEW_DEFAULT_LIMIT,
   PREVIEW_MAX_LIMIT,

@@ -11,8 +11,10 @@ import {
   definitionRefused,
   getProcessor,
   listProcessors,
+  NO_EVENTS_RATES,
   pauseProcessor,
   previewDefinition,
+  processorRates,
   publishVersion,
   resumeProcessor,
   rollbackTo,
@@ -67,7 +69,17 @@ const VERSION_SHAPE = '{"definition": {...}, "note"?: "…"}';
 export function listHandler(req: Request, deps: ProcessorsApiDeps): Promise<Response> {
   return handleAudited(req, async () => {
     await authorize(req, deps.db, READ);
-    return json({ items: (await listProcessors(deps.db)).map(processorOut) });
+    const [processors, rates] = await Promise.all([
+      listProcessors(deps.db),
+      // Unknown (null) rather than failing the list when ClickHouse cannot be asked.
+      processorRates(deps.preview().clickhouse).catch(() => null),
+    ]);
+    return json({
+      items: processors.map((p) => ({
+        ...processorOut(p),
+        rates: rates ? (rates.get(p.name) ?? NO_EVENTS_RATES) : null,
+      })),
+    });
   });
 }
 

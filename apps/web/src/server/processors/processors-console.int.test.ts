@@ -157,6 +157,26 @@ describe('the processors router', () => {
       lastVersion: 1,
     });
     expect(typeof listed[0]?.updatedAt).toBe('string');
+    // Rates come from the workers' counters in pipeline_metrics (here written as a worker would).
+    await insertRows(ch, `${iso.clickhouseDatabase}.pipeline_metrics`, [
+      ...(['in', 'kept', 'dropped', 'dead_lettered', 'micros'] as const).map((result, i) => ({
+        ts: toDateTime64(Date.now() - 10_000),
+        service: 'workers',
+        instance: 'w-1',
+        stage: `processor:pro_signups:${result}`,
+        count: [600, 450, 120, 30, 6000][i],
+      })),
+    ]);
+    const withRates = (await owner.processors.list()).find((p) => p.name === 'pro_signups');
+    expect(withRates?.rates).toEqual({
+      windowSeconds: 300,
+      inPerSecond: 2,
+      keptPerSecond: 1.5,
+      dropRate: 0.2,
+      deadLetterRate: 0.05,
+      microsPerEvent: 10,
+    });
+    expect(withRates?.ratesError).toBeNull();
     const detail = await owner.processors.get({ name: 'pro_signups' });
     expect(detail.versions.map((v) => v.note)).toEqual(['v1']);
   });
