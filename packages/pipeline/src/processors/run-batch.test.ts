@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessorDefinitionInput } from '@tributary/contracts';
 import { compileProcessor } from './compile-processor.ts';
+import { parseLookupCsv } from './lookup-csv.ts';
 import { processorEventOf } from './processor-event.ts';
 import { testEvent, testRuntime } from './test-events.ts';
 import type { CompiledProcessor } from './types.ts';
@@ -98,5 +99,70 @@ describe('runBatch', () => {
     });
     expect(e.derived).toEqual({});
     expect(e.data).toEqual({ a: 1 });
+  });
+});
+
+describe('runBatch with a lookup table and later transforms', () => {
+  it('uses the table version it was compiled with (a new version = a recompile), and copies frozen enrichments on write', async () => {
+    const tableV = (v: number, tier: string) => {
+      const r = parseLookupCsv('plans', v, `code,tier\npro,${tier}\n`, 'code');
+      if (!r.ok) throw new Error('csv');
+      return r.table;
+    };
+    const d = {
+      inputs: {},
+      steps: [
+        { id: 'ua', kind: 'enrich_ua' },
+        { id: 'plan', kind: 'enrich_lookup', table: 'plans', key: 'data.plan', to: 'derived.plan' },
+        {
+          id: 't',
+          kind: 'transform',
+          ops: [{ op: 'set', field: 'derived.ua.browser', expression: '"x" + derived.plan.tier' }],
+        },
+      ],
+      output: { kind: 'events' },
+    };
+    const run = async (v: number, tier: string) => {
+      const c = compileProcessor(d, { lookupTables: new Map([['plans', tableV(v, tier)]]) });
+      if (!c.ok) throw new Error(JSON.stringify(c.errors));
+      const [r] = (await c.processor.runBatch([testEvent()], testRuntime())).results;
+      return r!.kind === 'ok' ? r!.event.derived : undefined;
+    };
+    expect(await run(1, 'gold')).toMatchObject({
+      plan: { tier: 'gold' },
+      ua: { browser: 'xgold', os: 'Windows' },
+    });
+    expect(await run(2, 'silver')).toMatchObject({ plan: { tier: 'silver' }, ua: { browser: 'xsilver' } });
+  });
+});
+
+describe('runBatch with hopping windows near the watermark', () => {
+  it('contributes to the windows still open and dead-letters only when all are closed', async () => {
+    const p = compile({
+      inputs: {},
+      steps: [
+        {
+          id: 'agg',
+          kind: 'aggregate',
+          window: { type: 'hopping', sizeSeconds: 60, hopSeconds: 30 },
+          graceSeconds: 0,
+          measures: [{ name: 'n', fn: 'count' }],
+        },
+      ],
+      output: { kind: 'aggregate', table: 'hops' },
+    });
+    const watermark = { eventTimeMs: Date.parse('2026-12-01T10:01:10Z') };
+    const out = await p.runBatch(
+      [
+        testEvent({ event_id: 'a', timestamp: '2026-12-01T10:00:45Z' }), // [10:00:00, 10:01) closed, [10:00:30, 10:01:30) open
+        testEvent({ event_id: 'b', timestamp: '2026-12-01T10:00:20Z' }), // [09:59:30, 10:00:30) and [10:00, 10:01): both closed
+      ],
+      testRuntime({ watermark }),
+    );
+    expect(out.results.map((r) => r.kind)).toEqual(['ok', 'dead_letter']);
+    expect(out.results[1]).toMatchObject({ code: 'late_event' });
+    expect(out.contributions.map((c) => new Date(c.windowStart).toISOString())).toEqual([
+      '2026-12-01T10:00:30.000Z',
+    ]);
   });
 });

@@ -77,7 +77,10 @@ export interface BatchRuntime {
 
 export interface CompiledProcessor {
   readonly definition: ProcessorDefinition;
-  /** Runs the steps in order over a batch (order kept). Async only because of dedupe. Never throws for bad events: a step error dead-letters that event with code processor_error. */
+  /**
+   * Runs the steps in order over a batch (order kept). Async only because of dedupe. Never throws for bad events: a step error dead-letters that event with code processor_error.
+   * It rejects only when the dedupe store fails (e.g. Redis is down): the batch is then to be retried, not dead-lettered.
+   */
   runBatch(events: ProcessorEvent[], rt: BatchRuntime): Promise<BatchOutcome>;
   /**
    * Whether the event is one of this processor's inputs (event types / sources). runBatch does
