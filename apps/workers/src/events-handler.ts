@@ -78,7 +78,15 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
         },
       });
       try {
-        await handle(part.batch, part.intent, parsedBatch.parsed, parsedBatch.deadLetters, set, retry);
+        await handle(
+          part.batch,
+          part.intent,
+          part.range,
+          parsedBatch.parsed,
+          parsedBatch.deadLetters,
+          set,
+          retry,
+        );
       } catch (err) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: String(err) });
         throw err;
@@ -91,6 +99,7 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
   async function handle(
     batch: Batch,
     intent: { first: bigint; last: bigint } | null,
+    range: { first: string; last: string },
     parsed: Parsed[],
     deadLetters: DeadLetter[],
     set: ProcessorSet,
@@ -102,20 +111,20 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     const { candidates, duplicates } = await dedupeStage(deps, batch, parsed, intent, retry);
 
     await retryTransient(
-      () => deps.dedupe.writeIntent(batch.topic, batch.partition, batch.firstOffset, batch.lastOffset),
+      () => deps.dedupe.writeIntent(batch.topic, batch.partition, range.first, range.last),
       retry.transient('redis intent write', 'redis'),
     );
 
     let processors: ProcessorStageResult | null = null;
     if (deps.processors) {
-      processors = await processorStage(deps.processors, batch, candidates, set, retry);
+      processors = await processorStage(deps.processors, batch, range, candidates, set, retry);
       deadLetters.push(...processors.deadLetters);
     }
     const annotations: ReadonlyMap<Parsed, EventsAnnotation> = processors?.annotations ?? new Map();
 
     // The token names the offset range, not the events: it is unique per batch of a partition
     // whatever sources the rows come from, so it needs no source (event-identity.md).
-    const token = `${batch.topic}:${batch.partition}:${batch.firstOffset}-${batch.lastOffset}`;
+    const token = `${batch.topic}:${batch.partition}:${range.first}-${range.last}`;
     const failed = await eventsSink(deps, candidates, annotations, token, retry);
     for (const f of failed) {
       deadLetters.push(

@@ -19,29 +19,37 @@ const ranges = (parts: ReturnType<typeof splitAtInterruption>) =>
     p.batch.firstOffset,
     p.batch.lastOffset,
     p.intent ? `${p.intent.first}-${p.intent.last}` : null,
+    `${p.range.first}-${p.range.last}`,
   ]);
 
 describe('splitAtInterruption', () => {
   it('leaves a batch alone without an intent, or with one ahead of it', () => {
-    expect(ranges(splitAtInterruption(batch(10, 20), null))).toEqual([['10', '20', null]]);
+    expect(ranges(splitAtInterruption(batch(10, 20), null))).toEqual([['10', '20', null, '10-20']]);
     expect(ranges(splitAtInterruption(batch(10, 20), { first: 21n, last: 30n }))).toEqual([
-      ['10', '20', null],
+      ['10', '20', null, '10-20'],
     ]);
   });
 
   it('cuts a redelivered batch after the interrupted range, so the first part has its exact range', () => {
     expect(ranges(splitAtInterruption(batch(10, 30), { first: 10n, last: 19n }))).toEqual([
-      ['10', '19', '10-19'],
-      ['20', '30', null],
+      ['10', '19', '10-19', '10-19'],
+      ['20', '30', null, '20-30'],
+    ]);
+  });
+
+  it('names the interrupted range when the batch starts earlier (a lost commit)', () => {
+    expect(ranges(splitAtInterruption(batch(5, 30), { first: 10n, last: 19n }))).toEqual([
+      ['5', '19', '10-19', '10-19'],
+      ['20', '30', null, '20-30'],
     ]);
   });
 
   it('keeps a batch within (or equal to) the interrupted range whole, with the intent', () => {
     expect(ranges(splitAtInterruption(batch(10, 19), { first: 10n, last: 19n }))).toEqual([
-      ['10', '19', '10-19'],
+      ['10', '19', '10-19', '10-19'],
     ]);
     expect(ranges(splitAtInterruption(batch(10, 15), { first: 10n, last: 19n }))).toEqual([
-      ['10', '15', '10-19'],
+      ['10', '15', '10-19', '10-19'],
     ]);
   });
 });

@@ -46,6 +46,8 @@ export interface ProcessorStageResult {
 export async function processorStage(
   deps: ProcessorStageDeps,
   batch: Batch,
+  /** The offset range the batch's tokens name (the interrupted range when finishing one). */
+  offsets: { first: string; last: string },
   candidates: Parsed[],
   set: ProcessorSet,
   retry: BatchRetry,
@@ -56,7 +58,7 @@ export async function processorStage(
     intentWritten: false,
     watermarks: {},
   };
-  const range = `${batch.topic}:${batch.partition}:${batch.firstOffset}-${batch.lastOffset}`;
+  const range = `${batch.topic}:${batch.partition}:${offsets.first}-${offsets.last}`;
   const previous = await retryTransient(
     () => deps.intents.read(batch.topic, batch.partition),
     retry.transient('redis processor intent read', 'redis'),
@@ -77,8 +79,8 @@ export async function processorStage(
         retry.transient('redis watermark read', 'redis'),
       );
   const intent: ProcessorIntent = {
-    first: batch.firstOffset,
-    last: batch.lastOffset,
+    first: offsets.first,
+    last: offsets.last,
     versions: Object.fromEntries(running.map((p) => [p.name, p.version])),
     watermarks: startMarks,
   };
