@@ -1,3 +1,6 @@
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createClickHouse } from '@tributary/clickhouse';
 import {
@@ -11,9 +14,11 @@ import { asUser, kafkaAs } from '../../scripts/lib/stack.ts';
 import type { TestStack } from '../../scripts/lib/test-stack.ts';
 import { createBenchPublisher, startWorker, type BenchOptions } from './processor-rollout.ts';
 
-const EVENTS_PER_MESSAGE = 500;
+// ~110 KB per message, at most 4 per send: one partition's record batch stays under the broker's 1 MB.
+const EVENTS_PER_MESSAGE = 200;
+const MESSAGES_PER_SEND = 4;
 /** Messages per batch: ~20,000 events, the same for the bare and the full-chain run. */
-const WORKER_MAX_BATCH = '40';
+const WORKER_MAX_BATCH = '100';
 const SWITCHES = 10;
 const WINDOW_MINUTES = 20;
 
@@ -55,7 +60,7 @@ function fullChain(k: number): ProcessorDefinitionInput {
 }
 
 /** Produces `n` events of `type` straight to the events topic, packed as ingest packs them. */
-async function produce(t: TestStack, type: string, n: number, log: (m: string) => void) {
+async function produce(t: TestStack, type: string, n: number, log: (m: string) => void, idPrefix = type) {
   const producer = createProducer({
     brokers: t.stack.brokers.split(','),
     clientId: `bench-exact-${type}`,
@@ -69,12 +74,12 @@ async function produce(t: TestStack, type: string, n: number, log: (m: string) =
   try {
     for (let i = 0; i < n; ) {
       const messages: Array<{ key: string; value: string }> = [];
-      for (let m = 0; m < 40 && i < n; m++) {
+      for (let m = 0; m < MESSAGES_PER_SEND && i < n; m++) {
         const items: string[] = [];
-        const key = `${type}-${i}`;
+        const key = `${idPrefix}-${i}`;
         for (let j = 0; j < EVENTS_PER_MESSAGE && i < n; j++, i++) {
           const e: Envelope = {
-            event_id: `${type}-${i}`,
+            event_id: `${idPrefix}-${i}`,
             event_type: type,
             // In order within each message (so within each partition): no event is late.
             timestamp: new Date(base + Math.floor(i * step)).toISOString(),
@@ -123,8 +128,12 @@ export async function runProcessorExactnessBench(t: TestStack, opts: BenchOption
     const rs = await ch.query({ query, format: 'JSONEachRow' });
     return (await rs.json<T>())[0]!;
   };
+  // Distinct ids, not rows: a duplicate row must not pass for an event still to come.
   const stored = async (type: string) =>
-    Number((await one<{ n: string }>(`SELECT count() AS n FROM events WHERE event_type = '${type}'`)).n);
+    Number(
+      (await one<{ n: string }>(`SELECT uniqExact(event_id) AS n FROM events WHERE event_type = '${type}'`))
+        .n,
+    );
   const rate = async (type: string) => {
     const r = await one<{ n: string; s: number }>(
       `SELECT count() AS n, (toUnixTimestamp64Milli(max(inserted_at)) - toUnixTimestamp64Milli(min(inserted_at))) / 1000 AS s
@@ -169,6 +178,35 @@ export async function runProcessorExactnessBench(t: TestStack, opts: BenchOption
     await worker.stop();
     const chainRate = await rate('bench_exact');
 
+    // Redelivery under switches: a worker SIGKILLed mid-drain leaves batches inserted but not
+    // committed; its successor gets them again, with versions published in between.
+    const nKill = Math.round(n * 0.2);
+    log(
+      `processor exactness: ${nKill} more events, 2 more switches, the worker SIGKILLed mid-drain and restarted`,
+    );
+    await produce(t, 'bench_exact', nKill, log, 'bench_exact-k');
+    const before = n;
+    let victim = await startWorker(t, 'exact-kill-1', { WORKER_MAX_BATCH, LOG_LEVEL: 'debug' });
+    let killed = false;
+    await waitStored('bench_exact', before + nKill, async (have) => {
+      const done = have - before;
+      if (versions.length === SWITCHES + 1 && done >= nKill * 0.25) {
+        versions.push(await pub.publish('bench_exact', fullChain(versions.length + 1)));
+        await pub.relayNow();
+        switchedAt.push(have);
+      }
+      if (!killed && done >= nKill * 0.4) {
+        killed = true;
+        victim.kill('SIGKILL');
+        await victim.exit;
+        versions.push(await pub.publish('bench_exact', fullChain(versions.length + 1)));
+        await pub.relayNow();
+        switchedAt.push(have);
+        victim = await startWorker(t, 'exact-kill-2', { WORKER_MAX_BATCH, LOG_LEVEL: 'debug' });
+      }
+    });
+    await victim.stop();
+
     const raw = await rowsOf(
       ch,
       `SELECT toUnixTimestamp(toStartOfMinute(timestamp)) AS w, toString(data.plan) AS plan, count() AS n,
@@ -200,6 +238,11 @@ export async function runProcessorExactnessBench(t: TestStack, opts: BenchOption
       `SELECT toString(processor_version) AS w, '' AS plan, countMerge(n) AS n, 0 AS ids, '0' AS amount
        FROM proc_bench_exact WHERE run = '' GROUP BY processor_version`,
     );
+    const dupRows = await one<{ n: string; lo: string; hi: string }>(
+      `SELECT toString(count()) AS n, min(event_id) AS lo, max(event_id) AS hi FROM (
+         SELECT event_id FROM events WHERE event_type = 'bench_exact' GROUP BY event_id HAVING count() > 1)`,
+    );
+    if (Number(dupRows.n) > 0) log(`  events stored twice: ${dupRows.n} (ids ${dupRows.lo} … ${dupRows.hi})`);
     const twice = Number(totals.n) - Number(totals.ids);
     const lost = Number(rawTotals.ids) - Number(totals.ids);
 
@@ -227,6 +270,12 @@ export async function runProcessorExactnessBench(t: TestStack, opts: BenchOption
       `  full chain / bare           ${((100 * chainRate) / bareRate).toFixed(0)} %   (target ≥ 50 %)`,
     );
   } finally {
+    // The stack's state directory goes at exit: the workers' logs are kept for a look afterwards.
+    const kept = join(tmpdir(), `tributary-bench-exactness-logs-${process.pid}`);
+    mkdirSync(kept, { recursive: true });
+    const logs = join(t.config.stateDir, 'logs');
+    for (const f of readdirSync(logs)) if (f.startsWith('exact-')) copyFileSync(join(logs, f), join(kept, f));
+    log(`worker logs kept in ${kept}`);
     await pub.close();
     await ch.close();
   }

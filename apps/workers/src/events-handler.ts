@@ -82,6 +82,7 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
           part.batch,
           part.intent,
           part.range,
+          part.partial,
           parsedBatch.parsed,
           parsedBatch.deadLetters,
           set,
@@ -100,6 +101,7 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     batch: Batch,
     intent: { first: bigint; last: bigint } | null,
     range: { first: string; last: string },
+    partial: boolean,
     parsed: Parsed[],
     deadLetters: DeadLetter[],
     set: ProcessorSet,
@@ -110,10 +112,14 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
 
     const { candidates, duplicates } = await dedupeStage(deps, batch, parsed, intent, retry);
 
-    await retryTransient(
-      () => deps.dedupe.writeIntent(batch.topic, batch.partition, range.first, range.last),
-      retry.transient('redis intent write', 'redis'),
-    );
+    // A batch finishing an interrupted range keeps that range's intent as it is: rewritten with
+    // a shorter range, a crash now would hide the rest of it from the next recovery.
+    if (!intent) {
+      await retryTransient(
+        () => deps.dedupe.writeIntent(batch.topic, batch.partition, range.first, range.last),
+        retry.transient('redis intent write', 'redis'),
+      );
+    }
 
     let processors: ProcessorStageResult | null = null;
     if (deps.processors) {
@@ -156,15 +162,20 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
       const { intents, watermarks } = deps.processors;
       const reached = processors.watermarks;
       await retryTransient(
-        () => intents.finish(batch.topic, batch.partition, reached),
+        () =>
+          partial
+            ? intents.keepWatermarks(batch.topic, batch.partition, reached)
+            : intents.finish(batch.topic, batch.partition, reached),
         retry.transient('redis processor intent clear', 'redis'),
       );
       watermarks.advance(batch.topic, batch.partition, reached);
     }
-    await retryTransient(
-      () => deps.dedupe.clearIntent(batch.topic, batch.partition),
-      retry.transient('redis intent clear', 'redis'),
-    );
+    if (!partial) {
+      await retryTransient(
+        () => deps.dedupe.clearIntent(batch.topic, batch.partition),
+        retry.transient('redis intent clear', 'redis'),
+      );
+    }
 
     deps.stages.add('processed', processed);
     deps.stages.add('deduplicated', duplicates);

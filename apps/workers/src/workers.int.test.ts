@@ -182,9 +182,11 @@ describe('workers against real Kafka, Redis and ClickHouse', () => {
       async () => (await rows(`SELECT 1 FROM events WHERE event_id = 'post-crash'`)).length === 1,
     );
     expect(await rows(`SELECT count() AS n FROM events WHERE event_id = 'pre-crash'`)).toEqual([{ n: 1 }]);
-    await eventually(
-      async () => (await createDedupe(redis, iso.redisPrefix, 3600).readIntent(topic, 0)) === null,
-    );
+    // The interrupted range reaches far past what was delivered: its intent stays, so the batches
+    // that bring the rest of it are checked against ClickHouse too.
+    const dedupe = createDedupe(redis, iso.redisPrefix, 3600);
+    expect(await dedupe.readIntent(topic, 0)).toEqual({ first: 0n, last: 999999n });
+    await dedupe.clearIntent(topic, 0);
     redis.disconnect();
   });
 

@@ -88,7 +88,13 @@ export async function dedupeStage(
     );
     if (recovering)
       logger.warn(
-        { partition: batch.partition, checked: toCheck.length, already_inserted: landed.size },
+        {
+          partition: batch.partition,
+          interrupted: `${intent!.first}-${intent!.last}`,
+          batch: `${batch.firstOffset}-${batch.lastOffset}`,
+          checked: toCheck.length,
+          already_inserted: landed.size,
+        },
         'recovering a batch interrupted by a crash',
       );
     if (landed.size > 0) candidates = candidates.filter((p) => !landed.has(eventIdentityKey(p.envelope)));

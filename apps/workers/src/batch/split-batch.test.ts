@@ -20,10 +20,14 @@ const ranges = (parts: ReturnType<typeof splitAtInterruption>) =>
     p.batch.lastOffset,
     p.intent ? `${p.intent.first}-${p.intent.last}` : null,
     `${p.range.first}-${p.range.last}`,
+    ...(p.partial ? ['partial'] : []),
   ]);
 
 describe('splitAtInterruption', () => {
-  it('leaves a batch alone without an intent, or with one ahead of it', () => {
+  it('leaves a batch alone without an intent, with one ahead of it, or with one wholly behind it', () => {
+    expect(ranges(splitAtInterruption(batch(30, 40), { first: 10n, last: 19n }))).toEqual([
+      ['30', '40', null, '30-40'],
+    ]);
     expect(ranges(splitAtInterruption(batch(10, 20), null))).toEqual([['10', '20', null, '10-20']]);
     expect(ranges(splitAtInterruption(batch(10, 20), { first: 21n, last: 30n }))).toEqual([
       ['10', '20', null, '10-20'],
@@ -44,12 +48,19 @@ describe('splitAtInterruption', () => {
     ]);
   });
 
-  it('keeps a batch within (or equal to) the interrupted range whole, with the intent', () => {
+  it('keeps a batch equal to the interrupted range whole, with its range', () => {
     expect(ranges(splitAtInterruption(batch(10, 19), { first: 10n, last: 19n }))).toEqual([
       ['10', '19', '10-19', '10-19'],
     ]);
+  });
+
+  it('names a shorter redelivery by its own offsets and keeps the intent for the batch that brings the rest', () => {
     expect(ranges(splitAtInterruption(batch(10, 15), { first: 10n, last: 19n }))).toEqual([
-      ['10', '15', '10-19', '10-19'],
+      ['10', '15', '10-19', '10-15', 'partial'],
+    ]);
+    expect(ranges(splitAtInterruption(batch(16, 25), { first: 10n, last: 19n }))).toEqual([
+      ['16', '19', '10-19', '16-19'],
+      ['20', '25', null, '20-25'],
     ]);
   });
 });

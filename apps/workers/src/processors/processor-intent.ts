@@ -13,6 +13,11 @@ export interface ProcessorIntent {
   last: string;
   versions: Record<string, number>;
   watermarks: Record<string, number>;
+  /**
+   * Processors whose output block for the whole range is known to have landed (recorded right
+   * after each insert): a redelivery shorter than the range must not insert those events again.
+   */
+  landed?: string[];
 }
 
 const intentSchema = z.object({
@@ -20,6 +25,7 @@ const intentSchema = z.object({
   last: z.string().regex(/^\d+$/),
   versions: z.record(z.string(), z.number().int().positive()),
   watermarks: z.record(z.string(), z.number()),
+  landed: z.array(z.string()).optional(),
 });
 
 export function createProcessorIntents(redis: Redis, prefix: string) {
@@ -41,6 +47,14 @@ export function createProcessorIntents(redis: Redis, prefix: string) {
     },
     async write(topic: string, partition: number, intent: ProcessorIntent): Promise<void> {
       await redis.set(intentKey(topic, partition), JSON.stringify(intent));
+    },
+    /** Keeps the watermarks reached without clearing the intent (its range is not finished yet). */
+    async keepWatermarks(
+      topic: string,
+      partition: number,
+      watermarks: Record<string, number>,
+    ): Promise<void> {
+      if (Object.keys(watermarks).length > 0) await redis.hset(watermarkKey(topic, partition), watermarks);
     },
     /** Clears the intent and keeps the watermarks reached, in one round trip. */
     async finish(topic: string, partition: number, watermarks: Record<string, number>): Promise<void> {

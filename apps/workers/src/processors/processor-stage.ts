@@ -78,17 +78,22 @@ export async function processorStage(
           ),
         retry.transient('redis watermark read', 'redis'),
       );
-  const intent: ProcessorIntent = {
+  // A resumed intent stays as it was written (versions, watermarks, range): until its range is
+  // finished, every redelivery must be judged against the first attempt.
+  const intent: ProcessorIntent = resumed ?? {
     first: offsets.first,
     last: offsets.last,
     versions: Object.fromEntries(running.map((p) => [p.name, p.version])),
     watermarks: startMarks,
   };
-  await retryTransient(
-    () => deps.intents.write(batch.topic, batch.partition, intent),
-    retry.transient('redis processor intent write', 'redis'),
-  );
+  if (!resumed) {
+    await retryTransient(
+      () => deps.intents.write(batch.topic, batch.partition, intent),
+      retry.transient('redis processor intent write', 'redis'),
+    );
+  }
   result.intentWritten = true;
+  const landed = new Set(intent.landed ?? []);
 
   // One ProcessorEvent per new event, made once and shared by every processor.
   let events: Map<Parsed, ProcessorEvent> | null = null;
@@ -151,8 +156,18 @@ export async function processorStage(
           ? { kind: 'table' as const, rows: kept }
           : { kind: 'aggregate' as const, contributions: outcome.contributions };
       const size = block.kind === 'table' ? block.rows.length : block.contributions.length;
-      if (size > 0) {
+      // NOTE: a block recorded as landed for the interrupted range already holds these events.
+      if (size > 0 && !landed.has(p.name)) {
         const rejected = await writeOutput(deps, p, block, `${p.name}:${p.version}:${range}`, retry);
+        // Only a block under the whole range's token stands for the whole range.
+        if (!rejected && offsets.first === intent.first && offsets.last === intent.last) {
+          landed.add(p.name);
+          intent.landed = [...landed];
+          await retryTransient(
+            () => deps.intents.write(batch.topic, batch.partition, intent),
+            retry.transient('redis processor intent write', 'redis'),
+          );
+        }
         if (rejected) {
           // The block as a whole was refused: every kept event of it is dead-lettered, none half-written.
           outcome.results.forEach((r, i) => {
