@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { formatCount } from '../../lib/format.ts';
 import { useCan } from '../../lib/use-can.ts';
+import { MessageBrowser } from '../messages/message-browser.tsx';
 import { Badge, Card, ErrorState, Loading, numCell, Stat, StatGrid, Table } from '../ui/index.ts';
 import { AddPartitionsForm } from './add-partitions-form.tsx';
 import { formatBytes, formatRate, formatRetention } from './format-topic.ts';
@@ -90,12 +91,8 @@ export function TopicDetail({ name }: { name: string }) {
           {canWrite && !t.platform && (
             <AddPartitionsForm key={t.partitions} name={t.name} partitions={t.partitions} />
           )}
-          {/* MESSAGE BROWSER: <MessageBrowser topic={name} /> from ../messages/message-browser.tsx goes here. */}
-          <Card title="Messages">
-            <div className={styles.browserSlot} data-testid="message-browser-slot">
-              The message browser for this topic appears here.
-            </div>
-          </Card>
+          {/* The message browser (components/messages), built by its own owner. */}
+          <MessageBrowser topic={name} />
         </>
       )}
     </div>
