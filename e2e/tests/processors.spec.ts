@@ -197,6 +197,8 @@ test('a processor is created, previewed, published, edited, rolled out to every 
   await expect(page.getByTestId('processor-active-version')).toHaveText('v1 published');
   await workersAllRun(page, 1);
 
+  await page.screenshot({ path: testInfo.outputPath('processor-editor.png'), fullPage: true });
+
   // 8. The list shows it active at v1, with the workers running v1.
   await page.goto(`${s.webUrl}/processors`);
   const row = page.getByTestId('processor-row').filter({ hasText: name });

@@ -73,14 +73,19 @@ export function ProcessorEditor({ name }: { name: string }) {
         testId="state-error"
       />
       <div className={styles.split}>
-        <DraftEditor
-          key={shownVersion ?? 'new'}
-          name={p.name}
-          initial={base?.definition ?? emptyDefinition()}
-          baseVersion={base?.version ?? null}
-          canWrite={canWrite}
-          onSaved={setShown}
-        />
+        {/* A version just saved may not be in the detail yet: wait for it rather than show an empty draft. */}
+        {shownVersion !== null && !base ? (
+          <Loading what={`v${shownVersion}`} />
+        ) : (
+          <DraftEditor
+            key={shownVersion ?? 'new'}
+            name={p.name}
+            initial={base?.definition ?? emptyDefinition()}
+            baseVersion={base?.version ?? null}
+            canWrite={canWrite}
+            onSaved={setShown}
+          />
+        )}
         <div className={styles.stack}>
           <VersionHistory
             name={p.name}

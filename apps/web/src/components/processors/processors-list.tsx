@@ -14,21 +14,22 @@ export function ProcessorsList() {
   const workers = useWorkers();
   const canWrite = useCan('processors:write');
   const processors = list.data ?? [];
-  const newButton = canWrite && (
-    <Link href="/processors/new" className="btn btn-primary" data-testid="new-processor">
-      New processor
-    </Link>
-  );
+  const newButton = (testId: string) =>
+    canWrite && (
+      <Link href="/processors/new" className="btn btn-primary" data-testid={testId}>
+        New processor
+      </Link>
+    );
   return (
     <>
       <div className="page-head">
         <h1>Processors</h1>
-        {newButton}
+        {newButton('new-processor')}
       </div>
       <QueryError queries={[list, workers]} />
       {list.isLoading && <Loading what="processors" />}
       {list.data && processors.length === 0 && (
-        <EmptyState title="No processor yet" action={newButton || undefined}>
+        <EmptyState title="No processor yet" action={newButton('new-processor-empty') || undefined}>
           A processor filters, enriches and aggregates events on their way into ClickHouse, and is published
           to the workers as a versioned whole.
         </EmptyState>
