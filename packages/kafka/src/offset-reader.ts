@@ -143,7 +143,8 @@ export function createOffsetReader(opts: CreateOffsetReaderOptions): OffsetReade
                 // A batch starts where it starts: skip what precedes the requested offset.
                 if (offset < from) continue;
                 const headers: Record<string, string> = {};
-                for (const [k, v] of r.headers) if (k) headers[k.toString('utf8')] = v?.toString('utf8') ?? '';
+                for (const [k, v] of r.headers)
+                  if (k) headers[k.toString('utf8')] = v?.toString('utf8') ?? '';
                 messages.push({
                   topic,
                   partition: part.partitionIndex,
@@ -155,7 +156,12 @@ export function createOffsetReader(opts: CreateOffsetReaderOptions): OffsetReade
                 });
               }
             }
-            out.push({ partition: part.partitionIndex, messages, nextOffset, highWatermark: part.highWatermark });
+            out.push({
+              partition: part.partitionIndex,
+              messages,
+              nextOffset,
+              highWatermark: part.highWatermark,
+            });
           }
       return out;
     },
