@@ -13,6 +13,13 @@ export const workerRunningSchema = z.object({
     z.string(),
     z.object({ version: z.number().int().positive(), since: z.union([z.string(), z.number()]) }),
   ),
+  /** Versions this worker could not compile (the previous one kept running). */
+  failed: z
+    .record(
+      z.string(),
+      z.object({ version: z.number().int().positive(), reason: z.string(), at: z.string() }),
+    )
+    .optional(),
 });
 export type WorkerRunning = z.infer<typeof workerRunningSchema>;
 
