@@ -49,10 +49,11 @@ describe('@tributary/clickhouse against the embedded server', () => {
       '0005_dead_letter_status.sql',
       '0006_events_keyed_by_source.sql',
       '0007_events_processor_columns.sql',
+      '0008_consumer_lag.sql',
     ]);
     const second = await migrate({ client, database: db });
     expect(second.applied).toEqual([]);
-    expect(second.alreadyApplied).toHaveLength(7);
+    expect(second.alreadyApplied).toHaveLength(8);
 
     const rs = await client.query({
       query: 'SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name',
@@ -60,6 +61,7 @@ describe('@tributary/clickhouse against the embedded server', () => {
       format: 'JSONEachRow',
     });
     expect((await rs.json<{ name: string }>()).map((r) => r.name)).toEqual([
+      'consumer_lag',
       'dead_letter_status',
       'dead_letters',
       'events',
