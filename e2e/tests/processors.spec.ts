@@ -77,7 +77,8 @@ async function fillExpression(field: Locator, text: string): Promise<void> {
 }
 
 async function confirm(page: Page): Promise<void> {
-  const dialog = page.getByTestId('confirm-dialog');
+  // The editor holds more than one confirmation; the open one is asked.
+  const dialog = page.locator('dialog[open][data-testid="confirm-dialog"]');
   await expect(dialog).toBeVisible();
   await dialog.getByTestId('confirm-ok').click();
   await expect(dialog).toBeHidden();
@@ -167,6 +168,18 @@ test('a processor is created, previewed, published, edited, rolled out to every 
       },
     )
     .toBeGreaterThan(0);
+  // The editor's Output panel shows the table filling: windows counted per country.
+  const output = page.getByTestId('processor-output');
+  await expect(output.getByTestId('output-version').filter({ hasText: 'v1' })).toBeVisible({
+    timeout: 30_000,
+  });
+  const firstWindow = output.getByTestId('output-window').first();
+  await expect(firstWindow.locator('[data-group="country"]')).toHaveText(/^[A-Z]{2}$|^$/);
+  await expect
+    .poll(async () => Number(await firstWindow.locator('[data-measure="events"]').textContent()), {
+      timeout: 30_000,
+    })
+    .toBeGreaterThan(0);
 
   // 6. Edit (free sign-ups count too), save v2, publish it: every worker switches to v2.
   await fillExpression(
@@ -206,7 +219,26 @@ test('a processor is created, previewed, published, edited, rolled out to every 
   await expect(row.getByTestId('processor-active')).toHaveText('v1');
   await expect(row.getByTestId('processor-running')).toContainText('v1');
 
+  // Rates come from the workers' counters (flushed every 5 s): events went in, a third dropped.
+  await expect
+    .poll(async () => Number(await row.getByTestId('processor-in-rate').getAttribute('data-value')), {
+      timeout: 30_000,
+    })
+    .toBeGreaterThan(0);
+  await expect
+    .poll(async () => Number(await row.getByTestId('processor-drop-rate').getAttribute('data-value')), {
+      timeout: 30_000,
+    })
+    .toBeGreaterThan(0);
   await page.screenshot({ path: testInfo.outputPath('processors-list.png'), fullPage: true });
+
+  // 9. The Pipeline page lists it with the workers running v1; the Live page names it.
+  await page.goto(`${s.webUrl}/pipeline`);
+  const stage = page.getByTestId('pipeline-processor').filter({ hasText: name });
+  await expect(stage).toContainText('v1');
+  await expect(stage.getByTestId('processor-in-rate')).toBeVisible();
+  await page.goto(`${s.webUrl}/live`);
+  await expect(page.locator(`[data-testid="live-processor"][data-processor="${name}"]`)).toContainText('v1');
 });
 
 test('a refused version names each problem beside its step, and nothing is stored', async ({ page }) => {

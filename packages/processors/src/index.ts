@@ -70,6 +70,13 @@ export {
   workersRunningPattern,
   type WorkerRunning,
 } from './workers-running.ts';
+export {
+  recentOutput,
+  RECENT_OUTPUT_MINUTES,
+  RECENT_OUTPUT_ROWS,
+  type OutputByVersion,
+  type RecentOutput,
+} from './recent-output.ts';
 export type { ProcessorDetail, ProcessorVersionView, ProcessorView } from './views.ts';
 export {
   loadActiveSet,

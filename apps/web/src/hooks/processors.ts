@@ -39,6 +39,17 @@ export function useWorkers() {
   );
 }
 
+/** What the processor wrote lately (rows per version, newest aggregate windows), every 2 s. */
+export function useProcessorOutput(name: string) {
+  const trpc = useTRPC();
+  return useQuery(
+    trpc.processors.output.queryOptions(
+      { name },
+      { refetchInterval: pollUnlessFailed(PROCESSORS_REFRESH_MS) },
+    ),
+  );
+}
+
 export function useLookupTables() {
   const trpc = useTRPC();
   return useQuery(trpc.processors.lookupTables.list.queryOptions());

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseIpv4, parseIpv6Into } from './ip-address.ts';
 
@@ -11,8 +10,30 @@ import { parseIpv4, parseIpv6Into } from './ip-address.ts';
 
 const PACKAGE = '@ip-location-db/geo-whois-asn-country';
 
+let packageDir: string | undefined;
+
 function dataFile(name: string): string {
-  return join(dirname(createRequire(import.meta.url).resolve(`${PACKAGE}/package.json`)), name);
+  packageDir ??= resolvePackageDir();
+  return join(packageDir, name);
+}
+
+/**
+ * Resolved by Node at run time, never by a bundler: the console's Turbopack build turns a literal
+ * `createRequire(import.meta.url).resolve(...)` into a module id (a number, not a path), and
+ * `import.meta.url` inside a bundle names the bundle, so the working directory is tried too.
+ */
+function resolvePackageDir(): string {
+  const { createRequire } = process.getBuiltinModule('node:module');
+  const spec = [PACKAGE, 'package.json'].join('/');
+  for (const from of [import.meta.url, join(process.cwd(), 'index.js')]) {
+    try {
+      const found: unknown = createRequire(from).resolve(spec);
+      if (typeof found === 'string') return dirname(found);
+    } catch {
+      // not resolvable from there: try the next place
+    }
+  }
+  throw new Error(`${PACKAGE} is not installed: geo-IP lookups read their data from it`);
 }
 
 interface Ipv4Table {

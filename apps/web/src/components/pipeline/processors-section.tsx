@@ -3,10 +3,11 @@
 import Link from 'next/link';
 import { useProcessorList, useWorkers } from '../../hooks/processors.ts';
 import { versionsRunning } from '../processors/worker-versions.ts';
+import { RatesCells, RatesHeads } from '../processors/rates-cells.tsx';
 import { StateBadge } from '../processors/state-badge.tsx';
 import { Badge, Card, Table } from '../ui/index.ts';
 
-/** Per processor that is not a draft: its state, published version and the workers running it. */
+/** Per processor that is not a draft: its state, published version, rates and the workers running it. */
 export function ProcessorsSection() {
   const list = useProcessorList();
   const workers = useWorkers();
@@ -20,6 +21,7 @@ export function ProcessorsSection() {
             <th>Processor</th>
             <th>State</th>
             <th>Published</th>
+            <RatesHeads />
             <th>Workers running</th>
           </tr>
         </thead>
@@ -35,6 +37,7 @@ export function ProcessorsSection() {
                 <StateBadge state={p.state} />
               </td>
               <td>{p.activeVersion === null ? '—' : `v${p.activeVersion}`}</td>
+              <RatesCells rates={p.rates} error={p.ratesError?.message} />
               <td>
                 {versionsRunning(workers.data ?? [], p.name).map((r) => (
                   <Badge key={r.version} tone={r.version === p.activeVersion ? 'good' : 'warn'}>

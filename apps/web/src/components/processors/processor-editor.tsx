@@ -12,6 +12,7 @@ import { LookupTablesPanel } from './lookup-tables-panel.tsx';
 import styles from './sections.module.css';
 import { StateBadge } from './state-badge.tsx';
 import { VersionHistory } from './version-history.tsx';
+import { OutputPanel } from './output-panel.tsx';
 import { WorkersPanel } from './workers-panel.tsx';
 
 /** One processor: its definition as forms, its versions, where it runs, and a preview. */
@@ -96,6 +97,7 @@ export function ProcessorEditor({ name }: { name: string }) {
             onShow={setShown}
           />
           <WorkersPanel name={p.name} activeVersion={p.state === 'active' ? p.activeVersion : null} />
+          {p.lastVersion > 0 && <OutputPanel name={p.name} />}
           <LookupTablesPanel canWrite={canWrite} />
         </div>
       </div>

@@ -5,10 +5,11 @@ import { useProcessorList, useWorkers } from '../../hooks/processors.ts';
 import { useCan } from '../../lib/use-can.ts';
 import { QueryError } from '../error-banner.tsx';
 import { Badge, Card, EmptyState, Loading, numCell, Table } from '../ui/index.ts';
+import { RatesCells, RatesHeads } from './rates-cells.tsx';
 import { StateBadge } from './state-badge.tsx';
 import { versionsRunning } from './worker-versions.ts';
 
-/** Every processor: state, versions, and which version each worker runs. */
+/** Every processor: state, versions, rates over the last minutes, and which version each worker runs. */
 export function ProcessorsList() {
   const list = useProcessorList();
   const workers = useWorkers();
@@ -43,6 +44,7 @@ export function ProcessorsList() {
                 <th>State</th>
                 <th className={numCell}>Published</th>
                 <th className={numCell}>Latest</th>
+                <RatesHeads />
                 <th>Workers running</th>
               </tr>
             </thead>
@@ -64,6 +66,7 @@ export function ProcessorsList() {
                       {p.activeVersion === null ? '—' : `v${p.activeVersion}`}
                     </td>
                     <td className={numCell}>{p.lastVersion === 0 ? '—' : `v${p.lastVersion}`}</td>
+                    <RatesCells rates={p.rates} error={p.ratesError?.message} />
                     <td data-testid="processor-running">
                       {running.length === 0 ? (
                         <span className="muted">none</span>

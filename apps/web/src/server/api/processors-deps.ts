@@ -1,4 +1,5 @@
 import { getClickHouse, getDdlTarget } from '../clickhouse.ts';
+import { kickControl } from '../control.ts';
 import { getDb } from '../db.ts';
 import { env } from '../../env.ts';
 import type { ProcessorsApiDeps } from './processors.ts';
@@ -14,5 +15,6 @@ export function processorsApiDeps(): ProcessorsApiDeps {
       clickhouse: { client: getClickHouse(), database: env.CLICKHOUSE_DATABASE },
       ...secret,
     }),
+    afterChange: kickControl,
   };
 }

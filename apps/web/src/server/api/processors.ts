@@ -34,6 +34,14 @@ export interface ProcessorsApiDeps {
   db: Db;
   lifecycle: () => LifecycleDeps;
   preview: () => PreviewDeps;
+  /** Called after a change committed (the console kicks its outbox relay: workers switch at once). */
+  afterChange?: () => void;
+}
+
+/** `value`, once the change that produced it committed; tells deps.afterChange. */
+function changed<T>(deps: ProcessorsApiDeps, value: T): T {
+  deps.afterChange?.();
+  return value;
 }
 
 export interface NameParams {
@@ -92,7 +100,10 @@ export function createHandler(req: Request, deps: ProcessorsApiDeps): Promise<Re
       await readJson(req, BODY_LIMIT_BYTES),
       '{"name": "…", "description"?: "…"}',
     );
-    return json(processorOut(await createProcessor(deps.db, body, { actor: caller.actor })), 201);
+    return json(
+      processorOut(changed(deps, await createProcessor(deps.db, body, { actor: caller.actor }))),
+      201,
+    );
   });
 }
 
@@ -138,7 +149,7 @@ export function createVersionHandler(
       clickhouse: deps.preview().clickhouse,
       ...secret,
     });
-    return json({ name, ...versionOut(v) }, 201);
+    return json({ name, ...versionOut(changed(deps, v)) }, 201);
   });
 }
 
@@ -164,7 +175,9 @@ export function publishHandler(req: Request, ctx: NameParams, deps: ProcessorsAp
     const name = await nameOf(ctx.params);
     const body = parseBody(versionRefBody, await readJson(req, 4096), '{"version": N}');
     return json(
-      processorOut(await publishVersion(deps.lifecycle(), name, body.version, { actor: caller.actor })),
+      processorOut(
+        changed(deps, await publishVersion(deps.lifecycle(), name, body.version, { actor: caller.actor })),
+      ),
     );
   });
 }
@@ -175,7 +188,9 @@ export function rollbackHandler(req: Request, ctx: NameParams, deps: ProcessorsA
     const name = await nameOf(ctx.params);
     const body = parseBody(versionRefBody, await readJson(req, 4096), '{"version": N}');
     return json(
-      processorOut(await rollbackTo(deps.lifecycle(), name, body.version, { actor: caller.actor })),
+      processorOut(
+        changed(deps, await rollbackTo(deps.lifecycle(), name, body.version, { actor: caller.actor })),
+      ),
     );
   });
 }
@@ -184,7 +199,9 @@ export function pauseHandler(req: Request, ctx: NameParams, deps: ProcessorsApiD
   return handleAudited(req, async () => {
     const caller = await authorize(req, deps.db, WRITE);
     return json(
-      processorOut(await pauseProcessor(deps.db, await nameOf(ctx.params), { actor: caller.actor })),
+      processorOut(
+        changed(deps, await pauseProcessor(deps.db, await nameOf(ctx.params), { actor: caller.actor })),
+      ),
     );
   });
 }
@@ -194,7 +211,10 @@ export function resumeHandler(req: Request, ctx: NameParams, deps: ProcessorsApi
     const caller = await authorize(req, deps.db, WRITE);
     return json(
       processorOut(
-        await resumeProcessor(deps.lifecycle(), await nameOf(ctx.params), { actor: caller.actor }),
+        changed(
+          deps,
+          await resumeProcessor(deps.lifecycle(), await nameOf(ctx.params), { actor: caller.actor }),
+        ),
       ),
     );
   });

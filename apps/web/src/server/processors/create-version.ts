@@ -1,8 +1,8 @@
 import { createVersion as storeVersion } from '@tributary/processors';
 import { auditName } from '../auth/actor.ts';
 import { getDb } from '../db.ts';
-import { procedure } from '../trpc.ts';
-import { piiSecretOption } from './deps.ts';
+
+import { piiSecretOption, processorsWrite } from './deps.ts';
 import { createVersionInput } from './types.ts';
 
 /**
@@ -11,14 +11,12 @@ import { createVersionInput } from './types.ts';
  * full list is in the error's cause (details.errors) for server-side callers, and `check`
  * returns it to the editor.
  */
-export const createVersion = procedure('processors:write')
-  .input(createVersionInput)
-  .mutation(async ({ ctx, input }) => {
-    const v = await storeVersion(getDb(), input.name, input.definition, {
-      actor: auditName(ctx.actor),
-      note: input.note,
-      clickhouse: ctx.clickhouse,
-      ...piiSecretOption(),
-    });
-    return { version: v.version, createdAt: v.createdAt.toISOString() };
+export const createVersion = processorsWrite.input(createVersionInput).mutation(async ({ ctx, input }) => {
+  const v = await storeVersion(getDb(), input.name, input.definition, {
+    actor: auditName(ctx.actor),
+    note: input.note,
+    clickhouse: ctx.clickhouse,
+    ...piiSecretOption(),
   });
+  return { version: v.version, createdAt: v.createdAt.toISOString() };
+});

@@ -2,7 +2,8 @@ import type { LifecycleDeps, PreviewDeps } from '@tributary/processors';
 import { env } from '../../env.ts';
 import { auditName, can, type Actor } from '../auth/actor.ts';
 import { getDb } from '../db.ts';
-import type { Context } from '../trpc.ts';
+import { kickControl } from '../control.ts';
+import { procedure, type Context } from '../trpc.ts';
 
 /**
  * What the processor service functions need from a console request: Postgres, the DDL
@@ -33,3 +34,13 @@ export function piiSecretOption(): { piiSecret?: string } {
 export function callerOf(actor: Actor): { actor: string; revealPii: boolean } {
   return { actor: auditName(actor), revealPii: can(actor, 'pii:read') };
 }
+
+/**
+ * processors:write, and after a change commits the outbox relay is kicked: the workers switch
+ * within milliseconds instead of at the relay's next poll (about a second).
+ */
+export const processorsWrite = procedure('processors:write').use(async ({ next }) => {
+  const result = await next();
+  if (result.ok) kickControl();
+  return result;
+});

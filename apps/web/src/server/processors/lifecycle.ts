@@ -1,15 +1,15 @@
 import { pauseProcessor, publishVersion, resumeProcessor, rollbackTo } from '@tributary/processors';
 import { auditName } from '../auth/actor.ts';
 import { getDb } from '../db.ts';
-import { procedure } from '../trpc.ts';
-import { lifecycleDeps } from './deps.ts';
+
+import { lifecycleDeps, processorsWrite } from './deps.ts';
 import { nameInput, versionInput } from './types.ts';
 import { processorOut } from './wire.ts';
 
 // The four state changes, each a few lines: the service checks, migrates the output table,
 // audits and writes the control hint in the change's transaction.
 
-export const publish = procedure('processors:write')
+export const publish = processorsWrite
   .input(versionInput)
   .mutation(async ({ ctx, input }) =>
     processorOut(
@@ -17,19 +17,19 @@ export const publish = procedure('processors:write')
     ),
   );
 
-export const pause = procedure('processors:write')
+export const pause = processorsWrite
   .input(nameInput)
   .mutation(async ({ ctx, input }) =>
     processorOut(await pauseProcessor(getDb(), input.name, { actor: auditName(ctx.actor) })),
   );
 
-export const resume = procedure('processors:write')
+export const resume = processorsWrite
   .input(nameInput)
   .mutation(async ({ ctx, input }) =>
     processorOut(await resumeProcessor(lifecycleDeps(ctx), input.name, { actor: auditName(ctx.actor) })),
   );
 
-export const rollback = procedure('processors:write')
+export const rollback = processorsWrite
   .input(versionInput)
   .mutation(async ({ ctx, input }) =>
     processorOut(

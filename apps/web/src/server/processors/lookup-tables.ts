@@ -2,6 +2,7 @@ import { listLookupTables, listLookupVersions, uploadLookupTable } from '@tribut
 import { auditName } from '../auth/actor.ts';
 import { getDb } from '../db.ts';
 import { procedure, router } from '../trpc.ts';
+import { processorsWrite } from './deps.ts';
 import { lookupUploadInput, lookupVersionsInput } from './types.ts';
 import { lookupTableOut, lookupVersionOut } from './wire.ts';
 
@@ -13,7 +14,7 @@ export const lookupTablesRouter = router({
     .query(async ({ input }) => (await listLookupVersions(getDb(), input.name)).map(lookupVersionOut)),
 
   /** A refused CSV is BAD_REQUEST naming the broken rows' lines; nothing is stored. */
-  upload: procedure('processors:write')
+  upload: processorsWrite
     .input(lookupUploadInput)
     .mutation(async ({ ctx, input }) =>
       lookupVersionOut(await uploadLookupTable(getDb(), input, { actor: auditName(ctx.actor) })),

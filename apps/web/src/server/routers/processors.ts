@@ -5,6 +5,7 @@ import { createVersion } from '../processors/create-version.ts';
 import { get } from '../processors/get.ts';
 import { pause, publish, resume, rollback } from '../processors/lifecycle.ts';
 import { list } from '../processors/list.ts';
+import { output } from '../processors/output.ts';
 import { lookupTablesRouter } from '../processors/lookup-tables.ts';
 import { preview } from '../processors/preview.ts';
 import { workers } from '../processors/workers.ts';
@@ -28,5 +29,6 @@ export const processorsRouter = router({
   resume,
   rollback,
   workers,
+  output,
   lookupTables: lookupTablesRouter,
 });

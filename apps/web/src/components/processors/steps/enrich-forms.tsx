@@ -1,14 +1,10 @@
+import { GEO_DATA_NOTICE } from '@tributary/contracts';
 import { FieldRow } from '../../ui/index.ts';
 import { ListField } from '../list-field.tsx';
 import { TextField } from '../text-field.tsx';
 import type { StepFormProps } from './step-form-props.ts';
 import styles from './steps.module.css';
 
-// NOTE: to be replaced by contracts' GEO_DATA_NOTICE once it is exported (one wording for the
-// console, the docs and the API).
-const GEO_DATA_NOTICE =
-  'Country data: @ip-location-db/geo-whois-asn-country, CC0-1.0 (public domain), shipped with the platform. ' +
-  'Countries come from WHOIS and ASN registrations: the network owner’s country, not where a person is.';
 
 export function UaForm({ step, onChange, readOnly }: StepFormProps<'enrich_ua'>) {
   return (
