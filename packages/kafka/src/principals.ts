@@ -11,8 +11,9 @@ export type ServicePrincipal = (typeof SERVICE_PRINCIPALS)[number];
 export const ADMIN_PRINCIPAL = 'admin';
 
 /**
- * NOTE: must match the group ids apps/ingest/src/control-follower.ts uses (one random group per
- * instance, so every instance reads the whole compacted topic).
+ * Ingest's control follower (@tributary/control, started in apps/ingest/src/service.ts) joins a
+ * group of this prefix plus a random suffix per instance, so every instance reads the whole
+ * compacted topic.
  */
 export const INGEST_CONTROL_GROUP_PREFIX = 'tributary-ingest-control-';
 /** NOTE: must match the control follower's clientId in apps/workers/src/service.ts (group = clientId-<uuid>). */

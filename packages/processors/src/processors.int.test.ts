@@ -16,8 +16,10 @@ import {
   listLookupVersions,
   listProcessors,
   pauseProcessor,
+  insertProcessorOutput,
   PII_MASK,
   previewDefinition,
+  recentOutput,
   publishVersion,
   resumeProcessor,
   rollbackTo,
@@ -527,5 +529,64 @@ describe('preview', () => {
       ),
     );
     expect(err.code).toBe('bad_request');
+  });
+});
+
+describe('recent output', () => {
+  it('reads windows back merged over versions, rows per version, and masks unhashed pii groups', async () => {
+    const name = 'per_email';
+    const aggregate = (measure: string) => ({
+      id: 'per_min',
+      kind: 'aggregate' as const,
+      window: { type: 'tumbling' as const, sizeSeconds: 60 },
+      graceSeconds: 60,
+      groupBy: [{ name: 'email', field: 'data.email' }],
+      measures: [{ name: measure, fn: 'count' as const }],
+    });
+    const definition = def({ steps: [aggregate('n')], output: { kind: 'aggregate', table: name } });
+    await createProcessor(db, { name }, { actor });
+    const v1 = await createVersion(db, name, definition, { actor, piiSecret: SECRET });
+    await publishVersion(deps, name, 1, { actor });
+    const now = Date.now();
+    const start = Math.floor(now / 60_000) * 60_000 - 120_000;
+    const contribution = (minute: number, email: string, n: number) => ({
+      eventIndex: 0,
+      windowStart: start + minute * 60_000,
+      windowEnd: start + (minute + 1) * 60_000,
+      groups: { email },
+      values: { n },
+    });
+    const target = { client: ch, database: iso.clickhouseDatabase };
+    await insertProcessorOutput(target, {
+      processor: name,
+      version: 1,
+      definition: v1.definition,
+      contributions: [contribution(0, 'a@example.test', 2), contribution(1, 'a@example.test', 1)],
+      token: `${name}:1:t:0:0-1`,
+    });
+    // The same window flushed again by version 2: one merged row (a count counts contributions).
+    await insertProcessorOutput(target, {
+      processor: name,
+      version: 2,
+      definition: v1.definition,
+      contributions: [contribution(1, 'a@example.test', 4)],
+      token: `${name}:2:t:0:2-2`,
+    });
+
+    const shown = await recentOutput({ db, clickhouse: target }, name, { revealPii: true });
+    expect(shown).toMatchObject({ kind: 'aggregate', table: `proc_${name}`, piiMasked: false });
+    expect(shown.byVersion.map((v) => [v.version, v.rows])).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
+    expect(shown.windows.map((w) => [w.windowStart - start, w.groups.email, w.values.n])).toEqual([
+      [60_000, 'a@example.test', 2],
+      [0, 'a@example.test', 1],
+    ]);
+
+    const masked = await recentOutput({ db, clickhouse: target }, name, { revealPii: false });
+    expect(masked.piiMasked).toBe(true);
+    expect(JSON.stringify(masked)).not.toContain('a@example.test');
+    expect(masked.windows[0]?.groups.email).toBe(PII_MASK);
   });
 });

@@ -80,8 +80,10 @@ export async function recentOutput(
         ? `SELECT processor_version AS version, count() AS rows, toUnixTimestamp64Milli(max(inserted_at)) AS last
            FROM ${db}.${table} WHERE inserted_at >= {from:DateTime64(3, 'UTC')}
            GROUP BY version ORDER BY version LIMIT 1000`
-        : `SELECT processor_version AS version, uniqExact(window_start) AS rows, toUnixTimestamp64Milli(max(inserted_at)) AS last
-           FROM ${db}.${table} WHERE run = {run:String} AND inserted_at >= {from:DateTime64(3, 'UTC')}
+        : // The aggregate table keeps merged states only; its input log has when each part came.
+          `SELECT processor_version AS version, uniqExact(window_start) AS rows, toUnixTimestamp(max(inserted_at)) * 1000 AS last
+           FROM ${db}.${outputTableNames(output.table).input}
+           WHERE run = {run:String} AND inserted_at >= toDateTime({from:DateTime64(3, 'UTC')})
            GROUP BY version ORDER BY version LIMIT 1000`;
   const rs = await deps.clickhouse.client.query({
     query: byVersionQuery,
