@@ -210,9 +210,29 @@ test('a processor is created, previewed, published, edited, rolled out to every 
   await expect(page.getByTestId('processor-active-version')).toHaveText('v1 published');
   await workersAllRun(page, 1);
 
+  // 8. Backfill v1 over the last hour of stored events: its own row set holds every pro sign-up
+  // (18 of the 27 sent), and starting the same backfill again changes nothing.
+  const backfill = page.getByTestId('processor-backfill');
+  const local = (ms: number) =>
+    new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await backfill.getByTestId('backfill-version').selectOption('1');
+  await backfill.getByTestId('backfill-from').fill(local(Date.now() - 3600_000));
+  await backfill.getByTestId('backfill-to').fill(local(Date.now() + 5 * 60_000));
+  await backfill.getByTestId('backfill-start').click();
+  const run = backfill.getByTestId('backfill-row');
+  await expect(run).toHaveCount(1);
+  await expect(run.first()).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
+  await expect(run.first()).toHaveAttribute('data-progress', '1');
+  const backfilled = async () =>
+    Number(await clickhouse(s, `SELECT countMerge(events) FROM proc_${table} WHERE run != ''`));
+  expect(await backfilled()).toBe(18);
+  await backfill.getByTestId('backfill-start').click();
+  await expect(run).toHaveCount(1);
+  expect(await backfilled()).toBe(18);
+
   await page.screenshot({ path: testInfo.outputPath('processor-editor.png'), fullPage: true });
 
-  // 8. The list shows it active at v1, with the workers running v1.
+  // 9. The list shows it active at v1, with the workers running v1.
   await page.goto(`${s.webUrl}/processors`);
   const row = page.getByTestId('processor-row').filter({ hasText: name });
   await expect(row.getByTestId('processor-state')).toHaveText('active');
@@ -232,7 +252,7 @@ test('a processor is created, previewed, published, edited, rolled out to every 
     .toBeGreaterThan(0);
   await page.screenshot({ path: testInfo.outputPath('processors-list.png'), fullPage: true });
 
-  // 9. The Pipeline page lists it with the workers running v1; the Live page names it.
+  // 10. The Pipeline page lists it with the workers running v1; the Live page names it.
   await page.goto(`${s.webUrl}/pipeline`);
   const stage = page.getByTestId('pipeline-processor').filter({ hasText: name });
   await expect(stage).toContainText('v1');

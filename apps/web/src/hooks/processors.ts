@@ -106,3 +106,24 @@ export function usePreview() {
   const trpc = useTRPC();
   return useMutation(trpc.processors.preview.mutationOptions());
 }
+
+/** The processor's backfills, newest first, refreshed every 2 s (a running one's progress moves). */
+export function useBackfills(processor: string) {
+  const trpc = useTRPC();
+  return useQuery(
+    trpc.backfills.list.queryOptions(
+      { processor },
+      { refetchInterval: pollUnlessFailed(PROCESSORS_REFRESH_MS) },
+    ),
+  );
+}
+
+export function useBackfillActions() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const refresh = () => queryClient.invalidateQueries(trpc.backfills.pathFilter());
+  return {
+    start: useMutation(trpc.backfills.start.mutationOptions({ onSuccess: refresh })),
+    stop: useMutation(trpc.backfills.stop.mutationOptions({ onSuccess: refresh })),
+  };
+}

@@ -12,6 +12,7 @@ import { LookupTablesPanel } from './lookup-tables-panel.tsx';
 import styles from './sections.module.css';
 import { StateBadge } from './state-badge.tsx';
 import { VersionHistory } from './version-history.tsx';
+import { BackfillPanel } from './backfill-panel.tsx';
 import { OutputPanel } from './output-panel.tsx';
 import { WorkersPanel } from './workers-panel.tsx';
 
@@ -98,6 +99,9 @@ export function ProcessorEditor({ name }: { name: string }) {
           />
           <WorkersPanel name={p.name} activeVersion={p.state === 'active' ? p.activeVersion : null} />
           {p.lastVersion > 0 && <OutputPanel name={p.name} />}
+          {p.lastVersion > 0 && (
+            <BackfillPanel name={p.name} versions={p.versions.map((v) => v.version)} canWrite={canWrite} />
+          )}
           <LookupTablesPanel canWrite={canWrite} />
         </div>
       </div>
