@@ -134,6 +134,31 @@ describe('@tributary/clickhouse against the embedded server', () => {
     expect(await perMinute.json()).toEqual([{ minute, event_type: 'purchase', events: 2 }]);
   });
 
+  it('keeps text that looks like a date as the producer wrote it', async () => {
+    const data = { at: '2026-01-01T10:00:00.123+02:00', day: '2026-01-01', plain: '2026-01-01 10:00:00' };
+    const now = new Date();
+    await insertRows(client, `${db}.events`, [
+      {
+        event_id: 'evt-dates',
+        event_type: 'dates',
+        timestamp: toDateTime64(now),
+        user_id: null,
+        data,
+        metadata: {},
+        source: 'web',
+        schema_version: 1,
+        received_at: toDateTime64(now),
+        processed_at: toDateTime64(now),
+      },
+    ]);
+    const rs = await client.query({
+      query: `SELECT data, dynamicType(data.at) AS t FROM ${db}.events WHERE event_id = 'evt-dates'`,
+      format: 'JSONEachRow',
+    });
+    // Without the client's settings ClickHouse infers DateTime64 and hands back '2026-01-01 08:00:00.123000000'.
+    expect(await rs.json()).toEqual([{ data, t: 'String' }]);
+  });
+
   it('benchRawInsert reports a rate and leaves no scratch table', async () => {
     const result = await benchRawInsert({ url, database: db, rows: 2_000, batchSize: 500 });
     expect(result.rows).toBe(2_000);

@@ -35,6 +35,12 @@ export function createClickHouse(options: ClickHouseOptions): ClickHouseClient {
     clickhouse_settings: {
       async_insert: 0,
       date_time_input_format: 'best_effort',
+      // A JSON column infers types per path: a string that looks like a date would be stored
+      // as Date/DateTime64 and read back reformatted (an offset turned into UTC, nine digits),
+      // so previews and backfills reading stored events would see other text than the workers
+      // saw in Kafka. Strings stay strings (docs/decisions/json-date-inference.md).
+      input_format_try_infer_dates: 0,
+      input_format_try_infer_datetimes: 0,
       output_format_json_quote_64bit_integers: 0,
     },
     log: { level: ClickHouseLogLevel.OFF },
