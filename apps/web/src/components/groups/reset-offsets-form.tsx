@@ -1,8 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { errorText } from '../../lib/error-text.ts';
-import { Button, Card, Field, Select, TextInput } from '../ui/index.ts';
+import { Card, Field, MutationError, Select, TextInput, TypedConfirm } from '../ui/index.ts';
 import { useResetOffsets } from '../topics/use-topics.ts';
 import styles from './groups.module.css';
 
@@ -61,31 +60,22 @@ export function ResetOffsetsForm(props: { groupId: string; topics: string[]; act
             )}
           </Field>
         )}
-        <Field label="Type the group id to confirm" className={styles.wide}>
-          {(id) => (
-            <TextInput
-              id={id}
-              mono
-              value={confirm}
-              onChange={(e) => setConfirm(e.target.value)}
-              data-testid="reset-confirm"
-            />
-          )}
-        </Field>
-        <Button
-          type="submit"
-          variant="danger"
-          disabled={reset.isPending || confirm !== props.groupId || topic === ''}
-          testId="reset-submit"
-        >
-          {reset.isPending ? 'Resetting…' : 'Reset offsets'}
-        </Button>
+        <TypedConfirm
+          label="Type the group id to confirm"
+          className={styles.wide}
+          expected={props.groupId}
+          value={confirm}
+          onChange={setConfirm}
+          pending={reset.isPending}
+          action="Reset offsets"
+          pendingAction="Resetting…"
+          testId="reset"
+          submitTestId="reset-submit"
+          blocked={topic === ''}
+          danger
+        />
       </form>
-      {reset.error && (
-        <p className="field-error" role="alert" data-testid="reset-error">
-          {errorText(reset.error)}
-        </p>
-      )}
+      <MutationError error={reset.error} testId="reset-error" />
       {reset.data && (
         <p className={styles.ok} data-testid="reset-done">
           Reset {reset.data.partitions.length} partitions of {reset.data.topic}.

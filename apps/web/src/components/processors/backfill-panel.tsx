@@ -2,9 +2,19 @@
 
 import { useState } from 'react';
 import { useBackfillActions, useBackfills } from '../../hooks/processors.ts';
-import { errorText } from '../../lib/error-text.ts';
 import { QueryError } from '../error-banner.tsx';
-import { Badge, Button, Card, Field, FieldRow, Select, Table, TextInput, numCell } from '../ui/index.ts';
+import {
+  Badge,
+  Button,
+  Card,
+  Field,
+  FieldRow,
+  MutationError,
+  numCell,
+  Select,
+  Table,
+  TextInput,
+} from '../ui/index.ts';
 import { formatWhen } from './when.ts';
 
 /** `datetime-local` text (the browser's local time) for an epoch ms. */
@@ -120,11 +130,7 @@ export function BackfillPanel(props: { name: string; versions: number[]; canWrit
           >
             {actions.start.isPending ? 'Starting…' : 'Start backfill'}
           </Button>
-          {actions.start.error && (
-            <p className="field-error" role="alert" data-testid="backfill-error">
-              {errorText(actions.start.error)}
-            </p>
-          )}
+          <MutationError error={actions.start.error} testId="backfill-error" />
         </>
       )}
       <QueryError queries={list} compact />

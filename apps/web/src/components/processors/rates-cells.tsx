@@ -1,14 +1,5 @@
+import type { ProcessorRates } from '@tributary/processors';
 import { numCell } from '../ui/index.ts';
-
-/** A processor's rates as the list returns them: null when ClickHouse could not be asked. */
-export interface RatesView {
-  windowSeconds: number;
-  inPerSecond: number;
-  keptPerSecond: number;
-  dropRate: number;
-  deadLetterRate: number;
-  microsPerEvent: number;
-}
 
 function perSecond(n: number): string {
   return n >= 100 ? String(Math.round(n)) : n.toFixed(n >= 10 ? 1 : 2);
@@ -30,8 +21,8 @@ export function RatesHeads() {
   );
 }
 
-/** Throughput in, drop and dead-letter shares and step time, over the workers' last minutes. */
-export function RatesCells({ rates, error }: { rates: RatesView | null; error?: string | null }) {
+/** Throughput in (null rates: ClickHouse could not be asked), drop and dead-letter shares and step time, over the workers' last minutes. */
+export function RatesCells({ rates, error }: { rates: ProcessorRates | null; error?: string | null }) {
   if (!rates) {
     return (
       <td

@@ -1,8 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { errorText } from '../../lib/error-text.ts';
-import { Button, Card, Field, TextInput } from '../ui/index.ts';
+import { Card, Field, MutationError, TextInput, TypedConfirm } from '../ui/index.ts';
 import styles from './topics.module.css';
 import { useAddPartitions } from './use-topics.ts';
 
@@ -34,31 +33,20 @@ export function AddPartitionsForm({ name, partitions }: { name: string; partitio
             />
           )}
         </Field>
-        <Field label="Type the topic name to confirm" className={styles.name}>
-          {(id) => (
-            <TextInput
-              id={id}
-              mono
-              value={confirm}
-              onChange={(e) => setConfirm(e.target.value)}
-              data-testid="partitions-confirm"
-            />
-          )}
-        </Field>
-        <Button
-          type="submit"
-          variant="primary"
-          disabled={add.isPending || confirm !== name}
-          testId="partitions-save"
-        >
-          {add.isPending ? 'Adding…' : 'Add partitions'}
-        </Button>
+        <TypedConfirm
+          label="Type the topic name to confirm"
+          className={styles.name}
+          expected={name}
+          value={confirm}
+          onChange={setConfirm}
+          pending={add.isPending}
+          action="Add partitions"
+          pendingAction="Adding…"
+          testId="partitions"
+          submitTestId="partitions-save"
+        />
       </form>
-      {add.error && (
-        <p className="field-error" role="alert" data-testid="partitions-error">
-          {errorText(add.error)}
-        </p>
-      )}
+      <MutationError error={add.error} testId="partitions-error" />
     </Card>
   );
 }

@@ -1,8 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { errorText } from '../../lib/error-text.ts';
-import { Button, Card, Field, Select, TextInput } from '../ui/index.ts';
+import { Card, Field, MutationError, Select, TextInput, TypedConfirm } from '../ui/index.ts';
 import { RETENTION_CHOICES } from './format-topic.ts';
 import styles from './topics.module.css';
 import { useCreateTopic } from './use-topics.ts';
@@ -85,31 +84,20 @@ export function CreateTopicForm({ prefix }: { prefix: string }) {
             />
           )}
         </Field>
-        <Field label="Type the name to confirm" className={styles.name}>
-          {(id) => (
-            <TextInput
-              id={id}
-              mono
-              value={confirm}
-              onChange={(e) => setConfirm(e.target.value)}
-              data-testid="create-topic-confirm"
-            />
-          )}
-        </Field>
-        <Button
-          type="submit"
-          variant="primary"
-          disabled={create.isPending || confirm !== name}
-          testId="create-topic-submit"
-        >
-          {create.isPending ? 'Creating…' : 'Create topic'}
-        </Button>
+        <TypedConfirm
+          label="Type the name to confirm"
+          className={styles.name}
+          expected={name}
+          value={confirm}
+          onChange={setConfirm}
+          pending={create.isPending}
+          action="Create topic"
+          pendingAction="Creating…"
+          testId="create-topic"
+          submitTestId="create-topic-submit"
+        />
       </form>
-      {create.error && (
-        <p className="field-error" role="alert" data-testid="create-topic-error">
-          {errorText(create.error)}
-        </p>
-      )}
+      <MutationError error={create.error} testId="create-topic-error" />
       {create.data && (
         <p className={styles.ok} data-testid="create-topic-done">
           Created {create.data.name} with {create.data.partitions} partitions.

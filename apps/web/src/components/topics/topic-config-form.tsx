@@ -1,8 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { errorText } from '../../lib/error-text.ts';
-import { Button, Card, Field, Select, TextInput } from '../ui/index.ts';
+import { Card, Field, MutationError, Select, TypedConfirm } from '../ui/index.ts';
 import { formatRetention, RETENTION_CHOICES } from './format-topic.ts';
 import styles from './topics.module.css';
 import { useSetTopicConfig } from './use-topics.ts';
@@ -65,31 +64,20 @@ export function TopicConfigForm(props: {
             />
           )}
         </Field>
-        <Field label="Type the topic name to confirm" className={styles.name}>
-          {(id) => (
-            <TextInput
-              id={id}
-              mono
-              value={confirm}
-              onChange={(e) => setConfirm(e.target.value)}
-              data-testid="config-confirm"
-            />
-          )}
-        </Field>
-        <Button
-          type="submit"
-          variant="primary"
-          disabled={save.isPending || confirm !== props.name}
-          testId="config-save"
-        >
-          {save.isPending ? 'Saving…' : 'Save'}
-        </Button>
+        <TypedConfirm
+          label="Type the topic name to confirm"
+          className={styles.name}
+          expected={props.name}
+          value={confirm}
+          onChange={setConfirm}
+          pending={save.isPending}
+          action="Save"
+          pendingAction="Saving…"
+          testId="config"
+          submitTestId="config-save"
+        />
       </form>
-      {save.error && (
-        <p className="field-error" role="alert" data-testid="config-error">
-          {errorText(save.error)}
-        </p>
-      )}
+      <MutationError error={save.error} testId="config-error" />
       {save.isSuccess && !save.isPending && (
         <p className={styles.ok} data-testid="config-saved">
           Saved.

@@ -8,3 +8,4 @@ export { Select, type SelectOption } from './select.tsx';
 export { Stat, StatGrid } from './stat.tsx';
 export { EmptyState, ErrorState, Loading } from './states.tsx';
 export { numCell, Table } from './table.tsx';
+export { MutationError, TypedConfirm } from './typed-confirm.tsx';
