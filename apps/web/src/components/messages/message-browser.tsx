@@ -19,6 +19,13 @@ import { useMessageScan } from './use-message-scan.ts';
 
 type StartKind = BrowseStart['kind'];
 
+interface StartInput {
+  label: string;
+  value: string;
+  set: (value: string) => void;
+  input: { inputMode?: 'numeric'; mono?: boolean; type?: string; 'data-testid'?: string };
+}
+
 const START_OPTIONS = [
   { value: 'newest', label: 'Newest (last N per partition)' },
   { value: 'earliest', label: 'Earliest' },
@@ -78,6 +85,23 @@ export function MessageBrowser({ topic }: { topic: string }) {
       : `1 to ${formatCount(BROWSE_LIMITS.maxNewest)}`;
   };
   const startOrError = startValue();
+  // The one input the chosen start needs (earliest needs none); each kind keeps its own text.
+  const startInputs: Partial<Record<typeof startKind, StartInput>> = {
+    newest: {
+      label: 'Last N per partition',
+      value: newest,
+      set: setNewest,
+      input: { inputMode: 'numeric' as const },
+    },
+    offset: {
+      label: 'Offset (in each partition)',
+      value: offset,
+      set: setOffset,
+      input: { inputMode: 'numeric' as const, mono: true, 'data-testid': 'browser-offset' },
+    },
+    time: { label: 'From (your local time)', value: time, set: setTime, input: { type: 'datetime-local' } },
+  };
+  const startInput = startInputs[startKind];
   const results = Number(maxResults);
   const resultsError =
     Number.isInteger(results) && results >= 1 && results <= BROWSE_LIMITS.maxResults
@@ -153,52 +177,19 @@ export function MessageBrowser({ topic }: { topic: string }) {
                 />
               )}
             </Field>
-            {startKind === 'newest' && (
+            {startInput && (
               <Field
-                label="Last N per partition"
+                label={startInput.label}
                 error={typeof startOrError === 'string' ? startOrError : undefined}
               >
                 {(id, d) => (
                   <TextInput
+                    key={startKind}
                     id={id}
                     aria-describedby={d}
-                    inputMode="numeric"
-                    value={newest}
-                    onChange={(e) => setNewest(e.target.value)}
-                  />
-                )}
-              </Field>
-            )}
-            {startKind === 'offset' && (
-              <Field
-                label="Offset (in each partition)"
-                error={typeof startOrError === 'string' ? startOrError : undefined}
-              >
-                {(id, d) => (
-                  <TextInput
-                    id={id}
-                    aria-describedby={d}
-                    inputMode="numeric"
-                    mono
-                    value={offset}
-                    onChange={(e) => setOffset(e.target.value)}
-                    data-testid="browser-offset"
-                  />
-                )}
-              </Field>
-            )}
-            {startKind === 'time' && (
-              <Field
-                label="From (your local time)"
-                error={typeof startOrError === 'string' ? startOrError : undefined}
-              >
-                {(id, d) => (
-                  <TextInput
-                    id={id}
-                    aria-describedby={d}
-                    type="datetime-local"
-                    value={time}
-                    onChange={(e) => setTime(e.target.value)}
+                    {...startInput.input}
+                    value={startInput.value}
+                    onChange={(e) => startInput.set(e.target.value)}
                   />
                 )}
               </Field>

@@ -5,12 +5,19 @@ import { TextField } from '../text-field.tsx';
 import type { StepFormProps } from './step-form-props.ts';
 import styles from './steps.module.css';
 
-
-export function UaForm({ step, onChange, readOnly }: StepFormProps<'enrich_ua'>) {
+/** The field an enrichment reads and the one it writes (user agent, geo). */
+function FromTo<S extends { from: string; to: string }>(props: {
+  step: S;
+  onChange: (step: S) => void;
+  readOnly: boolean;
+  fromLabel: string;
+  toHint: string;
+}) {
+  const { step, onChange, readOnly } = props;
   return (
     <FieldRow>
       <TextField
-        label="User agent from"
+        label={props.fromLabel}
         value={step.from}
         readOnly={readOnly}
         onChange={(from) => onChange({ ...step, from })}
@@ -19,31 +26,35 @@ export function UaForm({ step, onChange, readOnly }: StepFormProps<'enrich_ua'>)
         label="Write to"
         value={step.to}
         readOnly={readOnly}
-        hint="receives browser, browser_version, os, device, is_bot"
+        hint={props.toHint}
         onChange={(to) => onChange({ ...step, to })}
       />
     </FieldRow>
   );
 }
 
+export function UaForm({ step, onChange, readOnly }: StepFormProps<'enrich_ua'>) {
+  return (
+    <FromTo
+      step={step}
+      onChange={onChange}
+      readOnly={readOnly}
+      fromLabel="User agent from"
+      toHint="receives browser, browser_version, os, device, is_bot"
+    />
+  );
+}
+
 export function GeoForm({ step, onChange, readOnly }: StepFormProps<'enrich_geo'>) {
   return (
     <>
-      <FieldRow>
-        <TextField
-          label="IP from"
-          value={step.from}
-          readOnly={readOnly}
-          onChange={(from) => onChange({ ...step, from })}
-        />
-        <TextField
-          label="Write to"
-          value={step.to}
-          readOnly={readOnly}
-          hint="receives country (ISO 3166-1 alpha-2, or null)"
-          onChange={(to) => onChange({ ...step, to })}
-        />
-      </FieldRow>
+      <FromTo
+        step={step}
+        onChange={onChange}
+        readOnly={readOnly}
+        fromLabel="IP from"
+        toHint="receives country (ISO 3166-1 alpha-2, or null)"
+      />
       {/* The data's licence travels with the feature that uses it. */}
       <p className={styles.notice} data-testid="geo-data-notice">
         {GEO_DATA_NOTICE}
