@@ -130,3 +130,46 @@ test('the workers’ consumer group shows its members and lag per partition, and
   }).toPass({ timeout: 60_000, intervals: [2_000] });
   await page.screenshot({ path: testInfo.outputPath('group-detail.png'), fullPage: true });
 });
+
+test('the message browser finds one filtered event on the events topic, with its trace id', async ({
+  page,
+}, testInfo) => {
+  const s = stack();
+  const runTag = randomUUID().slice(0, 8);
+  // 200 events, one of them the needle; ingest packs them into messages of several events.
+  const sent = await sendEvents(
+    s,
+    Array.from({ length: 200 }, (_, i) => ({
+      event_id: `browse-${runTag}-${i}`,
+      event_type: 'page_view',
+      data: { path: i === 137 ? `/needle/${runTag}` : `/hay/${runTag}/${i}` },
+    })),
+  );
+  expect(sent.status).toBe(200);
+
+  const res = await fetch(`${s.webUrl}/api/v1/topics`, { headers: { authorization: `Bearer ${s.apiKey}` } });
+  const listed = (await res.json()) as { items: ApiTopic[] };
+  const topic = listed.items.find((t) => t.platform && t.name.endsWith('events'));
+  expect(topic, JSON.stringify(listed)).toBeDefined();
+  await page.goto(`${s.webUrl}/topics/${encodeURIComponent(topic?.name ?? '')}`);
+  const browser = page.getByTestId('message-browser');
+  await browser.getByTestId('browser-start').selectOption('earliest');
+  const filter = browser.getByTestId('browser-filter').locator('input');
+  await filter.fill(`data.path == "/needle/${runTag}"`);
+  await expect(browser.getByTestId('browser-filter').getByTestId('field-ok')).toBeVisible();
+  await browser.getByTestId('browser-run').click();
+
+  const found = browser.getByTestId('browsed-event');
+  await expect(found).toHaveCount(1, { timeout: 30_000 });
+  await found.locator('summary').click();
+  await expect(found).toContainText(`browse-${runTag}-137`);
+  await expect(found.getByTestId('trace-id')).toHaveText(/^[0-9a-f]{32}$/);
+  await expect(browser.getByTestId('browser-end')).toBeVisible({ timeout: 30_000 });
+  await expect(browser.getByTestId('browser-progress')).toContainText('1 matched');
+
+  // A filter that does not compile is refused before anything is read.
+  await filter.fill('data.path ==');
+  await expect(browser.getByTestId('browser-filter').getByTestId('field-error')).toBeVisible();
+  await expect(browser.getByTestId('browser-run')).toBeDisabled();
+  await page.screenshot({ path: testInfo.outputPath('message-browser.png'), fullPage: true });
+});

@@ -48,7 +48,8 @@ async function bodyObject(req: Request): Promise<Record<string, unknown>> {
 export function listTopicsHandler(req: Request, deps: TopicsDeps): Promise<Response> {
   return handleAudited(req, async () => {
     await authorize(req, deps.db, 'read');
-    return json({ topics: await listTopics(deps) });
+    // A list at the root of {items}, as every /api/v1 collection answers.
+    return json({ items: await listTopics(deps) });
   });
 }
 

@@ -141,14 +141,14 @@ describe('/api/v1/topics', () => {
 
     // A read-only key reads: the list holds the platform topics (marked) and the new one.
     const list = (await (await call(routes.list, readerKey)).json()) as {
-      topics: { name: string; platform: boolean }[];
+      items: { name: string; platform: boolean }[];
     };
     const names = topicNames(iso.topicPrefix);
-    expect(list.topics.map((t) => t.name).sort()).toEqual(
+    expect(list.items.map((t) => t.name).sort()).toEqual(
       [names.control, names.deadLetters, names.events, name].sort(),
     );
-    expect(list.topics.find((t) => t.name === names.events)?.platform).toBe(true);
-    expect(list.topics.find((t) => t.name === name)?.platform).toBe(false);
+    expect(list.items.find((t) => t.name === names.events)?.platform).toBe(true);
+    expect(list.items.find((t) => t.name === name)?.platform).toBe(false);
   }, 60_000);
 
   it('only grows partitions, never on platform topics, and audits before/after', async () => {
