@@ -1,2 +1,2 @@
 /** Analytics: panel queries over events and rollups (routing to the coarsest exact source), dashboards. */
-export {};
+export * from './query/index.ts';

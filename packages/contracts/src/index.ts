@@ -10,3 +10,4 @@ export * from './dlq.ts';
 export * from './env-fragments.ts';
 export * from './keys.ts';
 export * from './processors.ts';
+export * from './panels.ts';

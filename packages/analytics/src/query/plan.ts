@@ -1,0 +1,189 @@
+import {
+  panelQuerySchema,
+  resolvePanelInterval,
+  type PanelInterval,
+  type PanelMeasure,
+  type PanelQuery,
+  type PanelQueryInput,
+} from '@tributary/contracts';
+import { fieldKey, fieldNumber, fieldValue, filterSql, Params, rollupColumns } from './fields.ts';
+
+export type PanelSource = 'rollup_1h' | 'rollup_1m' | 'raw';
+
+export interface PanelPlan {
+  sql: string;
+  /** Query parameters, `db` included: pass as query_params. */
+  params: Record<string, unknown>;
+  source: PanelSource;
+  /** Why this source, in words for a person (shown beside the panel, logged). */
+  reason: string;
+  /** The query after defaults, and the interval 'auto' resolved to. */
+  query: PanelQuery;
+  interval: PanelInterval;
+  /** Upper bound on result rows (series × points): the SQL's LIMIT and max_result_rows. */
+  maxRows: number;
+}
+
+export interface PlanOptions {
+  database: string;
+  /** Reserved for relative ranges; the planner itself does not read the clock. */
+  now?: number;
+  /** Skip the rollups (compare a routed answer with the raw one, debug a panel). */
+  forceRaw?: boolean;
+}
+
+interface Rollup {
+  source: Exclude<PanelSource, 'raw'>;
+  table: string;
+  seconds: number;
+}
+
+// Coarsest first: the first one that answers exactly wins.
+const rollups: readonly Rollup[] = [
+  { source: 'rollup_1h', table: 'events_rollup_1h', seconds: 3600 },
+  { source: 'rollup_1m', table: 'events_rollup_1m', seconds: 60 },
+];
+
+/** Why the rollups cannot answer this query at all (whatever the range), or null. */
+function rollupRefusal(query: PanelQuery): string | null {
+  if (query.measure.fn !== 'count' && query.measure.fn !== 'unique_users') {
+    return `measure ${query.measure.fn} needs the events themselves`;
+  }
+  const grouped = query.groupBy.find((f) => !rollupColumns.has(f));
+  if (grouped) return `group by ${grouped} is not kept in the rollups`;
+  const filtered = query.filters.find((f) => !rollupColumns.has(f.field));
+  if (filtered) return `filter on ${filtered.field} is not kept in the rollups`;
+  return null;
+}
+
+/** Why one rollup cannot answer exactly (a bucket would be cut), or null. */
+function misalignment(query: PanelQuery, interval: number, rollup: Rollup): string | null {
+  const ms = rollup.seconds * 1000;
+  if (interval % rollup.seconds !== 0)
+    return `interval ${interval} s is not a multiple of ${rollup.seconds} s`;
+  if (query.range.from % ms !== 0) return `the range starts inside a ${rollup.seconds} s bucket`;
+  if (query.range.to % ms !== 0) return `the range ends inside a ${rollup.seconds} s bucket`;
+  return null;
+}
+
+function chooseSource(
+  query: PanelQuery,
+  interval: number,
+  forceRaw: boolean,
+): { rollup: Rollup | null; reason: string } {
+  if (forceRaw) return { rollup: null, reason: 'raw events requested' };
+  const refusal = rollupRefusal(query);
+  if (refusal) return { rollup: null, reason: refusal };
+  const skipped: string[] = [];
+  for (const rollup of rollups) {
+    const why = misalignment(query, interval, rollup);
+    if (!why) {
+      const note = skipped.length ? ` (${skipped.join('; ')})` : '';
+      return { rollup, reason: `${rollup.source} answers exactly${note}` };
+    }
+    skipped.push(`${rollup.source}: ${why}`);
+  }
+  return { rollup: null, reason: skipped.join('; ') };
+}
+
+function rawMeasure(measure: PanelMeasure): string {
+  switch (measure.fn) {
+    case 'count':
+      return 'count()';
+    case 'unique_users':
+      return 'uniqExact(user_id)';
+    case 'uniq':
+      return `uniqExact(${fieldValue(measure.field)})`;
+    case 'sum':
+    case 'avg':
+    case 'min':
+    case 'max':
+      return `${measure.fn}(${fieldNumber(measure.field)})`;
+    // Exact quantiles (an element of the data): the panel shows the same number every time,
+    // where quantile()'s sampling could move above 8,192 values.
+    case 'p50':
+      return `quantileExact(0.5)(${fieldNumber(measure.field)})`;
+    case 'p95':
+      return `quantileExact(0.95)(${fieldNumber(measure.field)})`;
+    case 'p99':
+      return `quantileExact(0.99)(${fieldNumber(measure.field)})`;
+  }
+}
+
+/**
+ * Plans a panel query onto the coarsest source that gives exactly the raw table's answer: the
+ * hourly rollup, the per-minute rollup, or `events`. Refuses (throws the zod error) a query that
+ * does not pass panelQuerySchema.
+ *
+ * A point is the measure over events with timestamp in [max(t, from), min(t + interval, to)),
+ * t = toStartOfInterval(timestamp, interval) in UTC. Series are the top `seriesLimit` groups by
+ * number of events in the range (ties by key), each at most range / interval points.
+ */
+export function planPanelQuery(input: PanelQueryInput | PanelQuery, options: PlanOptions): PanelPlan {
+  const query = panelQuerySchema.parse(input);
+  const interval = resolvePanelInterval(query);
+  const { rollup, reason } = chooseSource(query, interval, options.forceRaw ?? false);
+  const params = new Params();
+
+  const where: string[] = [];
+  if (rollup) {
+    // Aligned (checked above), so whole buckets cover the range exactly.
+    where.push(`bucket >= toDateTime(${params.bind(query.range.from / 1000, 'UInt32')}, 'UTC')`);
+    where.push(`bucket < toDateTime(${params.bind(query.range.to / 1000, 'UInt32')}, 'UTC')`);
+  } else {
+    where.push(`timestamp >= fromUnixTimestamp64Milli(${params.bind(query.range.from, 'Int64')}, 'UTC')`);
+    where.push(`timestamp < fromUnixTimestamp64Milli(${params.bind(query.range.to, 'Int64')}, 'UTC')`);
+  }
+  if (query.source.eventTypes.length > 0) {
+    where.push(`event_type IN ${params.bind(query.source.eventTypes, 'Array(String)')}`);
+  }
+  for (const filter of query.filters) where.push(filterSql(filter, params));
+
+  const table = `{db:Identifier}.${rollup ? rollup.table : 'events'}`;
+  const time = rollup ? 'bucket' : 'timestamp';
+  const whereSql = where.map((w) => `(${w})`).join('\n  AND ');
+  const keys = query.groupBy.map(fieldKey);
+  const keyColumns = keys.map((k, i) => `${k} AS g${i}`);
+  const measure = rollup
+    ? query.measure.fn === 'count'
+      ? 'countMerge(events)'
+      : 'uniqExactMerge(users)'
+    : rawMeasure(query.measure);
+  const eventsInGroup = rollup ? 'countMerge(events)' : 'count()';
+
+  const seriesLimit = keys.length > 0 ? query.seriesLimit : 1;
+  const pointsPerSeries = Math.ceil((query.range.to - query.range.from) / 1000 / interval) + 1;
+  const maxRows = seriesLimit * pointsPerSeries;
+
+  let topGroups = '';
+  if (keys.length > 0) {
+    const groupNames = keys.map((_, i) => `g${i}`).join(', ');
+    topGroups = `\n  AND (${keys.join(', ')}) IN (
+    SELECT ${keyColumns.join(', ')}
+    FROM ${table}
+    WHERE ${whereSql}
+    GROUP BY ${groupNames}
+    ORDER BY ${eventsInGroup} DESC, ${groupNames}
+    LIMIT ${params.bind(seriesLimit, 'UInt32')}
+  )`;
+  }
+  const intervalParam = params.bind(interval, 'UInt32');
+  const selectKeys = keyColumns.map((c) => `${c}, `).join('');
+  const groupKeys = keys.map((_, i) => `g${i}, `).join('');
+  const sql = `SELECT ${selectKeys}toUInt32(toUnixTimestamp(toStartOfInterval(${time}, toIntervalSecond(${intervalParam}), 'UTC'))) AS t, ${measure} AS v
+FROM ${table}
+WHERE ${whereSql}${topGroups}
+GROUP BY ${groupKeys}t
+ORDER BY ${groupKeys}t
+LIMIT ${params.bind(maxRows, 'UInt32')}`;
+
+  return {
+    sql,
+    params: { db: options.database, ...params.values },
+    source: rollup ? rollup.source : 'raw',
+    reason,
+    query,
+    interval,
+    maxRows,
+  };
+}
