@@ -3,6 +3,7 @@ import type { NextConfig } from 'next';
 const config: NextConfig = {
   // Workspace packages ship TypeScript source (main: src/index.ts), so Next compiles them.
   transpilePackages: [
+    '@tributary/analytics',
     '@tributary/contracts',
     '@tributary/clickhouse',
     '@tributary/control',

@@ -1,2 +1,9 @@
 /** Analytics: panel queries over events and rollups (routing to the coarsest exact source), dashboards. */
 export * from './query/index.ts';
+export * from './dashboards/index.ts';
+export {
+  singleFlight,
+  type SingleFlightDeps,
+  type SingleFlightOptions,
+  type SingleFlightResult,
+} from './cache/single-flight.ts';

@@ -11,3 +11,4 @@ export * from './env-fragments.ts';
 export * from './keys.ts';
 export * from './processors.ts';
 export * from './panels.ts';
+export * from './dashboards.ts';

@@ -11,6 +11,7 @@ export const KEY_SCOPES = [
   'schemas:write',
   'processors:write',
   'topics:write',
+  'dashboards:write',
   'dlq:operate',
   'pii:read',
   'admin',

@@ -14,6 +14,7 @@ const SCOPE_HINTS: Record<KeyScope, string> = {
   'schemas:write': 'register schemas, modes, policies',
   'processors:write': 'processor versions, publish, rollback',
   'topics:write': 'create and configure topics, reset offsets',
+  'dashboards:write': 'create, edit and share dashboards',
   'dlq:operate': 'replay and discard dead letters',
   'pii:read': 'see pii unmasked',
   admin: 'everything, keys and users included',

@@ -17,6 +17,8 @@ export type Permission =
   | 'processors:write'
   /** Topics (create, partitions, retention) and consumer-group offset resets. */
   | 'topics:write'
+  /** Dashboards: create, edit, share links. */
+  | 'dashboards:write'
   | 'ingest:write'
   | 'admin';
 
@@ -27,8 +29,15 @@ export const ROLES: readonly Role[] = ['viewer', 'operator', 'schema_owner', 'ad
 /** What each role may do. Admin may do everything, the pii grant included. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: ['read', 'schemas:read'],
-  operator: ['read', 'schemas:read', 'dlq:operate'],
-  schema_owner: ['read', 'schemas:read', 'schemas:write', 'processors:write', 'topics:write'],
+  operator: ['read', 'schemas:read', 'dlq:operate', 'dashboards:write'],
+  schema_owner: [
+    'read',
+    'schemas:read',
+    'schemas:write',
+    'processors:write',
+    'topics:write',
+    'dashboards:write',
+  ],
   admin: [
     'read',
     'pii:read',
@@ -37,6 +46,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'schemas:write',
     'processors:write',
     'topics:write',
+    'dashboards:write',
     'ingest:write',
     'admin',
   ],

@@ -1,6 +1,7 @@
 import { router } from '../trpc.ts';
 import { auditRouter } from './audit.ts';
 import { backfillsRouter } from './backfills.ts';
+import { dashboardsRouter } from './dashboards.ts';
 import { dlqRouter } from './dlq.ts';
 import { groupsRouter } from './groups.ts';
 import { keysRouter } from './keys.ts';
@@ -17,6 +18,7 @@ import { viewerRouter } from './viewer.ts';
 export const appRouter = router({
   audit: auditRouter,
   backfills: backfillsRouter,
+  dashboards: dashboardsRouter,
   dlq: dlqRouter,
   groups: groupsRouter,
   keys: keysRouter,

@@ -1,0 +1,70 @@
+// /api/v1/dashboards: dashboards kept as code (list, get, create, update), with the API-key auth
+// of the other management routes and the same service, checks and audit rows as the console.
+import { createDashboard, getDashboard, listDashboards, updateDashboard } from '@tributary/analytics';
+import { dashboardSlugSchema, TributaryError } from '@tributary/contracts';
+import type { Db } from '@tributary/db';
+import { authorize } from './auth.ts';
+import { readJson } from './body.ts';
+import { handleAudited, json } from './responses.ts';
+
+export interface DashboardsApiDeps {
+  db: Db;
+}
+
+export interface SlugParams {
+  params: Promise<{ slug: string }>;
+}
+
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+async function slugOf(params: Promise<{ slug: string }>): Promise<string> {
+  const { slug } = await params;
+  const checked = dashboardSlugSchema.safeParse(slug);
+  if (!checked.success)
+    throw new TributaryError('bad_request', `invalid dashboard name ${JSON.stringify(slug)}`);
+  return checked.data;
+}
+
+export function listDashboardsHandler(req: Request, deps: DashboardsApiDeps): Promise<Response> {
+  return handleAudited(req, async () => {
+    await authorize(req, deps.db, 'read');
+    return json({ items: await listDashboards(deps.db) });
+  });
+}
+
+export function getDashboardHandler(
+  req: Request,
+  ctx: SlugParams,
+  deps: DashboardsApiDeps,
+): Promise<Response> {
+  return handleAudited(req, async () => {
+    await authorize(req, deps.db, 'read');
+    return json(await getDashboard(deps.db, await slugOf(ctx.params)));
+  });
+}
+
+/** 201 with the dashboard. Body: {slug, title, description?, definition}; 409 when the slug is taken. */
+export function createDashboardHandler(req: Request, deps: DashboardsApiDeps): Promise<Response> {
+  return handleAudited(req, async () => {
+    const caller = await authorize(req, deps.db, 'dashboards:write');
+    const body = await readJson(req, BODY_LIMIT_BYTES);
+    return json(await createDashboard(deps.db, body, { actor: caller.actor }), 201);
+  });
+}
+
+/**
+ * Body: {revision, title?, description?, definition?}, revision being the one the change was made
+ * from; 409 when someone saved meanwhile.
+ */
+export function updateDashboardHandler(
+  req: Request,
+  ctx: SlugParams,
+  deps: DashboardsApiDeps,
+): Promise<Response> {
+  return handleAudited(req, async () => {
+    const caller = await authorize(req, deps.db, 'dashboards:write');
+    const slug = await slugOf(ctx.params);
+    const body = await readJson(req, BODY_LIMIT_BYTES);
+    return json(await updateDashboard(deps.db, slug, body, { actor: caller.actor }));
+  });
+}
