@@ -87,7 +87,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await (await import('./workers-running.ts')).closeWorkersRedis();
+  await (await import('../redis.ts')).closeRedis();
   await (await import('../control.ts')).closeControlProducer();
   await (await import('../db.ts')).getDb().$disconnect();
   await redis?.quit();

@@ -1,22 +1,7 @@
 import { parseWorkerRunning, workersRunningPattern, type WorkerRunning } from '@tributary/processors';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { env } from '../../env.ts';
-
-// On globalThis so dev-mode hot reloads reuse the connection instead of leaking one each.
-const holder = globalThis as unknown as { tributaryWorkersRedis?: Redis };
-
-function redis(): Redis {
-  holder.tributaryWorkersRedis ??= new Redis(env.REDIS_URL, {
-    lazyConnect: true,
-    // A page poll waits for Redis at most a second, then shows the error.
-    enableOfflineQueue: true,
-    maxRetriesPerRequest: 1,
-    commandTimeout: 1000,
-    connectTimeout: 2000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-  });
-  return holder.tributaryWorkersRedis;
-}
+import { getRedis } from '../redis.ts';
 
 /** More instances than any deployment runs; bounds one answer. */
 const MAX_WORKERS = 500;
@@ -26,7 +11,7 @@ const MAX_WORKERS = 500;
  * TTL): a worker that stopped drops out within 15 s. Sorted by instance.
  */
 export async function readWorkersRunning(
-  client: Redis = redis(),
+  client: Redis = getRedis(),
   prefix = env.REDIS_PREFIX,
 ): Promise<WorkerRunning[]> {
   if (client.status === 'wait') await client.connect().catch(() => {});
@@ -43,10 +28,4 @@ export async function readWorkersRunning(
     .map(parseWorkerRunning)
     .filter((w): w is WorkerRunning => w !== null)
     .sort((a, b) => a.instance.localeCompare(b.instance));
-}
-
-export async function closeWorkersRedis(): Promise<void> {
-  const r = holder.tributaryWorkersRedis;
-  holder.tributaryWorkersRedis = undefined;
-  await r?.quit().catch(() => r.disconnect());
 }

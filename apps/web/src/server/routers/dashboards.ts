@@ -10,8 +10,11 @@ import {
 } from '@tributary/analytics';
 import { dashboardSlugSchema } from '@tributary/contracts';
 import { z } from 'zod';
+import { env } from '../../env.ts';
 import { auditName } from '../auth/actor.ts';
+import { panelData } from '../dashboards/panel-data.ts';
 import { getDb } from '../db.ts';
+import { getRedis } from '../redis.ts';
 import { procedure, router } from '../trpc.ts';
 
 const slugInput = z.object({ slug: dashboardSlugSchema });
@@ -55,6 +58,27 @@ export const dashboardsRouter = router({
   delete: procedure('dashboards:write')
     .input(slugInput)
     .mutation(({ ctx, input }) => deleteDashboard(getDb(), input.slug, { actor: auditName(ctx.actor) })),
+
+  /**
+   * One panel's series for the dashboard's range and the given variable values, read through
+   * the console's bounded ClickHouse user; cached per refresh bucket for every viewer.
+   */
+  panel: procedure('read')
+    .input(
+      z.object({
+        slug: dashboardSlugSchema,
+        panelId: z.string().max(40),
+        variables: z.record(z.string().max(40), z.string().max(1000).nullable()).default({}),
+      }),
+    )
+    .query(async ({ ctx, input }) =>
+      panelData(
+        { clickhouse: ctx.clickhouse, redis: getRedis(), redisPrefix: env.REDIS_PREFIX },
+        await getDashboard(getDb(), input.slug),
+        input.panelId,
+        input.variables,
+      ),
+    ),
 
   shares: procedure('dashboards:write')
     .input(slugInput)
