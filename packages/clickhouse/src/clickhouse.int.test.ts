@@ -50,10 +50,11 @@ describe('@tributary/clickhouse against the embedded server', () => {
       '0006_events_keyed_by_source.sql',
       '0007_events_processor_columns.sql',
       '0008_consumer_lag.sql',
+      '0009_rollups.sql',
     ]);
     const second = await migrate({ client, database: db });
     expect(second.applied).toEqual([]);
-    expect(second.alreadyApplied).toHaveLength(8);
+    expect(second.alreadyApplied).toHaveLength(9);
 
     const rs = await client.query({
       query: 'SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name',
@@ -68,6 +69,10 @@ describe('@tributary/clickhouse against the embedded server', () => {
       'events_per_minute',
       'events_per_minute_mv',
       'pipeline_metrics',
+      'rollup_events_1h',
+      'rollup_events_1h_mv',
+      'rollup_events_1m',
+      'rollup_events_1m_mv',
       'schema_migrations',
     ]);
   });

@@ -82,7 +82,7 @@ describe('planPanelQuery routing', () => {
   it('an hour-aligned count goes to the hourly rollup', () => {
     const p = plan(query({ groupBy: ['event_type'], filters: [{ field: 'source', op: '=', value: 'web' }] }));
     expect(p.source).toBe('rollup_1h');
-    expect(p.sql).toContain('events_rollup_1h');
+    expect(p.sql).toContain('rollup_events_1h');
     expect(p.sql).toContain('countMerge(events)');
   });
 

@@ -40,8 +40,8 @@ interface Rollup {
 
 // Coarsest first: the first one that answers exactly wins.
 const rollups: readonly Rollup[] = [
-  { source: 'rollup_1h', table: 'events_rollup_1h', seconds: 3600 },
-  { source: 'rollup_1m', table: 'events_rollup_1m', seconds: 60 },
+  { source: 'rollup_1h', table: 'rollup_events_1h', seconds: 3600 },
+  { source: 'rollup_1m', table: 'rollup_events_1m', seconds: 60 },
 ];
 
 /** Why the rollups cannot answer this query at all (whatever the range), or null. */

@@ -21,6 +21,10 @@ export interface PanelResult {
   source: PanelSource;
   reason: string;
   interval: number;
+  /**
+   * From X-ClickHouse-Summary. NOTE: the embedded server (chDB) reports the result's rows as
+   * read_rows and no elapsed time; a ClickHouse server reports the rows it read from storage.
+   */
   stats: { rowsRead: number; bytesRead: number; elapsedMs: number };
 }
 
@@ -74,6 +78,8 @@ export async function runPanelQuery(
     ...(options.now !== undefined ? { now: options.now } : {}),
     ...(options.forceRaw ? { forceRaw: true } : {}),
   });
+  // The client only listens for 'abort' events: a signal aborted before the call would be missed.
+  options.signal?.throwIfAborted();
   const started = performance.now();
   const result = await target.client.query({
     query: plan.sql,
