@@ -12,6 +12,7 @@ import {
 } from '@tributary/kafka';
 import { publishAll } from '@tributary/registry';
 import { createClickHouse, migrate as migrateClickHouse } from '@tributary/clickhouse';
+import { seedDemoDashboard } from '@tributary/analytics';
 import { createDb, ensureDatabase, migrate as migratePostgres, seedDemo } from '@tributary/db';
 import { ensurePostgres, ensureRedis } from './local-services.ts';
 import { ensureClickHouseUsers, type ClickHouseCredentials, type Role } from './clickhouse-users.ts';
@@ -326,6 +327,7 @@ export async function prepare(config: StackConfig, infra: Infra, progress: Progr
   });
   try {
     const seed = await seedDemo(db);
+    await seedDemoDashboard(db);
     // The whole registry on the control topic, so it holds every key (ingest also loads from
     // Postgres at start; this keeps the topic a complete picture for any other reader).
     progress('publishing the schema registry on the control topic');

@@ -5,7 +5,7 @@ import { hostAllowed, needsOriginCheck, originAllowed } from './server/auth/requ
 import { cookiePolicy, readCookie } from './server/auth/session-cookie.ts';
 
 /** Pages anyone may open; every other page sends a visitor without a session cookie to /signin. */
-const PUBLIC_PAGES = ['/signin', '/invite/'];
+const PUBLIC_PAGES = ['/signin', '/invite/', '/shared/'];
 
 /**
  * Answered whatever the Host: orchestrators probe by pod address (`Host: 10.1.2.3:3000`), and these

@@ -8,6 +8,7 @@ import { isPublicPage, UserMenu } from './auth/user-menu.tsx';
 const links = [
   { href: '/live', label: 'Live' },
   { href: '/pipeline', label: 'Pipeline' },
+  { href: '/dashboards', label: 'Dashboards' },
   { href: '/schemas', label: 'Schemas' },
   { href: '/processors', label: 'Processors' },
   { href: '/dlq', label: 'Dead letters' },

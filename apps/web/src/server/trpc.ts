@@ -53,6 +53,9 @@ export type ProcedureMeta = { access: 'public' } | { access: 'permission'; permi
 export const PUBLIC_PROCEDURES: readonly string[] = [
   // Who is signed in (null when nobody): the sign-in redirect and the user menu ask before sign-in.
   'viewer.me',
+  // A dashboard's read-only share link opens without signing in (the token is the permission).
+  'shared.dashboard',
+  'shared.panel',
 ];
 
 export function isPublicPath(path: string, allowlist: readonly string[] = PUBLIC_PROCEDURES): boolean {

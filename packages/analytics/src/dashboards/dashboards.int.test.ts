@@ -13,6 +13,7 @@ import {
   listDashboards,
   updateDashboard,
 } from './dashboards.ts';
+import { DEMO_DASHBOARD_SLUG, seedDemoDashboard } from './demo-dashboard.ts';
 import { createShare, listShares, resolveShare, revokeShare } from './shares.ts';
 
 let iso: Isolated;
@@ -174,5 +175,19 @@ describe('dashboards', () => {
     expect(await db.dashboard.count({ where: { slug: 'product' } })).toBe(0);
     expect(await db.dashboardShare.count()).toBe(0);
     expect((await rejection(getDashboard(db, 'product'))).code).toBe('not_found');
+  });
+
+  it('seeds the demo dashboard once, keeping later edits', async () => {
+    await seedDemoDashboard(db);
+    const seeded = await getDashboard(db, DEMO_DASHBOARD_SLUG);
+    expect(seeded.definition.panels.map((p) => p.viz)).toEqual(['area', 'stat', 'bar', 'table', 'line']);
+    await updateDashboard(
+      db,
+      DEMO_DASHBOARD_SLUG,
+      { revision: seeded.revision, title: 'Ours now' },
+      { actor },
+    );
+    await seedDemoDashboard(db);
+    expect((await getDashboard(db, DEMO_DASHBOARD_SLUG)).title).toBe('Ours now');
   });
 });

@@ -12,3 +12,4 @@ export {
   type UpdateDashboardInput,
 } from './dashboards.ts';
 export { createShare, listShares, resolveShare, revokeShare, type ShareView } from './shares.ts';
+export { DEMO_DASHBOARD_SLUG, seedDemoDashboard } from './demo-dashboard.ts';

@@ -5,6 +5,7 @@ import {
   dashboardRangeAt,
   TributaryError,
   type DashboardPanel,
+  type DashboardRange,
   type PanelFilter,
   type PanelQuery,
 } from '@tributary/contracts';
@@ -33,6 +34,7 @@ export function resolvePanelQuery(
   panel: DashboardPanel,
   variables: Record<string, string | null>,
   now: number,
+  range: DashboardRange = dashboard.definition.range,
 ): PanelQuery {
   const filters: PanelFilter[] = [];
   for (const f of panel.query.filters) {
@@ -53,7 +55,7 @@ export function resolvePanelQuery(
     filters,
     interval: panel.query.interval,
     seriesLimit: panel.query.seriesLimit,
-    range: dashboardRangeAt(dashboard.definition.range, now),
+    range: dashboardRangeAt(range, now),
   };
 }
 
@@ -68,13 +70,13 @@ export async function panelData(
   dashboard: DashboardView,
   panelId: string,
   variables: Record<string, string | null>,
-  opts: { now?: number } = {},
+  opts: { now?: number; range?: DashboardRange } = {},
 ): Promise<PanelData> {
   const panel = dashboard.definition.panels.find((p) => p.id === panelId);
   if (!panel) throw new TributaryError('not_found', `dashboard ${dashboard.slug} has no panel ${panelId}`);
   const bucketMs = Math.max(MIN_BUCKET_MS, dashboard.definition.refreshSeconds * 1000);
   const bucket = Math.floor((opts.now ?? Date.now()) / bucketMs) * bucketMs;
-  const query = resolvePanelQuery(dashboard, panel, variables, bucket);
+  const query = resolvePanelQuery(dashboard, panel, variables, bucket, opts.range);
   const key = createHash('sha256')
     .update(JSON.stringify({ db: deps.clickhouse.database, query }))
     .digest('hex');

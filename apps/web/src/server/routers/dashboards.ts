@@ -8,7 +8,7 @@ import {
   revokeShare,
   updateDashboard,
 } from '@tributary/analytics';
-import { dashboardSlugSchema } from '@tributary/contracts';
+import { dashboardRanges, dashboardSlugSchema } from '@tributary/contracts';
 import { z } from 'zod';
 import { env } from '../../env.ts';
 import { auditName } from '../auth/actor.ts';
@@ -69,6 +69,8 @@ export const dashboardsRouter = router({
         slug: dashboardSlugSchema,
         panelId: z.string().max(40),
         variables: z.record(z.string().max(40), z.string().max(1000).nullable()).default({}),
+        /** Another range than the saved one, for this look only. */
+        range: z.enum(dashboardRanges).optional(),
       }),
     )
     .query(async ({ ctx, input }) =>
@@ -77,6 +79,7 @@ export const dashboardsRouter = router({
         await getDashboard(getDb(), input.slug),
         input.panelId,
         input.variables,
+        input.range ? { range: input.range } : {},
       ),
     ),
 

@@ -10,6 +10,7 @@ import { messagesRouter } from './messages.ts';
 import { pipelineRouter } from './pipeline.ts';
 import { processorsRouter } from './processors.ts';
 import { schemasRouter } from './schemas.ts';
+import { sharedRouter } from './shared.ts';
 import { sourcesRouter } from './sources.ts';
 import { topicsRouter } from './topics.ts';
 import { usersRouter } from './users.ts';
@@ -27,6 +28,7 @@ export const appRouter = router({
   pipeline: pipelineRouter,
   processors: processorsRouter,
   schemas: schemasRouter,
+  shared: sharedRouter,
   sources: sourcesRouter,
   topics: topicsRouter,
   users: usersRouter,

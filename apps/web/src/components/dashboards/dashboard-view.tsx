@@ -1,0 +1,176 @@
+'use client';
+
+import {
+  dashboardRanges,
+  dashboardRefreshSeconds,
+  type DashboardDefinition,
+  type DashboardRange,
+} from '@tributary/contracts';
+import Link from 'next/link';
+import { useState } from 'react';
+import { useDashboard, useDashboardActions } from '../../hooks/dashboards.ts';
+import { useCan } from '../../lib/use-can.ts';
+import { QueryError } from '../error-banner.tsx';
+import { Button, Card, Field, Loading, MutationError, Select, TextInput } from '../ui/index.ts';
+import { addPanel, removePanel } from './dashboard-draft.ts';
+import styles from './dashboards.module.css';
+import { PanelBuilder } from './panel-builder.tsx';
+import { PanelCard } from './panel-card.tsx';
+import { VariableForm } from './variable-form.tsx';
+
+const REFRESH_LABELS: Record<number, string> = {
+  0: 'off',
+  2: '2 s',
+  5: '5 s',
+  10: '10 s',
+  30: '30 s',
+  60: '1 min',
+};
+
+/**
+ * A dashboard: its panels on a 12-column grid, each refreshed on the dashboard's interval from a
+ * result shared by every viewer; range and variables apply to this view at once, and those who
+ * may edit add or remove panels and save the saved range and refresh.
+ */
+export function DashboardView({ slug }: { slug: string }) {
+  const dashboard = useDashboard(slug);
+  const canWrite = useCan('dashboards:write');
+  const { update, share } = useDashboardActions();
+  const [range, setRange] = useState<DashboardRange | null>(null);
+  const [refresh, setRefresh] = useState<number | null>(null);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const d = dashboard.data;
+  if (!d) {
+    return (
+      <>
+        <QueryError queries={dashboard} />
+        {dashboard.isLoading && <Loading what="the dashboard" />}
+      </>
+    );
+  }
+  const shownRange = range ?? d.definition.range;
+  const shownRefresh = refresh ?? d.definition.refreshSeconds;
+  const variables = Object.fromEntries(
+    d.definition.variables.map((v) => [
+      v.name,
+      values[v.name] === undefined ? v.default : values[v.name] || null,
+    ]),
+  );
+  const save = (definition: DashboardDefinition) => update.mutate({ slug, revision: d.revision, definition });
+  const settingsChanged = shownRange !== d.definition.range || shownRefresh !== d.definition.refreshSeconds;
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <div className="crumbs">
+            <Link href="/dashboards">Dashboards</Link> /
+          </div>
+          <h1 data-testid="dashboard-name">{d.title}</h1>
+          {d.description && <p className="muted">{d.description}</p>}
+        </div>
+      </div>
+      <div className={styles.toolbar}>
+        <Field label="Range">
+          {(id) => (
+            <Select
+              id={id}
+              value={shownRange}
+              onValue={setRange}
+              options={dashboardRanges.map((r) => ({ value: r, label: `last ${r}` }))}
+              data-testid="dashboard-range"
+            />
+          )}
+        </Field>
+        <Field label="Auto-refresh">
+          {(id) => (
+            <Select
+              id={id}
+              value={String(shownRefresh)}
+              onValue={(v) => setRefresh(Number(v))}
+              options={dashboardRefreshSeconds.map((s) => ({
+                value: String(s),
+                label: REFRESH_LABELS[s] ?? `${s} s`,
+              }))}
+              data-testid="dashboard-refresh"
+            />
+          )}
+        </Field>
+        {d.definition.variables.map((v) => (
+          <Field key={v.name} label={v.label ?? v.name}>
+            {(id) => (
+              <TextInput
+                id={id}
+                mono
+                placeholder="all"
+                value={values[v.name] ?? v.default ?? ''}
+                onChange={(e) => setValues({ ...values, [v.name]: e.target.value })}
+                data-testid="dashboard-variable"
+                data-variable={v.name}
+              />
+            )}
+          </Field>
+        ))}
+        {canWrite && settingsChanged && (
+          <Button
+            onClick={() =>
+              save({
+                ...d.definition,
+                range: shownRange,
+                refreshSeconds: shownRefresh as DashboardDefinition['refreshSeconds'],
+              })
+            }
+            disabled={update.isPending}
+            testId="save-settings"
+          >
+            Save range and refresh
+          </Button>
+        )}
+        {canWrite && (
+          <Button onClick={() => share.mutate({ slug })} disabled={share.isPending} testId="share-dashboard">
+            Share link
+          </Button>
+        )}
+      </div>
+      {share.data && (
+        <p className={styles.share} data-testid="share-token">
+          Read-only token (shown once): {share.data.token}
+        </p>
+      )}
+      <MutationError error={update.error} testId="dashboard-save-error" />
+      {d.definition.panels.length === 0 ? (
+        <p className="muted">No panel yet{canWrite ? ': add one below.' : '.'}</p>
+      ) : (
+        <div className={styles.grid} data-testid="dashboard-grid">
+          {d.definition.panels.map((p) => (
+            <PanelCard
+              key={p.id}
+              origin={{ kind: 'dashboard', slug }}
+              panel={p}
+              variables={variables}
+              range={shownRange}
+              refreshMs={shownRefresh * 1000}
+              {...(canWrite ? { onRemove: () => save(removePanel(d.definition, p.id)) } : {})}
+            />
+          ))}
+        </div>
+      )}
+      {canWrite && (
+        <Card title="Add a variable">
+          <VariableForm
+            pending={update.isPending}
+            onAdd={(v) => save({ ...d.definition, variables: [...d.definition.variables, v] })}
+          />
+        </Card>
+      )}
+      {canWrite && (
+        <Card title="Add a panel">
+          <PanelBuilder
+            pending={update.isPending}
+            variables={d.definition.variables}
+            onAdd={(panel, size) => save(addPanel(d.definition, panel, size))}
+          />
+        </Card>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,200 @@
+'use client';
+
+import {
+  panelFieldMeasureFns,
+  panelIntervals,
+  panelVizKinds,
+  type DashboardPanel,
+  type DashboardVariable,
+} from '@tributary/contracts';
+import { useState, type FormEvent } from 'react';
+import { splitList } from '../processors/definition-draft.ts';
+import { Button, Field, FieldRow, Select, TextInput } from '../ui/index.ts';
+
+const MEASURES = ['count', 'unique_users', 'uniq', ...panelFieldMeasureFns] as const;
+type MeasureFn = (typeof MEASURES)[number];
+const MEASURE_LABELS: Record<MeasureFn, string> = {
+  count: 'count of events',
+  unique_users: 'unique users',
+  uniq: 'distinct values of a field',
+  sum: 'sum of a field',
+  avg: 'average of a field',
+  min: 'minimum of a field',
+  max: 'maximum of a field',
+  p50: 'median (p50) of a field',
+  p95: 'p95 of a field',
+  p99: 'p99 of a field',
+};
+const INTERVALS = ['auto', ...panelIntervals.map(String)] as const;
+const WIDTHS = ['3', '4', '6', '8', '12'] as const;
+
+/** The event field a variable's value is compared with. */
+export function variableField(v: DashboardVariable): DashboardPanel['query']['groupBy'][number] {
+  return v.kind === 'field' ? (v.field ?? 'event_type') : v.kind;
+}
+
+/** The query builder: what to measure over which events, grouped how, drawn as what. */
+export function PanelBuilder(props: {
+  pending: boolean;
+  /** The dashboard's variables: the panel may filter by any of them. */
+  variables: readonly DashboardVariable[];
+  onAdd: (panel: Omit<DashboardPanel, 'id' | 'layout'>, size: { w: number; h: number }) => void;
+}) {
+  const [title, setTitle] = useState('');
+  const [viz, setViz] = useState<(typeof panelVizKinds)[number]>('line');
+  const [types, setTypes] = useState('');
+  const [fn, setFn] = useState<MeasureFn>('count');
+  const [field, setField] = useState('');
+  const [groupBy, setGroupBy] = useState('');
+  const [interval, setInterval] = useState<(typeof INTERVALS)[number]>('auto');
+  const [width, setWidth] = useState<(typeof WIDTHS)[number]>('6');
+  const [uses, setUses] = useState<string[]>([]);
+  const needsField = fn !== 'count' && fn !== 'unique_users';
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const measure = needsField ? { fn, field: field.trim() } : { fn };
+    props.onAdd(
+      {
+        title: title.trim(),
+        viz,
+        query: {
+          source: { kind: 'events', eventTypes: splitList(types) },
+          measure: measure as DashboardPanel['query']['measure'],
+          groupBy: splitList(groupBy),
+          filters: props.variables
+            .filter((v) => uses.includes(v.name))
+            .map((v) => ({ field: variableField(v), op: '=' as const, variable: v.name })),
+          interval: interval === 'auto' ? 'auto' : (Number(interval) as DashboardPanel['query']['interval']),
+          seriesLimit: 20,
+        },
+      },
+      { w: Number(width), h: viz === 'stat' ? 3 : 5 },
+    );
+  };
+  return (
+    <form onSubmit={submit} noValidate data-testid="panel-builder">
+      <FieldRow>
+        <Field label="Panel title">
+          {(id) => (
+            <TextInput
+              id={id}
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+              data-testid="panel-title"
+            />
+          )}
+        </Field>
+        <Field label="Show as">
+          {(id) => (
+            <Select
+              id={id}
+              value={viz}
+              onValue={setViz}
+              options={panelVizKinds.map((v) => ({ value: v, label: v }))}
+              data-testid="panel-viz"
+            />
+          )}
+        </Field>
+        <Field label="Width (of 12)">
+          {(id) => (
+            <Select
+              id={id}
+              value={width}
+              onValue={setWidth}
+              options={WIDTHS.map((w) => ({ value: w, label: w }))}
+            />
+          )}
+        </Field>
+      </FieldRow>
+      <FieldRow>
+        <Field label="Event types (comma-separated; empty: all)">
+          {(id) => (
+            <TextInput
+              id={id}
+              mono
+              value={types}
+              onChange={(e) => setTypes(e.target.value)}
+              data-testid="panel-types"
+            />
+          )}
+        </Field>
+        <Field label="Measure">
+          {(id) => (
+            <Select
+              id={id}
+              value={fn}
+              onValue={setFn}
+              options={MEASURES.map((m) => ({ value: m, label: MEASURE_LABELS[m] }))}
+              data-testid="panel-measure"
+            />
+          )}
+        </Field>
+        {needsField && (
+          <Field label="Field" hint="e.g. data.amount">
+            {(id, d) => (
+              <TextInput
+                id={id}
+                aria-describedby={d}
+                mono
+                value={field}
+                onChange={(e) => setField(e.target.value)}
+                data-testid="panel-field"
+              />
+            )}
+          </Field>
+        )}
+      </FieldRow>
+      <FieldRow>
+        <Field label="Group by (up to 2, comma-separated)" hint="e.g. event_type, data.plan">
+          {(id, d) => (
+            <TextInput
+              id={id}
+              aria-describedby={d}
+              mono
+              value={groupBy}
+              onChange={(e) => setGroupBy(e.target.value)}
+              data-testid="panel-group-by"
+            />
+          )}
+        </Field>
+        <Field label="Interval (seconds)">
+          {(id) => (
+            <Select
+              id={id}
+              value={interval}
+              onValue={setInterval}
+              options={INTERVALS.map((i) => ({ value: i, label: i }))}
+              data-testid="panel-interval"
+            />
+          )}
+        </Field>
+      </FieldRow>
+      {props.variables.length > 0 && (
+        <fieldset className="picker" data-testid="panel-variables">
+          <legend className="small muted">Filtered by</legend>
+          {props.variables.map((v) => (
+            <label key={v.name} className="small">
+              <input
+                type="checkbox"
+                data-variable={v.name}
+                checked={uses.includes(v.name)}
+                onChange={(e) =>
+                  setUses(e.target.checked ? [...uses, v.name] : uses.filter((u) => u !== v.name))
+                }
+              />{' '}
+              {v.label ?? v.name} ({variableField(v)})
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <Button
+        type="submit"
+        variant="primary"
+        disabled={title.trim() === '' || props.pending}
+        testId="add-panel"
+      >
+        {props.pending ? 'Saving…' : 'Add panel'}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,203 @@
+'use client';
+
+import type { DashboardPanel, DashboardRange } from '@tributary/contracts';
+import { panelVariables } from '@tributary/contracts';
+import {
+  Area,
+  AreaChart,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  Pie,
+  PieChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { usePanelData, type PanelOrigin } from '../../hooks/dashboards.ts';
+import { seriesColor } from '../../lib/colors.ts';
+import { formatMinute } from '../../lib/format.ts';
+import { QueryError } from '../error-banner.tsx';
+import { Badge, Button } from '../ui/index.ts';
+import { chartRows, seriesLabel, statFigure } from './dashboard-draft.ts';
+import styles from './dashboards.module.css';
+
+const SOURCE_TEXT: Record<string, string> = {
+  rollup_1h: 'from 1-hour rollup',
+  rollup_1m: 'from 1-minute rollup',
+  raw: 'from raw events',
+};
+
+function formatValue(v: number | null): string {
+  if (v === null) return '—';
+  return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : String(Math.round(v * 100) / 100);
+}
+
+/** One panel: its chart, where its numbers came from (rollup or raw, rows read, time), refreshed live. */
+export function PanelCard(props: {
+  origin: PanelOrigin;
+  panel: DashboardPanel;
+  variables: Record<string, string | null>;
+  range: DashboardRange;
+  refreshMs: number;
+  onRemove?: () => void;
+}) {
+  const { panel } = props;
+  // Only the variables this panel reads are in its query key: changing another one leaves it be.
+  const own = Object.fromEntries(panelVariables(panel).map((name) => [name, props.variables[name] ?? null]));
+  const data = usePanelData(props.origin, panel.id, own, props.range, props.refreshMs);
+  const result = data.data;
+  return (
+    <section
+      className={styles.panel}
+      style={{
+        gridColumn: `${panel.layout.x + 1} / span ${panel.layout.w}`,
+        gridRow: `${panel.layout.y + 1} / span ${panel.layout.h}`,
+      }}
+      data-testid="panel"
+      data-panel={panel.id}
+      data-source={result?.source ?? ''}
+    >
+      <header className={styles.panelHead}>
+        <h3 className={styles.panelTitle}>{panel.title}</h3>
+        {props.onRemove && (
+          <Button size="small" variant="ghost" onClick={props.onRemove} testId="remove-panel">
+            Remove
+          </Button>
+        )}
+      </header>
+      <QueryError queries={data} compact />
+      {result && (
+        <>
+          <div className={styles.panelBody}>
+            <PanelViz panel={panel} series={result.series} />
+          </div>
+          <footer className={styles.panelFoot} data-testid="panel-source">
+            <Badge tone={result.source === 'raw' ? 'neutral' : 'good'}>{SOURCE_TEXT[result.source]}</Badge>{' '}
+            {result.stats.rowsRead.toLocaleString('en-US')} rows read
+            {result.stats.elapsedMs > 0 ? ` · ${Math.round(result.stats.elapsedMs)} ms` : ''}
+            {result.cache !== 'computed' ? ' · shared result' : ''}
+          </footer>
+        </>
+      )}
+    </section>
+  );
+}
+
+type Series = { key: string[]; points: { t: number; v: number | null }[] };
+
+function PanelViz({ panel, series }: { panel: DashboardPanel; series: Series[] }) {
+  if (series.length === 0) return <p className="muted small">No events in this range.</p>;
+  if (panel.viz === 'stat') {
+    const points = series[0]?.points ?? [];
+    const { value, change, total } = statFigure(panel.query.measure.fn, points);
+    return (
+      <div className={styles.stat}>
+        <div className={styles.statValue} data-testid="stat-value" data-value={value ?? ''}>
+          {formatValue(value)}
+        </div>
+        {change !== null && (
+          <div className={change >= 0 ? styles.up : styles.down}>
+            {change >= 0 ? '▲' : '▼'} {Math.abs(change * 100).toFixed(1)} % newest bucket vs the one before
+          </div>
+        )}
+        <div className="muted small">{total ? 'in the range' : 'newest bucket'}</div>
+        <LineChart data={points} responsive style={{ width: '100%', height: 48 }}>
+          <Line dataKey="v" stroke={seriesColor(0)} dot={false} isAnimationActive={false} />
+        </LineChart>
+      </div>
+    );
+  }
+  if (panel.viz === 'table') {
+    return (
+      <table className={styles.table}>
+        <thead>
+          <tr>
+            <th>{panel.query.groupBy.join(' · ') || 'series'}</th>
+            <th>newest</th>
+            <th>total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {series.map((s) => (
+            <tr key={s.key.join('\u0000')} data-testid="panel-row">
+              <td>{seriesLabel(s.key, panel.title)}</td>
+              <td>{formatValue(s.points.at(-1)?.v ?? null)}</td>
+              <td>{formatValue(s.points.reduce((n, p) => n + (p.v ?? 0), 0))}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    );
+  }
+  if (panel.viz === 'pie') {
+    const slices = series.map((s, i) => ({
+      name: seriesLabel(s.key, panel.title),
+      value: s.points.reduce((n, p) => n + (p.v ?? 0), 0),
+      fill: seriesColor(i),
+    }));
+    return (
+      <PieChart responsive style={{ width: '100%', height: '100%' }}>
+        <Pie data={slices} dataKey="value" nameKey="name" isAnimationActive={false} />
+        <Tooltip />
+        <Legend wrapperStyle={{ fontSize: 12 }} />
+      </PieChart>
+    );
+  }
+  const { rows, labels } = chartRows(series, panel.title);
+  const common = { data: rows, responsive: true, style: { width: '100%', height: '100%' } };
+  const axes = [
+    <CartesianGrid key="g" stroke="#e8ebf0" vertical={false} />,
+    <XAxis
+      key="x"
+      dataKey="t"
+      tickFormatter={(t: number) => formatMinute(t)}
+      minTickGap={24}
+      tick={{ fontSize: 11 }}
+    />,
+    <YAxis key="y" width={48} tick={{ fontSize: 11 }} />,
+    <Tooltip
+      key="tip"
+      labelFormatter={(t) => (typeof t === 'number' ? `${formatMinute(t)} UTC` : String(t))}
+    />,
+    <Legend key="l" wrapperStyle={{ fontSize: 12 }} />,
+  ];
+  if (panel.viz === 'bar') {
+    return (
+      <BarChart {...common}>
+        {axes}
+        {labels.map((l, i) => (
+          <Bar key={l} dataKey={l} stackId="s" fill={seriesColor(i)} isAnimationActive={false} />
+        ))}
+      </BarChart>
+    );
+  }
+  if (panel.viz === 'area') {
+    return (
+      <AreaChart {...common}>
+        {axes}
+        {labels.map((l, i) => (
+          <Area
+            key={l}
+            dataKey={l}
+            stackId="s"
+            stroke={seriesColor(i)}
+            fill={seriesColor(i)}
+            isAnimationActive={false}
+          />
+        ))}
+      </AreaChart>
+    );
+  }
+  return (
+    <LineChart {...common}>
+      {axes}
+      {labels.map((l, i) => (
+        <Line key={l} dataKey={l} stroke={seriesColor(i)} dot={false} isAnimationActive={false} />
+      ))}
+    </LineChart>
+  );
+}
