@@ -12,7 +12,8 @@ import { runProcessorExactnessBench } from './processor-exactness.ts';
 import { runProcessorStepsBench } from './processor-steps.ts';
 import { runControlLatencyBench } from './control-latency.ts';
 import { runMessageBrowserBench } from './message-browser.ts';
-import { kafkaAs } from '../../scripts/lib/stack.ts';
+import { runDashboardsBench } from './dashboards.ts';
+import { asUser, kafkaAs } from '../../scripts/lib/stack.ts';
 import { topicNames } from '@tributary/contracts';
 import { createDb } from '@tributary/db';
 import { createProducer, type KafkaSasl } from '@tributary/kafka';
@@ -24,7 +25,7 @@ import { publishSubject, registerVersion } from '@tributary/registry';
  * BENCH_SCALE (default 1).
  *
  * Sections: `npm run bench` runs all; `npm run bench -- pipeline`, `-- ingest-hardening`, `-- dlq`,
- * `-- clickhouse` or `-- control` runs one (the dead-letter, ClickHouse and control sections need no
+ * `-- clickhouse`, `-- control` or `-- dashboards` runs one (the dead-letter, ClickHouse and control sections need no
  * ingest or workers, so they start none; ingest-hardening starts its own two ingest processes;
  * `-- processor-steps` measures the processor steps in this process, before any stack starts).
  */
@@ -38,6 +39,7 @@ const SECTIONS = [
   'processor-rollout',
   'processor-exactness',
   'message-browser',
+  'dashboards',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 const asked = process.argv.slice(2).filter((a) => a !== '--');
@@ -106,6 +108,19 @@ try {
       consoleSasl: kafkaAs(t.stack.infra, 'console').sasl,
       writerSasl: t.kafkaAdmin.sasl,
       topicPrefix: t.config.topicPrefix,
+      scale,
+      log,
+    });
+  }
+  if (sections.has('dashboards')) {
+    // The server's request counter is the measure: nothing else may query it meanwhile.
+    for (const p of t.stack.processes.values()) await p.stop();
+    await runDashboardsBench({
+      clickhouseUrl: t.stack.clickhouseUrl,
+      clickhouseAuth: asUser(t.stack.infra, 'admin'),
+      database: t.config.clickhouseDatabase,
+      redisUrl: t.config.redisUrl,
+      redisPrefix: t.config.redisPrefix,
       scale,
       log,
     });
