@@ -3,9 +3,7 @@ import { env } from './env.ts';
 import { contentSecurityPolicy, newNonce } from './server/auth/csp.ts';
 import { hostAllowed, needsOriginCheck, originAllowed } from './server/auth/request-guard.ts';
 import { cookiePolicy, readCookie } from './server/auth/session-cookie.ts';
-
-/** Pages anyone may open; every other page sends a visitor without a session cookie to /signin. */
-const PUBLIC_PAGES = ['/signin', '/invite/', '/shared/'];
+import { isPublicPage } from './lib/public-pages.ts';
 
 /**
  * Answered whatever the Host: orchestrators probe by pod address (`Host: 10.1.2.3:3000`), and these
@@ -36,7 +34,8 @@ export function proxy(request: NextRequest): NextResponse {
   if (pathname.startsWith('/api/')) return NextResponse.next();
 
   const policy = cookiePolicy(origins);
-  const isPublic = PUBLIC_PAGES.some((p) => pathname === p || (p.endsWith('/') && pathname.startsWith(p)));
+  // Every page but the public ones sends a visitor without a session cookie to /signin.
+  const isPublic = isPublicPage(pathname);
   if (!isPublic && readCookie(request.headers, policy.name) === null) {
     const to = new URL('/signin', request.url);
     if (pathname !== '/') to.searchParams.set('next', pathname + request.nextUrl.search);

@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useCan } from '../lib/use-can.ts';
-import { isPublicPage, UserMenu } from './auth/user-menu.tsx';
+import { isPublicPage } from '../lib/public-pages.ts';
+import { UserMenu } from './auth/user-menu.tsx';
 
 const links = [
   { href: '/live', label: 'Live' },

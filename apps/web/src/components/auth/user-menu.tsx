@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { useTRPC } from '../../trpc/react.tsx';
 import styles from './auth.module.css';
 import { postJson } from './post-json.ts';
+import { isPublicPage } from '../../lib/public-pages.ts';
 
 const ROLE_LABEL: Record<string, string> = {
   viewer: 'viewer',
@@ -13,11 +14,6 @@ const ROLE_LABEL: Record<string, string> = {
   schema_owner: 'schema owner',
   admin: 'admin',
 };
-
-/** Pages a visitor without a session may see. */
-export function isPublicPage(pathname: string): boolean {
-  return pathname === '/signin' || pathname.startsWith('/invite/');
-}
 
 /** Who is signed in, and the way out. A console page whose session ended sends the visitor to /signin. */
 export function UserMenu() {

@@ -16,6 +16,7 @@ import { addPanel, removePanel } from './dashboard-draft.ts';
 import styles from './dashboards.module.css';
 import { PanelBuilder } from './panel-builder.tsx';
 import { PanelCard } from './panel-card.tsx';
+import { SharesPanel } from './shares-panel.tsx';
 import { VariableForm } from './variable-form.tsx';
 
 const REFRESH_LABELS: Record<number, string> = {
@@ -35,7 +36,7 @@ const REFRESH_LABELS: Record<number, string> = {
 export function DashboardView({ slug }: { slug: string }) {
   const dashboard = useDashboard(slug);
   const canWrite = useCan('dashboards:write');
-  const { update, share } = useDashboardActions();
+  const { update } = useDashboardActions();
   const [range, setRange] = useState<DashboardRange | null>(null);
   const [refresh, setRefresh] = useState<number | null>(null);
   const [values, setValues] = useState<Record<string, string>>({});
@@ -125,17 +126,7 @@ export function DashboardView({ slug }: { slug: string }) {
             Save range and refresh
           </Button>
         )}
-        {canWrite && (
-          <Button onClick={() => share.mutate({ slug })} disabled={share.isPending} testId="share-dashboard">
-            Share link
-          </Button>
-        )}
       </div>
-      {share.data && (
-        <p className={styles.share} data-testid="share-token">
-          Read-only token (shown once): {share.data.token}
-        </p>
-      )}
       <MutationError error={update.error} testId="dashboard-save-error" />
       {d.definition.panels.length === 0 ? (
         <p className="muted">No panel yet{canWrite ? ': add one below.' : '.'}</p>
@@ -154,6 +145,7 @@ export function DashboardView({ slug }: { slug: string }) {
           ))}
         </div>
       )}
+      {canWrite && <SharesPanel slug={slug} />}
       {canWrite && (
         <Card title="Add a variable">
           <VariableForm
