@@ -73,6 +73,8 @@ test('an analyst builds a dashboard, filters it with a variable, watches it upda
     /from (raw events|1-minute rollup|1-hour rollup)/,
   );
   await expect(series.locator('.recharts-legend-item')).toHaveCount(2);
+  // Freshness from the workers' committed progress (the lag sampler runs every 5 s): green once caught up.
+  await expect(series.getByTestId('panel-freshness')).toHaveAttribute('data-tone', 'good', { timeout: 30_000 });
 
   // 4. The variable narrows the timeseries to one type.
   await page.locator('[data-testid="dashboard-variable"][data-variable="type"]').fill(views);

@@ -12,6 +12,7 @@ describe('parseEnv', () => {
       INGEST_PUBLIC_URL: 'http://127.0.0.1:8080',
       REPLAY_SUPERVISOR_INTERVAL_MS: 10_000,
       LAG_SAMPLER_INTERVAL_MS: 5_000,
+      CONSUMER_GROUP: 'tributary-workers',
       LOG_LEVEL: 'info',
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_PREFIX: 'tributary:',

@@ -53,6 +53,8 @@ const schema = z.object({
   REPLAY_SUPERVISOR_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
   // How often one console (under a Redis lease) samples consumer-group lag into ClickHouse; 0 never.
   LAG_SAMPLER_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
+  // The workers' consumer group: its committed progress is the data's watermark on dashboards.
+  CONSUMER_GROUP: z.string().min(1).default('tributary-workers'),
 });
 
 export type Env = z.infer<typeof schema>;

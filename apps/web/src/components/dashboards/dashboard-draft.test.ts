@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dashboardDefinitionSchema } from '@tributary/contracts';
-import { addPanel, chartRows, freshPanelId, removePanel, statFigure } from './dashboard-draft.ts';
+import { addPanel, chartRows, freshness, freshPanelId, removePanel, statFigure } from './dashboard-draft.ts';
 
 const empty = dashboardDefinitionSchema.parse({});
 const panel = {
@@ -63,5 +63,13 @@ describe('dashboard drafts', () => {
     expect(statFigure('count', points)).toEqual({ value: 11, change: 0.25, total: true });
     expect(statFigure('unique_users', points)).toEqual({ value: 5, change: 0.25, total: false });
     expect(statFigure('avg', [{ v: 0 }, { v: 3 }])).toEqual({ value: 3, change: null, total: false });
+  });
+
+  it('turns the watermark into a badge: green, amber past 30 s, red past 2 min, unknown without one', () => {
+    const now = 1_000_000;
+    expect(freshness({ at: now - 4000 }, now)).toEqual({ tone: 'good', text: 'complete to 4 s ago' });
+    expect(freshness({ at: now - 45_000 }, now).tone).toBe('warn');
+    expect(freshness({ at: now - 180_000 }, now)).toEqual({ tone: 'bad', text: 'complete to 3 min ago' });
+    expect(freshness({ at: null }, now)).toEqual({ tone: 'neutral', text: 'freshness unknown' });
   });
 });

@@ -77,3 +77,18 @@ export function statFigure(
     newest === null || previous === null || previous === 0 ? null : (newest - previous) / Math.abs(previous);
   return { value, change, total };
 }
+
+/** Freshness thresholds of the panel badge: amber past 30 s, red past 2 min. */
+export const FRESH_MS = 30_000;
+export const STALE_MS = 120_000;
+
+/** The badge for a watermark at `now`: complete up to how long ago, and its tone. */
+export function freshness(
+  watermark: { at: number | null },
+  now: number,
+): { tone: 'good' | 'warn' | 'bad' | 'neutral'; text: string } {
+  if (watermark.at === null) return { tone: 'neutral', text: 'freshness unknown' };
+  const age = Math.max(0, now - watermark.at);
+  const text = `complete to ${age < 60_000 ? `${Math.round(age / 1000)} s` : `${Math.round(age / 60_000)} min`} ago`;
+  return { tone: age <= FRESH_MS ? 'good' : age <= STALE_MS ? 'warn' : 'bad', text };
+}

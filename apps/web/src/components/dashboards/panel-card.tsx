@@ -22,7 +22,7 @@ import { seriesColor } from '../../lib/colors.ts';
 import { formatMinute } from '../../lib/format.ts';
 import { QueryError } from '../error-banner.tsx';
 import { Badge, Button } from '../ui/index.ts';
-import { chartRows, seriesLabel, statFigure } from './dashboard-draft.ts';
+import { chartRows, freshness, seriesLabel, statFigure } from './dashboard-draft.ts';
 import styles from './dashboards.module.css';
 
 const SOURCE_TEXT: Record<string, string> = {
@@ -79,7 +79,8 @@ export function PanelCard(props: {
             <Badge tone={result.source === 'raw' ? 'neutral' : 'good'}>{SOURCE_TEXT[result.source]}</Badge>{' '}
             {result.stats.rowsRead.toLocaleString('en-US')} rows read
             {result.stats.elapsedMs > 0 ? ` · ${Math.round(result.stats.elapsedMs)} ms` : ''}
-            {result.cache !== 'computed' ? ' · shared result' : ''}
+            {result.cache !== 'computed' ? ' · shared result' : ''}{' '}
+            <FreshnessBadge at={result.watermark.at} />
           </footer>
         </>
       )}
@@ -199,5 +200,14 @@ function PanelViz({ panel, series }: { panel: DashboardPanel; series: Series[] }
         <Line key={l} dataKey={l} stroke={seriesColor(i)} dot={false} isAnimationActive={false} />
       ))}
     </LineChart>
+  );
+}
+
+function FreshnessBadge({ at }: { at: number | null }) {
+  const f = freshness({ at }, Date.now());
+  return (
+    <span data-testid="panel-freshness" data-tone={f.tone}>
+      <Badge tone={f.tone}>{f.text}</Badge>
+    </span>
   );
 }

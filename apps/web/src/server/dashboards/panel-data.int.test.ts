@@ -92,10 +92,11 @@ async function sql(query: string, params: Record<string, unknown>): Promise<Arra
   return rs.json();
 }
 
-const deps = () => ({
+const deps = (group = 'it-workers') => ({
   clickhouse: { client: ch, database: iso.clickhouseDatabase },
   redis,
   redisPrefix: iso.redisPrefix,
+  progress: { group, topic: 'it.events' },
 });
 
 describe('dashboard panel data', () => {
@@ -143,6 +144,31 @@ describe('dashboard panel data', () => {
       { from: NOW - 3600_000, to: NOW },
     )) as [{ s: number }];
     expect(revenue.series[0]?.points.reduce((m, p) => m + (p.v ?? 0), 0)).toBe(s);
+  });
+
+  it("carries the watermark from the workers' committed progress, unknown without a recent sample", async () => {
+    const dashboard = await getDashboard(db, 'product');
+    const sampled = Date.now() - 2000;
+    const lagRow = (partition: number, lag: number, lagSeconds: number | null) => ({
+      ts: toDateTime64(sampled),
+      group_id: 'it-workers-wm',
+      topic: 'it.events',
+      partition,
+      committed_offset: 100,
+      end_offset: 100 + lag,
+      lag,
+      lag_seconds: lagSeconds,
+    });
+    await insertRows(ch, `${iso.clickhouseDatabase}.consumer_lag`, [
+      lagRow(0, 0, 0),
+      lagRow(1, 40, 7.5),
+      lagRow(2, 3, 1),
+    ]);
+    const fresh = await panelData(deps('it-workers-wm'), dashboard, 'revenue', {});
+    // The slowest partition is 7.5 s behind the sample.
+    expect(fresh.watermark).toEqual({ at: sampled - 7500, sampledAt: sampled });
+    const none = await panelData(deps('no-such-group'), dashboard, 'revenue', {});
+    expect(none.watermark).toEqual({ at: null, sampledAt: null });
   });
 
   it('says which panel does not exist', async () => {

@@ -10,6 +10,7 @@ import {
   type PanelQuery,
 } from '@tributary/contracts';
 import type { Redis } from 'ioredis';
+import { dataWatermark, type Watermark } from './watermark.ts';
 
 /** The shortest bucket a panel's result is cached for (a dashboard without auto-refresh). */
 const MIN_BUCKET_MS = 5_000;
@@ -20,12 +21,16 @@ export interface PanelData extends PanelResult {
   range: { from: number; to: number };
   /** 'computed': this request ran the query; otherwise another viewer's result was served. */
   cache: 'computed' | 'cached' | 'waited';
+  /** The data's watermark (see watermark.ts); the console turns it into a freshness badge. */
+  watermark: Watermark;
 }
 
 export interface PanelDataDeps {
   clickhouse: QueryTarget;
   redis: Redis;
   redisPrefix: string;
+  /** Whose committed progress is the watermark: the workers' group on the events topic. */
+  progress: { group: string; topic: string };
 }
 
 /** A panel's stored query with the dashboard's range and the variables' values applied. */
@@ -80,13 +85,16 @@ export async function panelData(
   const key = createHash('sha256')
     .update(JSON.stringify({ db: deps.clickhouse.database, query }))
     .digest('hex');
-  const { value, from } = await singleFlight(
-    { redis: deps.redis, prefix: deps.redisPrefix },
-    key,
-    // NOTE: the query is not tied to one request's AbortSignal: other viewers may be waiting for
-    // it. Its own limits (time, rows read, result rows) bound it instead.
-    () => runPanelQuery(deps.clickhouse, query, { now: bucket }),
-    { ttlMs: bucketMs, lockMs: 35_000 },
-  );
-  return { ...value, panelId, range: query.range, cache: from };
+  const [{ value, from }, watermark] = await Promise.all([
+    singleFlight(
+      { redis: deps.redis, prefix: deps.redisPrefix },
+      key,
+      // NOTE: the query is not tied to one request's AbortSignal: other viewers may be waiting for
+      // it. Its own limits (time, rows read, result rows) bound it instead.
+      () => runPanelQuery(deps.clickhouse, query, { now: bucket }),
+      { ttlMs: bucketMs, lockMs: 35_000 },
+    ),
+    dataWatermark(deps, { ...deps.progress, ...(opts.now === undefined ? {} : { now: opts.now }) }),
+  ]);
+  return { ...value, panelId, range: query.range, cache: from, watermark };
 }

@@ -1,3 +1,4 @@
+import { topicNames } from '@tributary/contracts';
 import {
   createDashboard,
   createShare,
@@ -75,7 +76,12 @@ export const dashboardsRouter = router({
     )
     .query(async ({ ctx, input }) =>
       panelData(
-        { clickhouse: ctx.clickhouse, redis: getRedis(), redisPrefix: env.REDIS_PREFIX },
+        {
+          clickhouse: ctx.clickhouse,
+          redis: getRedis(),
+          redisPrefix: env.REDIS_PREFIX,
+          progress: { group: env.CONSUMER_GROUP, topic: topicNames(env.TOPIC_PREFIX).events },
+        },
         await getDashboard(getDb(), input.slug),
         input.panelId,
         input.variables,

@@ -1,3 +1,4 @@
+import { topicNames } from '@tributary/contracts';
 import { resolveShare } from '@tributary/analytics';
 import { z } from 'zod';
 import { env } from '../../env.ts';
@@ -22,7 +23,12 @@ export const sharedRouter = router({
     .input(z.object({ token, panelId: z.string().max(40) }))
     .query(async ({ ctx, input }) =>
       panelData(
-        { clickhouse: ctx.clickhouse, redis: getRedis(), redisPrefix: env.REDIS_PREFIX },
+        {
+          clickhouse: ctx.clickhouse,
+          redis: getRedis(),
+          redisPrefix: env.REDIS_PREFIX,
+          progress: { group: env.CONSUMER_GROUP, topic: topicNames(env.TOPIC_PREFIX).events },
+        },
         await resolveShare(getDb(), input.token),
         input.panelId,
         {},
