@@ -7,3 +7,12 @@ export {
   type SingleFlightOptions,
   type SingleFlightResult,
 } from './cache/single-flight.ts';
+export {
+  fieldImpact,
+  overlaps,
+  processorReads,
+  type FieldImpact,
+  type FieldUse,
+  type ImpactedPanel,
+  type ImpactedProcessor,
+} from './impact/field-impact.ts';

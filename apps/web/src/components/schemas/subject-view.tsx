@@ -18,6 +18,7 @@ import {
   type Enforcement,
   type Mode,
 } from './modes.ts';
+import { FieldImpact } from './field-impact.tsx';
 import { VersionDiff } from './version-diff.tsx';
 
 export function SubjectView({ subject, registered }: { subject: string; registered: number | null }) {
@@ -315,6 +316,7 @@ export function SubjectView({ subject, registered }: { subject: string; register
           />
         </section>
       )}
+      <FieldImpact subject={subject} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { dashboardsRouter } from './dashboards.ts';
 import { dlqRouter } from './dlq.ts';
 import { groupsRouter } from './groups.ts';
 import { keysRouter } from './keys.ts';
+import { lineageRouter } from './lineage.ts';
 import { liveRouter } from './live.ts';
 import { messagesRouter } from './messages.ts';
 import { pipelineRouter } from './pipeline.ts';
@@ -23,6 +24,7 @@ export const appRouter = router({
   dlq: dlqRouter,
   groups: groupsRouter,
   keys: keysRouter,
+  lineage: lineageRouter,
   live: liveRouter,
   messages: messagesRouter,
   pipeline: pipelineRouter,
