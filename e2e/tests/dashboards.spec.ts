@@ -74,7 +74,9 @@ test('an analyst builds a dashboard, filters it with a variable, watches it upda
   );
   await expect(series.locator('.recharts-legend-item')).toHaveCount(2);
   // Freshness from the workers' committed progress (the lag sampler runs every 5 s): green once caught up.
-  await expect(series.getByTestId('panel-freshness')).toHaveAttribute('data-tone', 'good', { timeout: 30_000 });
+  await expect(series.getByTestId('panel-freshness')).toHaveAttribute('data-tone', 'good', {
+    timeout: 30_000,
+  });
 
   // 4. The variable narrows the timeseries to one type.
   await page.locator('[data-testid="dashboard-variable"][data-variable="type"]').fill(views);
