@@ -1,4 +1,3 @@
-import { topicNames } from '@tributary/contracts';
 import {
   createDashboard,
   createShare,
@@ -11,11 +10,10 @@ import {
 } from '@tributary/analytics';
 import { dashboardRanges, dashboardSlugSchema } from '@tributary/contracts';
 import { z } from 'zod';
-import { env } from '../../env.ts';
 import { auditName } from '../auth/actor.ts';
+import { panelDataDeps } from '../dashboards/panel-data-deps.ts';
 import { panelData } from '../dashboards/panel-data.ts';
 import { getDb } from '../db.ts';
-import { getRedis } from '../redis.ts';
 import { procedure, router } from '../trpc.ts';
 
 const slugInput = z.object({ slug: dashboardSlugSchema });
@@ -76,12 +74,7 @@ export const dashboardsRouter = router({
     )
     .query(async ({ ctx, input }) =>
       panelData(
-        {
-          clickhouse: ctx.clickhouse,
-          redis: getRedis(),
-          redisPrefix: env.REDIS_PREFIX,
-          progress: { group: env.CONSUMER_GROUP, topic: topicNames(env.TOPIC_PREFIX).events },
-        },
+        panelDataDeps(ctx.clickhouse),
         await getDashboard(getDb(), input.slug),
         input.panelId,
         input.variables,

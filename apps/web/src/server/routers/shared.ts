@@ -1,10 +1,8 @@
-import { topicNames } from '@tributary/contracts';
 import { resolveShare } from '@tributary/analytics';
 import { z } from 'zod';
-import { env } from '../../env.ts';
+import { panelDataDeps } from '../dashboards/panel-data-deps.ts';
 import { panelData } from '../dashboards/panel-data.ts';
 import { getDb } from '../db.ts';
-import { getRedis } from '../redis.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
 const token = z.string().min(1).max(200);
@@ -22,16 +20,6 @@ export const sharedRouter = router({
   panel: publicProcedure
     .input(z.object({ token, panelId: z.string().max(40) }))
     .query(async ({ ctx, input }) =>
-      panelData(
-        {
-          clickhouse: ctx.clickhouse,
-          redis: getRedis(),
-          redisPrefix: env.REDIS_PREFIX,
-          progress: { group: env.CONSUMER_GROUP, topic: topicNames(env.TOPIC_PREFIX).events },
-        },
-        await resolveShare(getDb(), input.token),
-        input.panelId,
-        {},
-      ),
+      panelData(panelDataDeps(ctx.clickhouse), await resolveShare(getDb(), input.token), input.panelId, {}),
     ),
 });
