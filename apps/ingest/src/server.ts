@@ -7,6 +7,7 @@ import {
   traceHeaders,
   type Logger,
   type Registry,
+  sourceStage,
   type StageCounter,
 } from '@tributary/telemetry';
 import { HEADERS, TributaryError, partitionForEventId, type TopicNames } from '@tributary/contracts';
@@ -174,6 +175,7 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
       // Counted in events, once the body says how many (see rate-limit-policy.ts).
       await deps.rateLimits?.events(key.id, key.sourceName, events.length);
       deps.stages.add('received', events.length);
+      deps.stages.add(sourceStage(key.sourceName, 'received'), events.length);
 
       const headers: Record<string, string> = {
         ...traceHeaders(trace.setSpan(context.active(), span)),
@@ -208,6 +210,8 @@ export function buildServer(deps: IngestDeps): FastifyInstance {
       deps.stages.add('accepted', sorted.accepted.length);
       deps.stages.add('rejected', sorted.deadLetters.length);
       deps.stages.add('dead_lettered', sorted.deadLetters.length);
+      deps.stages.add(sourceStage(key.sourceName, 'accepted'), sorted.accepted.length);
+      deps.stages.add(sourceStage(key.sourceName, 'rejected'), sorted.deadLetters.length);
       deps.metrics.events.inc({ result: 'accepted' }, sorted.accepted.length);
       deps.metrics.events.inc({ result: 'rejected' }, sorted.deadLetters.length);
       for (const [subject, n] of sorted.rejectedViolations) {

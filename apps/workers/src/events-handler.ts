@@ -2,6 +2,8 @@ import type { ClickHouseClient } from '@tributary/clickhouse';
 import { eventIdentityKey, type DeadLetter, type TopicNames } from '@tributary/contracts';
 import type { Batch, BatchContext, Producer } from '@tributary/kafka';
 import {
+  addLatencies,
+  addPerSource,
   contextFromHeaders,
   SpanStatusCode,
   trace,
@@ -156,7 +158,8 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     }
 
     const failedSet = new Set(failed.map((f) => f.parsed));
-    const insertedIds = candidates.filter((p) => !failedSet.has(p)).map((p) => eventIdentityKey(p.envelope));
+    const stored = candidates.filter((p) => !failedSet.has(p));
+    const insertedIds = stored.map((p) => eventIdentityKey(p.envelope));
     await retryTransient(() => deps.dedupe.markInserted(insertedIds), retry.transient('redis mark', 'redis'));
     if (deps.processors && processors?.intentWritten) {
       const { intents, watermarks } = deps.processors;
@@ -181,11 +184,15 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     deps.stages.add('deduplicated', duplicates);
     deps.stages.add('inserted', insertedIds.length);
     deps.stages.add('dead_lettered', deadLetters.length);
+    const now = Date.now();
+    // Per source, for lineage: what was stored and how long after its ingest request.
+    const sourceOf = (p: Parsed) => p.envelope.source;
+    addPerSource(deps.stages, stored, sourceOf, 'inserted');
+    addLatencies(deps.stages, stored, sourceOf, (p) => now - Date.parse(p.envelope.received_at));
     deps.metrics.events.inc({ result: 'inserted' }, insertedIds.length);
     deps.metrics.events.inc({ result: 'duplicate' }, duplicates);
     deps.metrics.events.inc({ result: 'dead_lettered' }, deadLetters.length);
     deps.metrics.batchSeconds.observe((Date.now() - started) / 1000);
-    const now = Date.now();
     for (const p of candidates)
       deps.metrics.freshnessSeconds.observe((now - Date.parse(p.envelope.received_at)) / 1000);
     logger.debug(

@@ -3,3 +3,4 @@ export * from './metrics.ts';
 export * from './tracing.ts';
 export * from './stage-counter.ts';
 export * from './http-metrics.ts';
+export * from './flow-stages.ts';

@@ -48,6 +48,8 @@ export async function getPipelineOverview(
        FROM {db:Identifier}.pipeline_metrics
        WHERE ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
          AND ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+         -- Breakdowns (processor:…, source:…, latency:…) are lineage's, not stages of their own.
+         AND position(stage, ':') = 0
        GROUP BY t, stage`,
       { from: chartFrom, to: to + stepMs, step: stepMs },
       z.object({ t: num, key: z.string(), value: num }),
