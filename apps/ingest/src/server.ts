@@ -7,10 +7,15 @@ import {
   traceHeaders,
   type Logger,
   type Registry,
-  sourceStage,
   type StageCounter,
 } from '@tributary/telemetry';
-import { HEADERS, TributaryError, partitionForEventId, type TopicNames } from '@tributary/contracts';
+import {
+  HEADERS,
+  TributaryError,
+  partitionForEventId,
+  sourceStage,
+  type TopicNames,
+} from '@tributary/contracts';
 import { metricsAllowed } from '@tributary/contracts/exposure';
 import { KafkaUnavailableError } from '@tributary/kafka';
 import { decodeBody } from './body.ts';

@@ -1,9 +1,13 @@
 import type { ClickHouseClient } from '@tributary/clickhouse';
-import { eventIdentityKey, type DeadLetter, type TopicNames } from '@tributary/contracts';
-import type { Batch, BatchContext, Producer } from '@tributary/kafka';
 import {
   addLatencies,
   addPerSource,
+  eventIdentityKey,
+  type DeadLetter,
+  type TopicNames,
+} from '@tributary/contracts';
+import type { Batch, BatchContext, Producer } from '@tributary/kafka';
+import {
   contextFromHeaders,
   SpanStatusCode,
   trace,

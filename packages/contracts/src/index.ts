@@ -12,3 +12,4 @@ export * from './keys.ts';
 export * from './processors.ts';
 export * from './panels.ts';
 export * from './dashboards.ts';
+export * from './flow-stages.ts';

@@ -3,4 +3,3 @@ export * from './metrics.ts';
 export * from './tracing.ts';
 export * from './stage-counter.ts';
 export * from './http-metrics.ts';
-export * from './flow-stages.ts';

@@ -1,5 +1,3 @@
-import type { StageCounter } from './stage-counter.ts';
-
 /**
  * Per-source breakdowns of the pipeline counters, flushed to pipeline_metrics beside the totals
  * (so a lineage edge's figure and the Pipeline page's stage count come from the same rows):
@@ -11,6 +9,11 @@ import type { StageCounter } from './stage-counter.ts';
  * A source name may hold any character but its breakdown ends at the last ':', which is how
  * readers split it. The breakdown stages all contain ':'; the Pipeline page's totals do not.
  */
+/** What counts: the services' stage counters (telemetry's StageCounter) fit. */
+export interface FlowCounter {
+  add(stage: string, n?: number): void;
+}
+
 export const SOURCE_RESULTS = ['received', 'accepted', 'rejected', 'inserted'] as const;
 export type SourceResult = (typeof SOURCE_RESULTS)[number];
 
@@ -33,7 +36,7 @@ export function latencyBucket(ms: number): number | 'inf' {
 
 /** Adds one count per source, from a list of items and how to read each item's source. */
 export function addPerSource<T>(
-  stages: StageCounter,
+  stages: FlowCounter,
   items: readonly T[],
   sourceOf: (item: T) => string,
   result: SourceResult,
@@ -43,7 +46,7 @@ export function addPerSource<T>(
 
 /** Counts each item into its source's latency bucket. */
 export function addLatencies<T>(
-  stages: StageCounter,
+  stages: FlowCounter,
   items: readonly T[],
   sourceOf: (item: T) => string,
   latencyMsOf: (item: T) => number,

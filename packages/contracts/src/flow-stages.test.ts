@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StageCounter } from './stage-counter.ts';
 import {
+  type FlowCounter,
   addLatencies,
   addPerSource,
   latencyBucket,
@@ -8,13 +8,11 @@ import {
   splitFlowStage,
 } from './flow-stages.ts';
 
-function recorder(): StageCounter & { counts: Map<string, number> } {
+function recorder(): FlowCounter & { counts: Map<string, number> } {
   const counts = new Map<string, number>();
   return {
     counts,
     add: (stage, n = 1) => void counts.set(stage, (counts.get(stage) ?? 0) + n),
-    flush: async () => {},
-    stop: async () => {},
   };
 }
 
