@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { expect, test, type Locator } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { signIn } from './sign-in.ts';
 import { clickhouse, sendEvents, stack, type E2EStack } from './stack.ts';
 
@@ -22,6 +23,45 @@ async function send(s: E2EStack, type: string, n: number, tag: string): Promise<
 
 async function statValue(panel: Locator): Promise<number> {
   return Number((await panel.getByTestId('stat-value').getAttribute('data-value')) ?? 'NaN');
+}
+
+type Layout = { x: number; y: number; w: number; h: number };
+
+/** The stored layout of every panel, read through the management API. */
+async function storedLayouts(
+  s: E2EStack,
+  slug: string,
+): Promise<{ revision: number; layouts: Record<string, Layout> }> {
+  const res = await fetch(`${s.webUrl}/api/v1/dashboards/${slug}`, {
+    headers: { authorization: `Bearer ${s.apiKey}` },
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+  const d = (await res.json()) as {
+    revision: number;
+    definition: { panels: { id: string; layout: Layout }[] };
+  };
+  return {
+    revision: d.revision,
+    layouts: Object.fromEntries(d.definition.panels.map((p) => [p.id, p.layout])),
+  };
+}
+
+/** Presses the mouse on `from`, moves it by (dx, dy) in steps (react-draggable reads each move), lets go. */
+async function dragBy(page: Page, from: Locator, dx: number, dy: number): Promise<void> {
+  const box = await from.boundingBox();
+  if (!box) throw new Error('nothing to drag');
+  const x = box.x + Math.min(box.width / 2, 40);
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + dx, y + dy, { steps: 12 });
+  await page.mouse.up();
+}
+
+async function downloadFrom(page: Page, panel: Locator, item: 'export-csv' | 'export-png') {
+  await panel.getByTestId('panel-menu').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByTestId(item).click()]);
+  return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
 }
 
 test('an analyst builds a dashboard, filters it with a variable, watches it update and shares it', async ({
@@ -98,7 +138,70 @@ test('an analyst builds a dashboard, filters it with a variable, watches it upda
   await expect.poll(() => statValue(stat), { timeout: 30_000 }).toBe(10);
   await page.screenshot({ path: testInfo.outputPath('dashboard.png'), fullPage: true });
 
-  // 6. Share: the link opens signed out, read-only, with the same numbers.
+  // 6. Export: the timeseries' current result as CSV (what it shows: the views, 30 in all), and
+  // its picture as PNG.
+  const csv = await downloadFrom(page, series, 'export-csv');
+  expect(csv.name).toBe('events-by-type.csv');
+  const lines = csv.bytes
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .split('\r\n')
+    .filter(Boolean);
+  expect(lines[0]).toBe('time,event_type,count');
+  const rows = lines.slice(1).map((l) => l.split(','));
+  expect(rows.every((r) => r[1] === views && /^\d{4}-\d\d-\d\dT/.test(r[0] ?? ''))).toBe(true);
+  expect(rows.reduce((n, r) => n + Number(r[2] || 0), 0)).toBe(30);
+  const png = await downloadFrom(page, series, 'export-png');
+  expect(png.name).toBe('events-by-type.png');
+  expect(png.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  const pngWidth = png.bytes.readUInt32BE(16);
+  expect(pngWidth).toBeGreaterThanOrEqual(Math.floor((await series.boundingBox())!.width));
+
+  // 7. Layout: in "Edit layout" the stat is dragged beside the timeseries and made taller; Save
+  // stores every panel's cell, the grid stays that way after a reload. Cancel drops a change;
+  // a save over someone else's meanwhile is refused with a plain message.
+  const slug = `growth-${tag}`;
+  const before = await storedLayouts(s, slug);
+  expect(before.layouts['events-by-type']).toEqual({ x: 0, y: 0, w: 6, h: 5 });
+  expect(before.layouts['sign-ups']).toEqual({ x: 0, y: 5, w: 6, h: 3 });
+  await expect(page.getByTestId('edit-layout')).toBeVisible();
+  await page.getByTestId('edit-layout').click();
+  await expect(page.getByTestId('dashboard-grid')).toHaveAttribute('data-editing', 'true');
+  const seriesBox = (await series.boundingBox())!;
+  const statBox = (await stat.boundingBox())!;
+  await dragBy(page, stat.locator('header h3'), seriesBox.width + 12, seriesBox.y - statBox.y);
+  const statItem = page.locator('[data-testid="grid-item"][data-panel="sign-ups"]');
+  await dragBy(page, statItem.locator('.react-resizable-handle'), 0, 2 * (64 + 12));
+  await page.getByTestId('save-layout').click();
+  await expect(page.getByTestId('dashboard-grid')).not.toHaveAttribute('data-editing', 'true');
+  const after = await storedLayouts(s, slug);
+  expect(after.revision).toBe(before.revision + 1);
+  expect(after.layouts['sign-ups']).toEqual({ x: 6, y: 0, w: 6, h: 5 });
+  expect(after.layouts['events-by-type']).toEqual({ x: 0, y: 0, w: 6, h: 5 });
+  await page.reload();
+  await expect(stat).toHaveAttribute('style', /grid-column: 7 \/ span 6; grid-row: 1 \/ span 5/);
+
+  await page.getByTestId('edit-layout').click();
+  await dragBy(page, stat.locator('header h3'), 0, 300);
+  await page.getByTestId('cancel-layout').click();
+  await expect(stat).toHaveAttribute('style', /grid-column: 7 \/ span 6; grid-row: 1 \/ span 5/);
+  expect((await storedLayouts(s, slug)).revision).toBe(after.revision);
+
+  await page.getByTestId('edit-layout').click();
+  await dragBy(page, stat.locator('header h3'), 0, 300);
+  const meanwhile = await fetch(`${s.webUrl}/api/v1/dashboards/${slug}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ revision: after.revision, description: 'edited elsewhere' }),
+  });
+  expect(meanwhile.status, await meanwhile.clone().text()).toBe(200);
+  await page.getByTestId('save-layout').click();
+  await expect(page.getByTestId('layout-conflict')).toContainText(/Someone else saved this dashboard/);
+  expect((await storedLayouts(s, slug)).layouts['sign-ups']).toEqual({ x: 6, y: 0, w: 6, h: 5 });
+  await page.getByTestId('cancel-layout').click();
+  await expect(page.getByText('edited elsewhere')).toBeVisible();
+
+  // 8. Share: the link opens signed out, read-only, with the same numbers.
   await page.getByTestId('share-dashboard').click();
   const tokenText = (await page.getByTestId('share-token').textContent()) ?? '';
   const token = /trs_[A-Za-z0-9_-]+/.exec(tokenText)?.[0] ?? '';

@@ -14,6 +14,8 @@ import { QueryError } from '../error-banner.tsx';
 import { Button, Card, Field, Loading, MutationError, Select, TextInput } from '../ui/index.ts';
 import { addPanel, removePanel } from './dashboard-draft.ts';
 import styles from './dashboards.module.css';
+import { GridEditor } from './grid-editor.tsx';
+import { applyLayout, layoutChanged, layoutDraft, type LayoutDraft } from './grid-layout.ts';
 import { PanelBuilder } from './panel-builder.tsx';
 import { PanelCard } from './panel-card.tsx';
 import { SharesPanel } from './shares-panel.tsx';
@@ -28,10 +30,18 @@ const REFRESH_LABELS: Record<number, string> = {
   60: '1 min',
 };
 
+/** The failure of a save made from a stale revision (someone else saved meanwhile). */
+function isConflict(
+  err: { data?: { tributaryCode?: string | null; httpStatus?: number } | null } | null,
+): boolean {
+  return err?.data?.tributaryCode === 'conflict' || err?.data?.httpStatus === 409;
+}
+
 /**
  * A dashboard: its panels on a 12-column grid, each refreshed on the dashboard's interval from a
  * result shared by every viewer; range and variables apply to this view at once, and those who
- * may edit add or remove panels and save the saved range and refresh.
+ * may edit add or remove panels, save the saved range and refresh, and, in "Edit layout", drag
+ * and resize panels and save every panel's cell at once. Viewing keeps the static grid.
  */
 export function DashboardView({ slug }: { slug: string }) {
   const dashboard = useDashboard(slug);
@@ -40,6 +50,9 @@ export function DashboardView({ slug }: { slug: string }) {
   const [range, setRange] = useState<DashboardRange | null>(null);
   const [refresh, setRefresh] = useState<number | null>(null);
   const [values, setValues] = useState<Record<string, string>>({});
+  // While the layout is edited: the cells as dragged, and the revision the edit started from (the
+  // save names it, so a save by someone else meanwhile is refused rather than overwritten).
+  const [editing, setEditing] = useState<{ revision: number; draft: LayoutDraft } | null>(null);
   const d = dashboard.data;
   if (!d) {
     return (
@@ -59,6 +72,31 @@ export function DashboardView({ slug }: { slug: string }) {
   );
   const save = (definition: DashboardDefinition) => update.mutate({ slug, revision: d.revision, definition });
   const settingsChanged = shownRange !== d.definition.range || shownRefresh !== d.definition.refreshSeconds;
+  const conflict = editing !== null && isConflict(update.error);
+  const startEditing = () => {
+    update.reset();
+    setEditing({ revision: d.revision, draft: layoutDraft(d.definition.panels) });
+  };
+  const cancelEditing = () => {
+    // After a conflict the page's copy is stale: read the version that was saved meanwhile.
+    if (conflict) void dashboard.refetch();
+    update.reset();
+    setEditing(null);
+  };
+  const saveLayout = () => {
+    if (!editing) return;
+    update.mutate(
+      { slug, revision: editing.revision, definition: applyLayout(d.definition, editing.draft) },
+      { onSuccess: () => setEditing(null) },
+    );
+  };
+  const panelProps = (p: (typeof d.definition.panels)[number]) => ({
+    origin: { kind: 'dashboard' as const, slug },
+    panel: p,
+    variables,
+    range: shownRange,
+    refreshMs: shownRefresh * 1000,
+  });
   return (
     <>
       <div className="page-head">
@@ -111,7 +149,32 @@ export function DashboardView({ slug }: { slug: string }) {
             )}
           </Field>
         ))}
-        {canWrite && settingsChanged && (
+        {canWrite && !editing && d.definition.panels.length > 0 && (
+          <Button onClick={startEditing} testId="edit-layout">
+            Edit layout
+          </Button>
+        )}
+        {editing && (
+          <>
+            <Button
+              variant="primary"
+              onClick={saveLayout}
+              disabled={update.isPending || !layoutChanged(d.definition.panels, editing.draft)}
+              testId="save-layout"
+            >
+              {update.isPending ? 'Saving…' : 'Save layout'}
+            </Button>
+            <Button
+              variant="ghost"
+              onClick={cancelEditing}
+              disabled={update.isPending}
+              testId="cancel-layout"
+            >
+              Cancel
+            </Button>
+          </>
+        )}
+        {canWrite && !editing && settingsChanged && (
           <Button
             onClick={() =>
               save({
@@ -127,25 +190,41 @@ export function DashboardView({ slug }: { slug: string }) {
           </Button>
         )}
       </div>
-      <MutationError error={update.error} testId="dashboard-save-error" />
+      {conflict ? (
+        <div className="banner banner-error" role="alert" data-testid="layout-conflict">
+          Someone else saved this dashboard while you were arranging it, so your layout was not saved. Cancel
+          to see their version, then arrange the panels again.
+        </div>
+      ) : (
+        <MutationError error={update.error} testId="dashboard-save-error" />
+      )}
+      {editing && (
+        <p className="muted small" data-testid="layout-hint">
+          Drag a panel by its title, resize it from its lower right corner; Save keeps every panel&apos;s
+          place.
+        </p>
+      )}
       {d.definition.panels.length === 0 ? (
         <p className="muted">No panel yet{canWrite ? ': add one below.' : '.'}</p>
+      ) : editing ? (
+        <GridEditor
+          panels={d.definition.panels}
+          draft={editing.draft}
+          onChange={(draft) => setEditing({ ...editing, draft })}
+          renderPanel={(p) => <PanelCard {...panelProps(p)} placement="fill" />}
+        />
       ) : (
         <div className={styles.grid} data-testid="dashboard-grid">
           {d.definition.panels.map((p) => (
             <PanelCard
               key={p.id}
-              origin={{ kind: 'dashboard', slug }}
-              panel={p}
-              variables={variables}
-              range={shownRange}
-              refreshMs={shownRefresh * 1000}
+              {...panelProps(p)}
               {...(canWrite ? { onRemove: () => save(removePanel(d.definition, p.id)) } : {})}
             />
           ))}
         </div>
       )}
-      {canWrite && <SharesPanel slug={slug} />}
+      {canWrite && !editing && <SharesPanel slug={slug} />}
       {canWrite && (
         <Card title="Add a variable">
           <VariableForm

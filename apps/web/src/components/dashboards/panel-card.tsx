@@ -2,6 +2,7 @@
 
 import type { DashboardPanel, DashboardRange } from '@tributary/contracts';
 import { panelVariables } from '@tributary/contracts';
+import { useRef } from 'react';
 import {
   Area,
   AreaChart,
@@ -24,6 +25,9 @@ import { QueryError } from '../error-banner.tsx';
 import { Badge, Button } from '../ui/index.ts';
 import { chartRows, freshness, seriesLabel, statFigure } from './dashboard-draft.ts';
 import styles from './dashboards.module.css';
+import { exportFileName, measureColumn, panelCsv } from './export-csv.ts';
+import { downloadBlob, downloadCsv, panelPng } from './export-file.ts';
+import { PanelMenu } from './panel-menu.tsx';
 
 const SOURCE_TEXT: Record<string, string> = {
   rollup_1h: 'from 1-hour rollup',
@@ -36,7 +40,13 @@ function formatValue(v: number | null): string {
   return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : String(Math.round(v * 100) / 100);
 }
 
-/** One panel: its chart, where its numbers came from (rollup or raw, rows read, time), refreshed live. */
+/**
+ * One panel: its chart, where its numbers came from (rollup or raw, rows read, time), refreshed
+ * live, and a menu to export its current result (CSV) or its picture (PNG). `data-state` says
+ * whether its data is shown (`ready`), still loading or failed (the render bench waits on it).
+ * `fill`: the panel fills a cell someone else places (the layout editor), instead of placing
+ * itself on the static grid.
+ */
 export function PanelCard(props: {
   origin: PanelOrigin;
   panel: DashboardPanel;
@@ -44,30 +54,69 @@ export function PanelCard(props: {
   range: DashboardRange;
   refreshMs: number;
   onRemove?: () => void;
+  placement?: 'grid' | 'fill';
 }) {
   const { panel } = props;
+  const card = useRef<HTMLElement>(null);
   // Only the variables this panel reads are in its query key: changing another one leaves it be.
   const own = Object.fromEntries(panelVariables(panel).map((name) => [name, props.variables[name] ?? null]));
   const data = usePanelData(props.origin, panel.id, own, props.range, props.refreshMs);
   const result = data.data;
+  const state = result ? 'ready' : data.isError ? 'error' : 'loading';
   return (
     <section
+      ref={card}
       className={styles.panel}
-      style={{
-        gridColumn: `${panel.layout.x + 1} / span ${panel.layout.w}`,
-        gridRow: `${panel.layout.y + 1} / span ${panel.layout.h}`,
-      }}
+      style={
+        props.placement === 'fill'
+          ? { height: '100%' }
+          : {
+              gridColumn: `${panel.layout.x + 1} / span ${panel.layout.w}`,
+              gridRow: `${panel.layout.y + 1} / span ${panel.layout.h}`,
+            }
+      }
       data-testid="panel"
       data-panel={panel.id}
+      data-viz={panel.viz}
+      data-state={state}
       data-source={result?.source ?? ''}
     >
       <header className={styles.panelHead}>
         <h3 className={styles.panelTitle}>{panel.title}</h3>
-        {props.onRemove && (
-          <Button size="small" variant="ghost" onClick={props.onRemove} testId="remove-panel">
-            Remove
-          </Button>
-        )}
+        <div style={{ display: 'flex', alignItems: 'center', gap: 4 }} data-export-skip="">
+          {props.onRemove && (
+            <Button size="small" variant="ghost" onClick={props.onRemove} testId="remove-panel">
+              Remove
+            </Button>
+          )}
+          <PanelMenu
+            items={[
+              {
+                label: 'Download CSV',
+                testId: 'export-csv',
+                disabled: !result,
+                onSelect: () => {
+                  if (!result) return;
+                  const csv = panelCsv({
+                    groupBy: panel.query.groupBy,
+                    valueColumn: measureColumn(panel.query.measure),
+                    series: result.series,
+                  });
+                  downloadCsv(csv, exportFileName(panel.title, 'csv'));
+                },
+              },
+              {
+                label: 'Download PNG',
+                testId: 'export-png',
+                disabled: !result,
+                onSelect: async () => {
+                  if (!card.current) return;
+                  downloadBlob(await panelPng(card.current), exportFileName(panel.title, 'png'));
+                },
+              },
+            ]}
+          />
+        </div>
       </header>
       <QueryError queries={data} compact />
       {result && (
