@@ -26,4 +26,11 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ TRIBUTARY_CONSOLE_ORIGIN: 'ftp://x' })).toThrow(/TRIBUTARY_CONSOLE_ORIGIN/);
     expect(() => parseEnv({ REPLAY_SUPERVISOR_INTERVAL_MS: '-1' })).toThrow(/REPLAY_SUPERVISOR_INTERVAL_MS/);
   });
+
+  it('takes the analyst user for SQL panels when given (optional)', () => {
+    const e = parseEnv({ ANALYST_CLICKHOUSE_USER: 'tributary_analyst', ANALYST_CLICKHOUSE_PASSWORD: 'pw' });
+    expect(e.ANALYST_CLICKHOUSE_USER).toBe('tributary_analyst');
+    expect(e.ANALYST_CLICKHOUSE_PASSWORD).toBe('pw');
+    expect(() => parseEnv({ ANALYST_CLICKHOUSE_USER: '' })).toThrow(/ANALYST_CLICKHOUSE_USER/);
+  });
 });

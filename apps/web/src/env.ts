@@ -14,6 +14,10 @@ const schema = z.object({
   // console's own user (an embedded server without users, or a server where it may alter tables).
   CLICKHOUSE_DDL_USER: z.string().min(1).optional(),
   CLICKHOUSE_DDL_PASSWORD: z.string().optional(),
+  // The read-only analyst user that raw SQL panels run as (SELECT only, bounded; npm start makes
+  // it). Unset: SQL panels are refused with a message saying so; builder panels are unaffected.
+  ANALYST_CLICKHOUSE_USER: z.string().min(1).optional(),
+  ANALYST_CLICKHOUSE_PASSWORD: z.string().optional(),
   ...postgresEnv,
   // Schema changes are published on the control topic for ingest to apply live.
   ...kafkaEnv,

@@ -1,5 +1,6 @@
 /** Analytics: panel queries over events and rollups (routing to the coarsest exact source), dashboards. */
 export * from './query/index.ts';
+export * from './sql/index.ts';
 export * from './dashboards/index.ts';
 export {
   singleFlight,

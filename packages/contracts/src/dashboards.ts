@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  checkSourceFields,
   PANEL_MAX_SERIES,
   panelFieldSchema,
   panelFilterSchema,
@@ -66,24 +67,58 @@ export const variableFilterSchema = z.object({
   variable: variableName,
 });
 
-export const dashboardPanelQuerySchema = z.object({
-  source: panelSourceSchema,
-  measure: panelMeasureSchema,
-  groupBy: z.array(panelFieldSchema).max(2, 'a panel groups by at most 2 fields').default([]),
-  filters: z
-    .array(z.union([variableFilterSchema, panelFilterSchema]))
-    .max(20)
-    .default([]),
-  interval: z.union([z.literal(panelIntervals), z.literal('auto')]).default('auto'),
-  seriesLimit: z.number().int().min(1).max(PANEL_MAX_SERIES).default(20),
-});
+export const dashboardPanelQuerySchema = z
+  .object({
+    source: panelSourceSchema,
+    measure: panelMeasureSchema,
+    groupBy: z.array(panelFieldSchema).max(2, 'a panel groups by at most 2 fields').default([]),
+    filters: z
+      .array(z.union([variableFilterSchema, panelFilterSchema]))
+      .max(20)
+      .default([]),
+    interval: z.union([z.literal(panelIntervals), z.literal('auto')]).default('auto'),
+    seriesLimit: z.number().int().min(1).max(PANEL_MAX_SERIES).default(20),
+  })
+  .superRefine(checkSourceFields);
 export type DashboardPanelQuery = z.output<typeof dashboardPanelQuerySchema>;
+
+/** Longest SQL a panel may hold. */
+export const PANEL_SQL_MAX_CHARS = 20_000;
+
+/**
+ * A raw SQL panel's statement: one SELECT (or WITH … SELECT) over the platform's database, run
+ * with the read-only analyst ClickHouse user and the panel limits (docs/decisions/raw-sql-panels.md).
+ * `{from:DateTime64(3)}` and `{to:DateTime64(3)}` are bound to the dashboard's range,
+ * `{interval:UInt32}` to a bucket size in seconds that fits the range. Checked again (by the
+ * engine's parser) before every run; here only its size.
+ */
+export const panelSqlSchema = z
+  .string()
+  .trim()
+  .min(1, 'write a SELECT')
+  .max(PANEL_SQL_MAX_CHARS, `a panel's SQL has at most ${PANEL_SQL_MAX_CHARS} characters`);
+
+/** What a panel without a builder query holds in `query` (an SQL panel): never run, reads no field. */
+export const SQL_PANEL_QUERY: DashboardPanelQuery = {
+  source: { kind: 'events', eventTypes: [] },
+  measure: { fn: 'count' },
+  groupBy: [],
+  filters: [],
+  interval: 'auto',
+  seriesLimit: 20,
+};
 
 export const dashboardPanelSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a panel id is lower-case letters, digits, "-" and "_"'),
   title: z.string().trim().min(1, 'give the panel a title').max(200),
   viz: z.enum(panelVizKinds),
-  query: dashboardPanelQuerySchema,
+  /**
+   * The builder's query. An SQL panel (with `sql`) may leave it out: it then holds
+   * SQL_PANEL_QUERY, which nothing runs (definitions saved before SQL panels stay valid).
+   */
+  query: dashboardPanelQuerySchema.default(() => ({ ...SQL_PANEL_QUERY })),
+  /** Set: a raw SQL panel; the builder query is not run. See panelSqlSchema. */
+  sql: panelSqlSchema.optional(),
   /** Grid cell: 12 columns; rows of fixed height. */
   layout: z.object({
     x: z.number().int().min(0).max(11),
@@ -147,7 +182,15 @@ export const dashboardDefinitionSchema = z
 export type DashboardDefinition = z.output<typeof dashboardDefinitionSchema>;
 export type DashboardDefinitionInput = z.input<typeof dashboardDefinitionSchema>;
 
+/** Whether a panel runs raw SQL rather than its builder query. */
+export function isSqlPanel(panel: Pick<DashboardPanel, 'sql'>): panel is DashboardPanel & { sql: string } {
+  return typeof panel.sql === 'string' && panel.sql.length > 0;
+}
+
 /** The variables a panel's query reads: a change of any other leaves the panel as it is. */
-export function panelVariables(panel: Pick<DashboardPanel, 'query'>): string[] {
+export function panelVariables(
+  panel: Pick<DashboardPanel, 'query'> & { sql?: string | undefined },
+): string[] {
+  if (panel.sql) return [];
   return [...new Set(panel.query.filters.flatMap((f) => ('variable' in f ? [f.variable] : [])))];
 }

@@ -12,6 +12,8 @@ export const KEY_SCOPES = [
   'processors:write',
   'topics:write',
   'dashboards:write',
+  /** Write and run raw SQL panels (read with the analyst ClickHouse user). */
+  'dashboards:sql',
   'dlq:operate',
   'pii:read',
   'admin',

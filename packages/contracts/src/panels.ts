@@ -21,16 +21,23 @@ export const PANEL_MAX_SERIES = 100;
 /** Root columns a panel may name directly; everything else is a path into a JSON column. */
 export const panelRootFields = ['event_type', 'source', 'user_id'] as const;
 
+/** The pattern of a field of the events table (the only form an `events` source accepts). */
+export const EVENT_FIELD_RE = /^(event_type|source|user_id|(data|metadata|derived)(\.[A-Za-z0-9_]+){1,10})$/;
+export const EVENT_FIELD_MESSAGE =
+  'a panel field is event_type, source, user_id or a dotted path under data., metadata. or derived. (letters, digits and _), e.g. data.amount';
+
 /**
  * `event_type`, `source`, `user_id`, or a dotted path under data., metadata. or derived.
- * (letters, digits and _ per segment): `data.amount`, `metadata.campaign.id`.
+ * (letters, digits and _ per segment): `data.amount`, `metadata.campaign.id`. A panel over a
+ * processor's table names that table's columns instead (`amount`, `plan`): lower-case letters,
+ * digits and _, as processor column names are; the planner checks they exist.
  */
 export const panelFieldSchema = z
   .string()
   .max(200)
   .regex(
-    /^(event_type|source|user_id|(data|metadata|derived)(\.[A-Za-z0-9_]+){1,10})$/,
-    'a panel field is event_type, source, user_id or a dotted path under data., metadata. or derived. (letters, digits and _), e.g. data.amount',
+    /^(event_type|source|user_id|(data|metadata|derived)(\.[A-Za-z0-9_]+){1,10}|[a-z][a-z0-9_]{0,47})$/,
+    EVENT_FIELD_MESSAGE + "; over a processor's table, one of its columns",
   );
 
 export const panelSourceSchema = z.discriminatedUnion('kind', [
@@ -39,7 +46,44 @@ export const panelSourceSchema = z.discriminatedUnion('kind', [
     /** Empty: every event type. */
     eventTypes: z.array(z.string().min(1).max(200)).max(100).default([]),
   }),
+  /**
+   * A processor's own output table (`proc_<table>`, a 'table' output): fields are its columns,
+   * read on the raw route (FINAL: the table replaces redelivered rows), never from the rollups.
+   */
+  z.object({
+    kind: z.literal('processor'),
+    processor: z
+      .string()
+      .min(1)
+      .max(48)
+      .regex(/^[a-z][a-z0-9_]*$/, 'a processor name is lower-case letters, digits and _'),
+  }),
 ]);
+export type PanelSourceSpec = z.output<typeof panelSourceSchema>;
+
+/** Every field a panel query names, with where (for messages and impact checks). */
+export function panelQueryFields(q: {
+  measure: { fn: string; field?: string };
+  groupBy: readonly string[];
+  filters: readonly { field: string }[];
+}): Array<{ path: (string | number)[]; field: string }> {
+  return [
+    ...(q.measure.field ? [{ path: ['measure', 'field'], field: q.measure.field }] : []),
+    ...q.groupBy.map((field, i) => ({ path: ['groupBy', i], field })),
+    ...q.filters.map((f, i) => ({ path: ['filters', i, 'field'], field: f.field })),
+  ];
+}
+
+/** An events source names events-table fields only (a bare column name is for processor tables). */
+export function checkSourceFields(
+  q: Parameters<typeof panelQueryFields>[0] & { source: PanelSourceSpec },
+  ctx: z.RefinementCtx,
+): void {
+  if (q.source.kind !== 'events') return;
+  for (const { path, field } of panelQueryFields(q)) {
+    if (!EVENT_FIELD_RE.test(field)) ctx.addIssue({ code: 'custom', path, message: EVENT_FIELD_MESSAGE });
+  }
+}
 
 export const panelFieldMeasureFns = ['sum', 'avg', 'min', 'max', 'p50', 'p95', 'p99'] as const;
 
@@ -94,6 +138,7 @@ export const panelQuerySchema = z
     seriesLimit: z.number().int().min(1).max(PANEL_MAX_SERIES).default(20),
   })
   .superRefine((q, ctx) => {
+    checkSourceFields(q, ctx);
     if (new Set(q.groupBy).size !== q.groupBy.length) {
       ctx.addIssue({ code: 'custom', path: ['groupBy'], message: 'a field appears twice in groupBy' });
     }

@@ -137,6 +137,8 @@ export async function fieldImpact(db: Db, eventType: string, field: string): Pro
     const parsed = dashboardDefinitionSchema.safeParse(d.definition);
     if (!parsed.success) continue;
     for (const panel of parsed.data.panels) {
+      // SQL panels are not traced; a processor-source panel reads the processor's columns.
+      if (panel.sql || panel.query.source.kind !== 'events') continue;
       if (!readsType(panel.query.source.eventTypes, eventType)) continue;
       const at = `panels.${panel.id}`;
       const reads: FieldUse[] = [

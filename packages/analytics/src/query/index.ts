@@ -1,4 +1,11 @@
-export { planPanelQuery, type PanelPlan, type PanelSource, type PlanOptions } from './plan.ts';
+export {
+  planPanelQuery,
+  processorFieldProblem,
+  type PanelPlan,
+  type PanelSource,
+  type PlanOptions,
+  type ProcessorTable,
+} from './plan.ts';
 export {
   runPanelQuery,
   type PanelPoint,
@@ -6,3 +13,4 @@ export {
   type PanelSeries,
   type RunPanelOptions,
 } from './run.ts';
+export { columnFields, dataFields, schemaFields, type FieldType, type SchemaField } from './schema-fields.ts';

@@ -180,3 +180,46 @@ describe('planPanelQuery routing', () => {
     expect(p.maxRows).toBe(5 * 25);
   });
 });
+
+describe('processor sources', () => {
+  const table = {
+    processor: 'orders',
+    name: 'proc_orders',
+    columns: [
+      { name: 'event_type', type: 'LowCardinality(String)' },
+      { name: 'timestamp', type: 'DateTime64(3)' },
+      { name: 'amount', type: 'Nullable(Float64)' },
+      { name: 'plan', type: 'Nullable(String)' },
+    ],
+  };
+  const q = (extra: Partial<PanelQueryInput> = {}) =>
+    query({ source: { kind: 'processor', processor: 'orders' }, ...extra });
+
+  it("plans on the table's raw rows (FINAL), never on a rollup, reading its columns", () => {
+    const p = planPanelQuery(q({ measure: { fn: 'sum', field: 'amount' }, groupBy: ['plan'] }), {
+      database: 'tributary',
+      table,
+    });
+    expect(p.source).toBe('raw');
+    expect(p.reason).toMatch(/processor orders's own table/);
+    expect(p.sql).toMatch(/FROM \{db:Identifier\}\.\{p\d+:Identifier\} FINAL/);
+    expect(p.sql).toContain('toString(`amount`)');
+    expect(Object.values(p.params)).toContain('proc_orders');
+    // A count that a rollup could answer for events still reads the table.
+    expect(planPanelQuery(q(), { database: 'tributary', table }).source).toBe('raw');
+  });
+
+  it('says which column is gone, and refuses event paths on an events source only', () => {
+    expect(() =>
+      planPanelQuery(q({ measure: { fn: 'sum', field: 'price' } }), { database: 'tributary', table }),
+    ).toThrow(
+      /proc_orders has no column price \(any more\): its columns are event_type, timestamp, amount, plan/,
+    );
+    expect(() =>
+      planPanelQuery(q({ measure: { fn: 'unique_users' } }), { database: 'tributary', table }),
+    ).toThrow(/no user_id column/);
+    expect(refusal(query({ measure: { fn: 'sum', field: 'amount' } }))).toMatch(
+      /measure\.field: a panel field is event_type, source, user_id or a dotted path/,
+    );
+  });
+});

@@ -1,5 +1,7 @@
 import {
+  panelQueryFields,
   panelQuerySchema,
+  TributaryError,
   resolvePanelInterval,
   type PanelInterval,
   type PanelMeasure,
@@ -30,6 +32,36 @@ export interface PlanOptions {
   now?: number;
   /** Skip the rollups (compare a routed answer with the raw one, debug a panel). */
   forceRaw?: boolean;
+  /**
+   * For a `processor` source: its output table (`proc_<table>`) and the columns ClickHouse has
+   * for it now (the caller resolves the processor; see processorTable in the console).
+   */
+  table?: ProcessorTable;
+}
+
+/** A processor's output table as it stands in ClickHouse. */
+export interface ProcessorTable {
+  processor: string;
+  /** `proc_<table>`. */
+  name: string;
+  columns: readonly { name: string; type: string }[];
+}
+
+/** Why a processor-source query cannot run on its table (a column it names is gone), or null. */
+export function processorFieldProblem(
+  query: Pick<PanelQuery, 'measure' | 'groupBy'> & { filters: readonly { field: string }[] },
+  table: ProcessorTable,
+): string | null {
+  const names = new Set(table.columns.map((c) => c.name));
+  const missing = panelQueryFields(query).filter((f) => !names.has(f.field));
+  if (missing.length > 0) {
+    const list = [...new Set(missing.map((m) => m.field))].join(', ');
+    return `processor ${table.processor}'s table ${table.name} has no column ${list} (any more): its columns are ${[...names].join(', ')}`;
+  }
+  if (query.measure.fn === 'unique_users' && !names.has('user_id')) {
+    return `processor ${table.processor}'s table ${table.name} has no user_id column: count unique values of a column with uniq instead`;
+  }
+  return null;
 }
 
 interface Rollup {
@@ -71,6 +103,12 @@ function chooseSource(
   interval: number,
   forceRaw: boolean,
 ): { rollup: Rollup | null; reason: string } {
+  if (query.source.kind === 'processor') {
+    return {
+      rollup: null,
+      reason: `processor ${query.source.processor}'s own table (rollups cover events only)`,
+    };
+  }
   if (forceRaw) return { rollup: null, reason: 'raw events requested' };
   const refusal = rollupRefusal(query);
   if (refusal) return { rollup: null, reason: refusal };
@@ -86,27 +124,27 @@ function chooseSource(
   return { rollup: null, reason: skipped.join('; ') };
 }
 
-function rawMeasure(measure: PanelMeasure): string {
+function rawMeasure(measure: PanelMeasure, columns?: ReadonlySet<string>): string {
   switch (measure.fn) {
     case 'count':
       return 'count()';
     case 'unique_users':
       return 'uniqExact(user_id)';
     case 'uniq':
-      return `uniqExact(${fieldValue(measure.field)})`;
+      return `uniqExact(${fieldValue(measure.field, columns)})`;
     case 'sum':
     case 'avg':
     case 'min':
     case 'max':
-      return `${measure.fn}(${fieldNumber(measure.field)})`;
+      return `${measure.fn}(${fieldNumber(measure.field, columns)})`;
     // Exact quantiles (an element of the data): the panel shows the same number every time,
     // where quantile()'s sampling could move above 8,192 values.
     case 'p50':
-      return `quantileExact(0.5)(${fieldNumber(measure.field)})`;
+      return `quantileExact(0.5)(${fieldNumber(measure.field, columns)})`;
     case 'p95':
-      return `quantileExact(0.95)(${fieldNumber(measure.field)})`;
+      return `quantileExact(0.95)(${fieldNumber(measure.field, columns)})`;
     case 'p99':
-      return `quantileExact(0.99)(${fieldNumber(measure.field)})`;
+      return `quantileExact(0.99)(${fieldNumber(measure.field, columns)})`;
   }
 }
 
@@ -122,6 +160,16 @@ function rawMeasure(measure: PanelMeasure): string {
 export function planPanelQuery(input: PanelQueryInput | PanelQuery, options: PlanOptions): PanelPlan {
   const query = panelQuerySchema.parse(input);
   const interval = resolvePanelInterval(query);
+  let columns: ReadonlySet<string> | undefined;
+  if (query.source.kind === 'processor') {
+    const table = options.table;
+    if (!table || table.processor !== query.source.processor) {
+      throw new Error(`planPanelQuery: the table of processor ${query.source.processor} was not given`);
+    }
+    const problem = processorFieldProblem(query, table);
+    if (problem) throw new TributaryError('bad_request', problem);
+    columns = new Set(table.columns.map((c) => c.name));
+  }
   const { rollup, reason } = chooseSource(query, interval, options.forceRaw ?? false);
   const params = new Params();
 
@@ -134,21 +182,24 @@ export function planPanelQuery(input: PanelQueryInput | PanelQuery, options: Pla
     where.push(`timestamp >= fromUnixTimestamp64Milli(${params.bind(query.range.from, 'Int64')}, 'UTC')`);
     where.push(`timestamp < fromUnixTimestamp64Milli(${params.bind(query.range.to, 'Int64')}, 'UTC')`);
   }
-  if (query.source.eventTypes.length > 0) {
+  if (query.source.kind === 'events' && query.source.eventTypes.length > 0) {
     where.push(`event_type IN ${params.bind(query.source.eventTypes, 'Array(String)')}`);
   }
-  for (const filter of query.filters) where.push(filterSql(filter, params));
+  for (const filter of query.filters) where.push(filterSql(filter, params, columns));
 
-  const table = `{db:Identifier}.${rollup ? rollup.table : 'events'}`;
+  // A processor table is a ReplacingMergeTree: FINAL counts a redelivered row once before merges.
+  const table = columns
+    ? `{db:Identifier}.${params.bind(options.table!.name, 'Identifier')} FINAL`
+    : `{db:Identifier}.${rollup ? rollup.table : 'events'}`;
   const time = rollup ? 'bucket' : 'timestamp';
   const whereSql = where.map((w) => `(${w})`).join('\n  AND ');
-  const keys = query.groupBy.map(fieldKey);
+  const keys = query.groupBy.map((f) => fieldKey(f, columns));
   const keyColumns = keys.map((k, i) => `${k} AS g${i}`);
   const measure = rollup
     ? query.measure.fn === 'count'
       ? 'countMerge(events)'
       : 'uniqExactMerge(users)'
-    : rawMeasure(query.measure);
+    : rawMeasure(query.measure, columns);
   const eventsInGroup = rollup ? 'countMerge(events)' : 'count()';
 
   const seriesLimit = keys.length > 0 ? query.seriesLimit : 1;

@@ -1,7 +1,7 @@
 import type { QueryTarget } from '@tributary/clickhouse';
 import type { PanelQuery, PanelQueryInput } from '@tributary/contracts';
 import { z } from 'zod';
-import { planPanelQuery, type PanelSource } from './plan.ts';
+import { planPanelQuery, type PanelSource, type ProcessorTable } from './plan.ts';
 
 export interface PanelPoint {
   /** Bucket start, epoch milliseconds (UTC). */
@@ -18,7 +18,8 @@ export interface PanelSeries {
 
 export interface PanelResult {
   series: PanelSeries[];
-  source: PanelSource;
+  /** Where the numbers came from: a rollup, raw rows (events or a processor's table), raw SQL. */
+  source: PanelSource | 'sql';
   reason: string;
   interval: number;
   /**
@@ -32,6 +33,8 @@ export interface RunPanelOptions {
   signal?: AbortSignal;
   now?: number;
   forceRaw?: boolean;
+  /** A processor source's table (see PlanOptions.table). */
+  table?: ProcessorTable;
   /** Per-query limits (defaults: 30 s, 500 million rows read). */
   maxExecutionSeconds?: number;
   maxRowsToRead?: number;
@@ -77,6 +80,7 @@ export async function runPanelQuery(
     database: target.database,
     ...(options.now !== undefined ? { now: options.now } : {}),
     ...(options.forceRaw ? { forceRaw: true } : {}),
+    ...(options.table ? { table: options.table } : {}),
   });
   // The client only listens for 'abort' events: a signal aborted before the call would be missed.
   options.signal?.throwIfAborted();

@@ -19,6 +19,8 @@ export type Permission =
   | 'topics:write'
   /** Dashboards: create, edit, share links. */
   | 'dashboards:write'
+  /** Raw SQL panels: save and preview them (anyone who may read runs saved ones). */
+  | 'dashboards:sql'
   | 'ingest:write'
   | 'admin';
 
@@ -29,7 +31,7 @@ export const ROLES: readonly Role[] = ['viewer', 'operator', 'schema_owner', 'ad
 /** What each role may do. Admin may do everything, the pii grant included. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: ['read', 'schemas:read'],
-  operator: ['read', 'schemas:read', 'dlq:operate', 'dashboards:write'],
+  operator: ['read', 'schemas:read', 'dlq:operate', 'dashboards:write', 'dashboards:sql'],
   schema_owner: [
     'read',
     'schemas:read',
@@ -37,6 +39,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'processors:write',
     'topics:write',
     'dashboards:write',
+    'dashboards:sql',
   ],
   admin: [
     'read',
@@ -47,6 +50,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'processors:write',
     'topics:write',
     'dashboards:write',
+    'dashboards:sql',
     'ingest:write',
     'admin',
   ],
