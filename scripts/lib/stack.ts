@@ -359,6 +359,12 @@ function clickhouseUserEnv(infra: Pick<Infra, 'clickhouseCredentials'>, role: Ro
   return c ? { CLICKHOUSE_USER: c.user, CLICKHOUSE_PASSWORD: c.password } : {};
 }
 
+/** The read-only analyst user raw SQL panels run as (the console's own user runs everything else). */
+function analystUserEnv(infra: Pick<Infra, 'clickhouseCredentials'>): Record<string, string> {
+  const c = infra.clickhouseCredentials?.analyst;
+  return c ? { ANALYST_CLICKHOUSE_USER: c.user, ANALYST_CLICKHOUSE_PASSWORD: c.password } : {};
+}
+
 function ddlUserEnv(infra: Pick<Infra, 'clickhouseCredentials'>): Record<string, string> {
   const c = infra.clickhouseCredentials?.admin;
   return c ? { CLICKHOUSE_DDL_USER: c.user, CLICKHOUSE_DDL_PASSWORD: c.password } : {};
@@ -451,6 +457,7 @@ export async function startStack(
               ...appEnv,
               ...clickhouseUserEnv(infra, 'console'),
               ...ddlUserEnv(infra),
+              ...analystUserEnv(infra),
               ...kafkaSaslEnv(infra.kafkaCredentials, 'console'),
               INGEST_PUBLIC_URL: ingestUrl,
             },
