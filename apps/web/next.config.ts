@@ -9,6 +9,7 @@ const config: NextConfig = {
     '@tributary/control',
     '@tributary/db',
     '@tributary/kafka',
+    '@tributary/lineage',
     '@tributary/pipeline',
     '@tributary/processors',
     '@tributary/registry',

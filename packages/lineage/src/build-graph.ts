@@ -124,7 +124,7 @@ export function buildLineageGraph(input: BuildInput): LineageGraph {
     label: 'workers',
     detail: `group ${workersGroup}`,
     declared: true,
-    href: `/topics/groups/${encodeURIComponent(workersGroup)}`,
+    href: `/groups/${encodeURIComponent(workersGroup)}`,
   });
   addNode({
     id: deadSink,
@@ -132,7 +132,7 @@ export function buildLineageGraph(input: BuildInput): LineageGraph {
     label: 'dead-letter sink',
     detail: `group ${deadSinkGroup}`,
     declared: true,
-    href: `/topics/groups/${encodeURIComponent(deadSinkGroup)}`,
+    href: `/groups/${encodeURIComponent(deadSinkGroup)}`,
   });
   addNode({
     id: eventsTable,
@@ -370,7 +370,7 @@ export function buildLineageGraph(input: BuildInput): LineageGraph {
         label: group,
         detail: 'consumer group (not configured)',
         declared: false,
-        href: `/topics/groups/${encodeURIComponent(group)}`,
+        href: `/groups/${encodeURIComponent(group)}`,
       });
     addEdge({
       from: nodeId.topic(topic),

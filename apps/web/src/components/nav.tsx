@@ -10,6 +10,7 @@ const links = [
   { href: '/live', label: 'Live' },
   { href: '/pipeline', label: 'Pipeline' },
   { href: '/dashboards', label: 'Dashboards' },
+  { href: '/lineage', label: 'Lineage' },
   { href: '/schemas', label: 'Schemas' },
   { href: '/processors', label: 'Processors' },
   { href: '/dlq', label: 'Dead letters' },

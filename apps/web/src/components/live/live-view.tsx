@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { formatAgo, formatCount } from '../../lib/format.ts';
 import { pollUnlessFailed } from '../../lib/error-text.ts';
 import { REFRESH_MS, TAIL_LIMIT } from '../../lib/windows.ts';
@@ -12,11 +13,23 @@ import { EmptyState } from './empty-state.tsx';
 import { EventTail } from './event-tail.tsx';
 import { ProcessorsNote } from './processors-note.tsx';
 
-export function LiveView({ ingestUrl }: { ingestUrl: string }) {
+/** One flow of the tail (a lineage edge links here with it in the URL). */
+export interface TailFilter {
+  source?: string;
+  eventType?: string;
+  processor?: string;
+}
+
+export function LiveView({ ingestUrl, filter = {} }: { ingestUrl: string; filter?: TailFilter }) {
   const trpc = useTRPC();
   const poll = { refetchInterval: pollUnlessFailed(REFRESH_MS) };
   const overview = useQuery(trpc.live.overview.queryOptions(undefined, poll));
-  const tail = useQuery(trpc.live.tail.queryOptions({ limit: TAIL_LIMIT }, poll));
+  const tail = useQuery(trpc.live.tail.queryOptions({ limit: TAIL_LIMIT, ...filter }, poll));
+  const filterWords = [
+    filter.source && `source ${filter.source}`,
+    filter.eventType && `type ${filter.eventType}`,
+    filter.processor && `processor ${filter.processor}`,
+  ].filter(Boolean);
   const o = overview.data;
   const lastHour = o
     ? o.perMinute.points.reduce((sum, p) => sum + Object.values(p.values).reduce((a, b) => a + b, 0), 0)
@@ -49,6 +62,11 @@ export function LiveView({ ingestUrl }: { ingestUrl: string }) {
       </section>
       <section className="card" data-testid="live-tail">
         <h2>Newest events</h2>
+        {filterWords.length > 0 && (
+          <p className="muted" data-testid="tail-filter">
+            Only {filterWords.join(', ')} · <Link href="/live">show all</Link>
+          </p>
+        )}
         {tail.data ? <EventTail events={tail.data} /> : <p className="muted">Loading…</p>}
       </section>
     </>

@@ -119,6 +119,15 @@ describe('live queries', () => {
     expect((await getLiveTail(target, 2, seeAll)).map((e) => e.event_id)).toEqual(['ck1', 'pv1']);
   });
 
+  it('narrows the tail to one flow: a source, an event type, a processor', async () => {
+    const ids = async (filter: Parameters<typeof getLiveTail>[3]) =>
+      (await getLiveTail(target, 50, seeAll, filter)).map((e) => e.event_id);
+    expect(await ids({ eventType: 'click' })).toEqual(['ck1']);
+    expect(await ids({ source: 'web', eventType: 'page_view' })).toEqual(['pv1', 'pv2', 'pv3']);
+    expect(await ids({ source: 'mobile' })).toEqual([]);
+    expect(await ids({ processor: 'none-such' })).toEqual([]);
+  });
+
   it('shows an event once even before ClickHouse merged a repeated insert', async () => {
     await insertRows(target.client, `${database}.events`, [event('ck1', 'click', 2 * MIN, 1_000)]);
     const ids = (await getLiveTail(target, 50, seeAll)).map((e) => e.event_id);

@@ -69,7 +69,24 @@ export type TailEvent = z.output<typeof tailRow> & {
  * (in data, and user_id) are masked unless `pii.reveal` (the caller holds pii:read); the
  * masking happens here, so a viewer without the grant never receives them.
  */
-export async function getLiveTail(target: QueryTarget, limit: number, pii: PiiView): Promise<TailEvent[]> {
+/** Narrows the tail to one flow (the lineage page links an edge here). */
+export interface TailFilter {
+  source?: string;
+  eventType?: string;
+  processor?: string;
+}
+
+export async function getLiveTail(
+  target: QueryTarget,
+  limit: number,
+  pii: PiiView,
+  filter: TailFilter = {},
+): Promise<TailEvent[]> {
+  const where = [
+    filter.source !== undefined && 'source = {source:String}',
+    filter.eventType !== undefined && 'event_type = {eventType:String}',
+    filter.processor !== undefined && 'processor = {processor:String}',
+  ].filter(Boolean);
   const rows = await selectRows(
     target,
     `SELECT event_id, event_type, source, user_id, schema_version,
@@ -84,6 +101,7 @@ export async function getLiveTail(target: QueryTarget, limit: number, pii: PiiVi
      -- 40-70 ms within 50 MB (docs/decisions/embedded-clickhouse.md, "Live tail").
      WHERE (event_type, source, event_id) IN (
        SELECT event_type, source, event_id FROM {db:Identifier}.events
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY received_at DESC LIMIT {scan:UInt32}
      )
      ORDER BY received_at DESC, event_id DESC
@@ -93,7 +111,11 @@ export async function getLiveTail(target: QueryTarget, limit: number, pii: PiiVi
      LIMIT {limit:UInt32}`,
     // Repeats of one event (retried inserts before a merge) are rare; four times the rows asked
     // leaves room for them.
-    { limit, scan: limit * 4 },
+    {
+      limit,
+      scan: limit * 4,
+      ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)),
+    },
     tailRow,
   );
   return rows.map((r) => shownToViewer(r, pii));
