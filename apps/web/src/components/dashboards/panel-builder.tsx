@@ -7,9 +7,13 @@ import {
   type DashboardPanel,
   type DashboardVariable,
 } from '@tributary/contracts';
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { useTRPC } from '../../trpc/react.tsx';
 import { splitList } from '../processors/definition-draft.ts';
 import { Button, Field, FieldRow, Select, TextInput } from '../ui/index.ts';
+import { FieldDatalist, useFieldSuggestions, useProcessorSources } from './field-suggestions.tsx';
+import { SqlPanelForm } from './sql-panel-form.tsx';
 
 const MEASURES = ['count', 'unique_users', 'uniq', ...panelFieldMeasureFns] as const;
 type MeasureFn = (typeof MEASURES)[number];
@@ -33,14 +37,57 @@ export function variableField(v: DashboardVariable): DashboardPanel['query']['gr
   return v.kind === 'field' ? (v.field ?? 'event_type') : v.kind;
 }
 
-/** The query builder: what to measure over which events, grouped how, drawn as what. */
-export function PanelBuilder(props: {
+type BuilderProps = {
   pending: boolean;
   /** The dashboard's variables: the panel may filter by any of them. */
   variables: readonly DashboardVariable[];
   onAdd: (panel: Omit<DashboardPanel, 'id' | 'layout'>, size: { w: number; h: number }) => void;
-}) {
+};
+
+/**
+ * Adding a panel: the query builder, or — for those with dashboards:sql — a raw SQL panel. The
+ * server checks the permission again when the dashboard is saved.
+ */
+export function PanelBuilder(props: BuilderProps) {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.viewer.me.queryOptions());
+  const canSql = me.data?.permissions.includes('dashboards:sql') ?? false;
+  const [mode, setMode] = useState<'builder' | 'sql'>('builder');
+  return (
+    <>
+      {canSql && (
+        <div role="tablist" aria-label="Panel kind" className="small" data-testid="panel-mode">
+          <Button
+            size="small"
+            variant={mode === 'builder' ? 'primary' : 'ghost'}
+            onClick={() => setMode('builder')}
+            testId="panel-mode-builder"
+          >
+            Builder
+          </Button>{' '}
+          <Button
+            size="small"
+            variant={mode === 'sql' ? 'primary' : 'ghost'}
+            onClick={() => setMode('sql')}
+            testId="panel-mode-sql"
+          >
+            SQL
+          </Button>
+        </div>
+      )}
+      {mode === 'sql' && canSql ? (
+        <SqlPanelForm pending={props.pending} onAdd={props.onAdd} />
+      ) : (
+        <QueryBuilder {...props} />
+      )}
+    </>
+  );
+}
+
+/** The query builder: what to measure over which events (or a processor's table), grouped how, drawn as what. */
+function QueryBuilder(props: BuilderProps) {
   const [title, setTitle] = useState('');
+  const [sourceName, setSourceName] = useState('');
   const [viz, setViz] = useState<(typeof panelVizKinds)[number]>('line');
   const [types, setTypes] = useState('');
   const [fn, setFn] = useState<MeasureFn>('count');
@@ -50,6 +97,14 @@ export function PanelBuilder(props: {
   const [width, setWidth] = useState<(typeof WIDTHS)[number]>('6');
   const [uses, setUses] = useState<string[]>([]);
   const needsField = fn !== 'count' && fn !== 'unique_users';
+  const numeric = needsField && fn !== 'uniq';
+  const processors = useProcessorSources();
+  const source: DashboardPanel['query']['source'] =
+    sourceName === ''
+      ? { kind: 'events', eventTypes: splitList(types) }
+      : { kind: 'processor', processor: sourceName };
+  const suggestions = useFieldSuggestions(source);
+  const fields = suggestions.data ?? [];
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const measure = needsField ? { fn, field: field.trim() } : { fn };
@@ -58,7 +113,7 @@ export function PanelBuilder(props: {
         title: title.trim(),
         viz,
         query: {
-          source: { kind: 'events', eventTypes: splitList(types) },
+          source,
           measure: measure as DashboardPanel['query']['measure'],
           groupBy: splitList(groupBy),
           filters: props.variables
@@ -107,17 +162,36 @@ export function PanelBuilder(props: {
         </Field>
       </FieldRow>
       <FieldRow>
-        <Field label="Event types (comma-separated; empty: all)">
-          {(id) => (
-            <TextInput
-              id={id}
-              mono
-              value={types}
-              onChange={(e) => setTypes(e.target.value)}
-              data-testid="panel-types"
-            />
-          )}
-        </Field>
+        {(processors.data?.length ?? 0) > 0 && (
+          <Field label="Read from" hint="events, or a processor's own table (its columns are the fields)">
+            {(id, d) => (
+              <Select
+                id={id}
+                aria-describedby={d}
+                value={sourceName}
+                onValue={setSourceName}
+                options={[
+                  { value: '', label: 'events' },
+                  ...(processors.data ?? []).map((p) => ({ value: p.name, label: `${p.name} (${p.table})` })),
+                ]}
+                data-testid="panel-source-kind"
+              />
+            )}
+          </Field>
+        )}
+        {sourceName === '' && (
+          <Field label="Event types (comma-separated; empty: all)">
+            {(id) => (
+              <TextInput
+                id={id}
+                mono
+                value={types}
+                onChange={(e) => setTypes(e.target.value)}
+                data-testid="panel-types"
+              />
+            )}
+          </Field>
+        )}
         <Field label="Measure">
           {(id) => (
             <Select
@@ -130,12 +204,21 @@ export function PanelBuilder(props: {
           )}
         </Field>
         {needsField && (
-          <Field label="Field" hint="e.g. data.amount">
+          <Field
+            label="Field"
+            hint={
+              sourceName === ''
+                ? `e.g. data.amount${numeric ? ' (numeric fields suggested)' : ''}`
+                : 'a column'
+            }
+          >
             {(id, d) => (
               <TextInput
                 id={id}
                 aria-describedby={d}
                 mono
+                list="panel-field-suggestions"
+                autoComplete="off"
                 value={field}
                 onChange={(e) => setField(e.target.value)}
                 data-testid="panel-field"
@@ -151,6 +234,8 @@ export function PanelBuilder(props: {
               id={id}
               aria-describedby={d}
               mono
+              list="panel-group-suggestions"
+              autoComplete="off"
               value={groupBy}
               onChange={(e) => setGroupBy(e.target.value)}
               data-testid="panel-group-by"
@@ -187,6 +272,11 @@ export function PanelBuilder(props: {
           ))}
         </fieldset>
       )}
+      <FieldDatalist id="panel-field-suggestions" fields={fields} numericOnly={numeric} />
+      <FieldDatalist
+        id="panel-group-suggestions"
+        fields={fields.filter((f) => f.type !== 'object' && f.type !== 'array')}
+      />
       <Button
         type="submit"
         variant="primary"
