@@ -46,6 +46,20 @@ async function storedLayouts(
   };
 }
 
+/** Where a panel is drawn, in grid cells (12 columns, 64 px rows, 12 px gaps), from its box. */
+async function cellOf(page: Page, panel: Locator): Promise<Layout> {
+  const g = (await page.getByTestId('dashboard-grid').boundingBox())!;
+  const b = (await panel.boundingBox())!;
+  const col = (g.width + 12) / 12;
+  const row = 64 + 12;
+  return {
+    x: Math.round((b.x - g.x) / col),
+    y: Math.round((b.y - g.y) / row),
+    w: Math.round((b.width + 12) / col),
+    h: Math.round((b.height + 12) / row),
+  };
+}
+
 /** Presses the mouse on `from`, moves it by (dx, dy) in steps (react-draggable reads each move), lets go. */
 async function dragBy(page: Page, from: Locator, dx: number, dy: number): Promise<void> {
   const box = await from.boundingBox();
@@ -171,6 +185,13 @@ test('an analyst builds a dashboard, filters it with a variable, watches it upda
   const statBox = (await stat.boundingBox())!;
   await dragBy(page, stat.locator('header h3'), seriesBox.width + 12, seriesBox.y - statBox.y);
   const statItem = page.locator('[data-testid="grid-item"][data-panel="sign-ups"]');
+  // The grid animates a drop (200 ms): the handle is grabbed where the panel came to rest.
+  await expect
+    .poll(async () => {
+      const b = (await statItem.boundingBox())!;
+      return [Math.round(b.x - seriesBox.x - seriesBox.width), Math.round(b.y - seriesBox.y)];
+    })
+    .toEqual([12, 0]);
   await dragBy(page, statItem.locator('.react-resizable-handle'), 0, 2 * (64 + 12));
   await page.getByTestId('save-layout').click();
   await expect(page.getByTestId('dashboard-grid')).not.toHaveAttribute('data-editing', 'true');
@@ -179,16 +200,20 @@ test('an analyst builds a dashboard, filters it with a variable, watches it upda
   expect(after.layouts['sign-ups']).toEqual({ x: 6, y: 0, w: 6, h: 5 });
   expect(after.layouts['events-by-type']).toEqual({ x: 0, y: 0, w: 6, h: 5 });
   await page.reload();
-  await expect(stat).toHaveAttribute('style', /grid-column: 7 \/ span 6; grid-row: 1 \/ span 5/);
+  await expect.poll(() => cellOf(page, stat)).toEqual({ x: 6, y: 0, w: 6, h: 5 });
 
-  await page.getByTestId('edit-layout').click();
-  await dragBy(page, stat.locator('header h3'), 0, 300);
+  // Back under the timeseries (panels float up, so it lands right below it), then Cancel.
+  const back = async () => {
+    await page.getByTestId('edit-layout').click();
+    await dragBy(page, stat.locator('header h3'), -(seriesBox.width + 12), 6 * (64 + 12));
+    await expect.poll(() => cellOf(page, stat)).toEqual({ x: 0, y: 5, w: 6, h: 5 });
+  };
+  await back();
   await page.getByTestId('cancel-layout').click();
-  await expect(stat).toHaveAttribute('style', /grid-column: 7 \/ span 6; grid-row: 1 \/ span 5/);
+  await expect.poll(() => cellOf(page, stat)).toEqual({ x: 6, y: 0, w: 6, h: 5 });
   expect((await storedLayouts(s, slug)).revision).toBe(after.revision);
 
-  await page.getByTestId('edit-layout').click();
-  await dragBy(page, stat.locator('header h3'), 0, 300);
+  await back();
   const meanwhile = await fetch(`${s.webUrl}/api/v1/dashboards/${slug}`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
