@@ -35,31 +35,28 @@ export function LineageEdgeLine(props: EdgeProps<LineageFlowEdge>) {
           .join(' ')}
         interactionWidth={16}
       />
-      <EdgeLabelRenderer>
-        <button
-          type="button"
-          className={[styles.edgeLabel, styles[`label_${edge.status}`], selected && styles.labelSelected]
-            .filter(Boolean)
-            .join(' ')}
-          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
-          onClick={() => onSelect(edge.id)}
-          data-testid="lineage-edge"
-          data-edge-id={edge.id}
-          data-status={edge.status}
-          data-total={m?.total ?? ''}
-          title={edge.note || undefined}
-        >
-          {m ? (
-            <>
-              <span className={styles.edgeFigures}>{edgeFigures(m).join(' · ')}</span>
-              <Sparkline values={m.spark} />
-            </>
-          ) : (
-            <span className={styles.edgeFigures}>reads</span>
-          )}
-          {edge.status !== 'flowing' && <span className={styles.edgeFlag}>{edge.status}</span>}
-        </button>
-      </EdgeLabelRenderer>
+      {/* A table read by a panel carries no events: the line says enough. */}
+      {m && (
+        <EdgeLabelRenderer>
+          <button
+            type="button"
+            className={[styles.edgeLabel, styles[`label_${edge.status}`], selected && styles.labelSelected]
+              .filter(Boolean)
+              .join(' ')}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+            onClick={() => onSelect(edge.id)}
+            data-testid="lineage-edge"
+            data-edge-id={edge.id}
+            data-status={edge.status}
+            data-total={m.total}
+            title={edge.note || undefined}
+          >
+            <span className={styles.edgeFigures}>{edgeFigures(m).join(' · ')}</span>
+            <Sparkline values={m.spark} />
+            {edge.status !== 'flowing' && <span className={styles.edgeFlag}>{edge.status}</span>}
+          </button>
+        </EdgeLabelRenderer>
+      )}
     </>
   );
 }

@@ -7,7 +7,7 @@ import {
   type LineageNode,
 } from '@tributary/lineage/browser';
 import { useQuery } from '@tanstack/react-query';
-import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { Background, Controls, ReactFlow, ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -49,7 +49,6 @@ export function LineageView({ initialFocus }: { initialFocus?: string }) {
 function LineageCanvas({ initialFocus }: { initialFocus?: string }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const flow = useReactFlow();
   const [window, setWindow] = useState<PipelineWindow>('5m');
   const [focus, setFocus] = useState<string | undefined>(initialFocus);
   const [depth, setDepth] = useState<(typeof depthOptions)[number]['value']>('2');
@@ -100,11 +99,9 @@ function LineageCanvas({ initialFocus }: { initialFocus?: string }) {
     [g, positions, selected],
   );
 
-  // Fit the view when the set of nodes changes (a focus, a new processor), not on every poll.
+  // A new set of nodes (a focus, a new processor) mounts a new canvas fitted to it; polls that
+  // only change figures keep the canvas, and whatever zoom the reader chose.
   const shape = nodes.map((n) => n.id).join('|');
-  useEffect(() => {
-    if (shape) void flow.fitView({ padding: 0.15, duration: 200 });
-  }, [shape, flow]);
 
   const selectedEdge = selected?.kind === 'edge' ? g?.edges.find((e) => e.id === selected.id) : undefined;
   const selectedNode = selected?.kind === 'node' ? g?.nodes.find((n) => n.id === selected.id) : undefined;
@@ -166,6 +163,9 @@ function LineageCanvas({ initialFocus }: { initialFocus?: string }) {
       >
         {g && (
           <ReactFlow
+            key={shape}
+            fitView
+            fitViewOptions={{ padding: 0.15 }}
             nodes={nodes}
             edges={edges}
             nodeTypes={nodeTypes}
