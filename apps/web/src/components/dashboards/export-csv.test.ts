@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, exportFileName, measureColumn, panelCsv } from './export-csv.ts';
+import { csvField, exportFileName, keyColumns, measureColumn, panelCsv } from './export-csv.ts';
 
 const T0 = Date.UTC(2025, 0, 2, 3, 4);
 const T1 = T0 + 60_000;
@@ -80,6 +80,13 @@ describe('names', () => {
   it('names the value column after the measure', () => {
     expect(measureColumn({ fn: 'count' })).toBe('count');
     expect(measureColumn({ fn: 'avg', field: 'data.amount' })).toBe('avg(data.amount)');
+  });
+
+  it('names the key columns of series without field names (SQL panels)', () => {
+    const s = (key: string[]) => ({ key, points: [] });
+    expect(keyColumns([s([])])).toEqual([]);
+    expect(keyColumns([s(['a']), s(['b'])])).toEqual(['series']);
+    expect(keyColumns([s(['a', 'x'])])).toEqual(['series_1', 'series_2']);
   });
 
   it('makes a file name from the panel title', () => {

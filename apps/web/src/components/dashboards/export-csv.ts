@@ -25,6 +25,19 @@ export function csvField(value: string | number | null): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/**
+ * Names for the key columns of series whose keys have no field names (an SQL panel's groups):
+ * `series`, or `series_1`, `series_2`… when a key has several parts; none when ungrouped.
+ */
+export function keyColumns(series: readonly CsvSeries[]): string[] {
+  const parts = series.reduce((n, s) => Math.max(n, s.key.length), 0);
+  return parts <= 1
+    ? parts === 1
+      ? ['series']
+      : []
+    : Array.from({ length: parts }, (_, i) => `series_${i + 1}`);
+}
+
 /** The measure's column name, e.g. `count`, `sum(data.amount)`. */
 export function measureColumn(measure: { fn: string; field?: string }): string {
   return measure.field ? `${measure.fn}(${measure.field})` : measure.fn;

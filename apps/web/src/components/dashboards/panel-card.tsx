@@ -1,7 +1,7 @@
 'use client';
 
 import type { DashboardPanel, DashboardRange } from '@tributary/contracts';
-import { panelVariables } from '@tributary/contracts';
+import { isSqlPanel, panelVariables } from '@tributary/contracts';
 import { useRef } from 'react';
 import {
   Area,
@@ -25,7 +25,7 @@ import { QueryError } from '../error-banner.tsx';
 import { Badge, Button } from '../ui/index.ts';
 import { chartRows, freshness, seriesLabel, statFigure } from './dashboard-draft.ts';
 import styles from './dashboards.module.css';
-import { exportFileName, measureColumn, panelCsv } from './export-csv.ts';
+import { exportFileName, keyColumns, measureColumn, panelCsv } from './export-csv.ts';
 import { downloadBlob, downloadCsv, panelPng } from './export-file.ts';
 import { PanelMenu } from './panel-menu.tsx';
 
@@ -97,9 +97,11 @@ export function PanelCard(props: {
                 disabled: !result,
                 onSelect: () => {
                   if (!result) return;
+                  // An SQL panel's builder query is a placeholder: its columns come from the result.
+                  const sql = isSqlPanel(panel);
                   const csv = panelCsv({
-                    groupBy: panel.query.groupBy,
-                    valueColumn: measureColumn(panel.query.measure),
+                    groupBy: sql ? keyColumns(result.series) : panel.query.groupBy,
+                    valueColumn: sql ? 'value' : measureColumn(panel.query.measure),
                     series: result.series,
                   });
                   downloadCsv(csv, exportFileName(panel.title, 'csv'));
