@@ -115,4 +115,28 @@ describe('/api/v1/dashboards', () => {
     expect(missing.status).toBe(404);
     expect(await db.dashboard.count({ where: { slug: 'x' } })).toBe(0);
   });
+
+  it('refuses a raw SQL panel from a key without dashboards:sql, stored nowhere, as the console does', async () => {
+    const sqlPanel = {
+      id: 'raw',
+      title: 'Raw',
+      viz: 'table',
+      sql: 'SELECT count() AS v FROM events',
+      layout: { x: 0, y: 0, w: 3, h: 2 },
+    };
+    const created = await routes.list.POST(
+      req('POST', '', writer, { slug: 'sqlish', title: 'SQL', definition: { panels: [sqlPanel] } }),
+    );
+    expect(created.status, await created.clone().text()).toBe(403);
+    expect(((await created.json()) as { error: { message: string } }).error.message).toMatch(
+      /dashboards:sql/,
+    );
+    const put = await routes.one.PUT(
+      req('PUT', '/growth', writer, { revision: 2, definition: { panels: [sqlPanel] } }),
+      params('growth'),
+    );
+    expect(put.status).toBe(403);
+    expect(await db.dashboard.count({ where: { slug: 'sqlish' } })).toBe(0);
+    expect((await db.dashboard.findUniqueOrThrow({ where: { slug: 'growth' } })).revision).toBe(2);
+  });
 });

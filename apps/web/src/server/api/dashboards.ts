@@ -2,13 +2,28 @@
 // of the other management routes and the same service, checks and audit rows as the console.
 import { createDashboard, getDashboard, listDashboards, updateDashboard } from '@tributary/analytics';
 import { dashboardSlugSchema, TributaryError } from '@tributary/contracts';
+import type { QueryTarget } from '@tributary/clickhouse';
 import type { Db } from '@tributary/db';
+import { checkDashboardSave } from '../dashboards/save-checks.ts';
 import { authorize } from './auth.ts';
 import { readJson } from './body.ts';
 import { handleAudited, json } from './responses.ts';
 
 export interface DashboardsApiDeps {
   db: Db;
+  /** For the checks a save needs (processor tables' columns; SQL panels parsed as the analyst). */
+  clickhouse: QueryTarget;
+  analyst: QueryTarget | null;
+}
+
+/** The same checks as the console before anything is stored (raw SQL needs dashboards:sql). */
+async function checkSave(
+  deps: DashboardsApiDeps,
+  caller: Awaited<ReturnType<typeof authorize>>,
+  definition: unknown,
+  previous: Parameters<typeof checkDashboardSave>[3],
+): Promise<void> {
+  await checkDashboardSave(deps, caller.key, definition, previous);
 }
 
 export interface SlugParams {
@@ -48,6 +63,7 @@ export function createDashboardHandler(req: Request, deps: DashboardsApiDeps): P
   return handleAudited(req, async () => {
     const caller = await authorize(req, deps.db, 'dashboards:write');
     const body = await readJson(req, BODY_LIMIT_BYTES);
+    await checkSave(deps, caller, (body as { definition?: unknown } | null)?.definition, null);
     return json(await createDashboard(deps.db, body, { actor: caller.actor }), 201);
   });
 }
@@ -65,6 +81,10 @@ export function updateDashboardHandler(
     const caller = await authorize(req, deps.db, 'dashboards:write');
     const slug = await slugOf(ctx.params);
     const body = await readJson(req, BODY_LIMIT_BYTES);
+    const definition = (body as { definition?: unknown } | null)?.definition;
+    if (definition !== undefined) {
+      await checkSave(deps, caller, definition, (await getDashboard(deps.db, slug)).definition);
+    }
     return json(await updateDashboard(deps.db, slug, body, { actor: caller.actor }));
   });
 }

@@ -1,12 +1,12 @@
 import { createDashboardHandler, listDashboardsHandler } from '../../../../server/api/dashboards.ts';
-import { getDb } from '../../../../server/db.ts';
+import { dashboardsApiDeps } from '../../../../server/api/dashboards-deps.ts';
 
 export const dynamic = 'force-dynamic';
 
 export function GET(req: Request) {
-  return listDashboardsHandler(req, { db: getDb() });
+  return listDashboardsHandler(req, dashboardsApiDeps());
 }
 
 export function POST(req: Request) {
-  return createDashboardHandler(req, { db: getDb() });
+  return createDashboardHandler(req, dashboardsApiDeps());
 }
