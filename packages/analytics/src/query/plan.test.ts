@@ -98,7 +98,7 @@ describe('planPanelQuery routing', () => {
     expect(p.sql).toContain('uniqExactMerge(users)');
   });
 
-  it('a range edge inside an hour falls to the per-minute rollup, inside a minute to raw', () => {
+  it('a range edge inside an hour falls to the per-minute rollup, inside a minute to the minute rollup plus raw ends', () => {
     const midHour = plan(query({ range: { from: T0 + 30 * 60_000, to: T0 + 5 * HOUR } }));
     expect(midHour.source).toBe('rollup_1m');
     expect(midHour.reason).toMatch(/rollup_1h: the range starts inside a 3600 s bucket/);
@@ -106,8 +106,28 @@ describe('planPanelQuery routing', () => {
     expect(endMidHour.source).toBe('rollup_1m');
     expect(endMidHour.reason).toMatch(/ends inside a 3600 s bucket/);
     const midMinute = plan(query({ range: { from: T0 + 30_000, to: T0 + 5 * HOUR } }));
-    expect(midMinute.source).toBe('raw');
-    expect(midMinute.reason).toMatch(/rollup_1m: the range starts inside a 60 s bucket/);
+    expect(midMinute.source).toBe('rollup_1m+raw');
+    expect(midMinute.reason).toMatch(
+      /whole minutes from rollup_1m.*rollup_1m: the range starts inside a 60 s bucket/,
+    );
+    // Both parts read only their own span: the whole minutes from the rollup, the rest raw.
+    expect(midMinute.sql).toMatch(/FROM \{db:Identifier\}\.rollup_events_1m WHERE/);
+    expect(midMinute.sql).toMatch(/FROM \{db:Identifier\}\.events WHERE/);
+    expect(Object.values(midMinute.params)).toEqual(
+      expect.arrayContaining([(T0 + 60_000) / 1000, T0 + 30_000]),
+    );
+    // A range mostly made of partial minutes is not worth splitting.
+    const short = plan(query({ interval: 60, range: { from: T0 + 30_000, to: T0 + 100_000 } }));
+    expect(short.source).toBe('raw');
+    // Measures the rollups do not keep stay raw, split or not.
+    expect(
+      plan(
+        query({
+          measure: { fn: 'sum', field: 'data.amount' },
+          range: { from: T0 + 30_000, to: T0 + 5 * HOUR },
+        }),
+      ).source,
+    ).toBe('raw');
   });
 
   it('an interval finer than an hour uses the per-minute rollup', () => {

@@ -10,7 +10,11 @@ import {
 } from '@tributary/contracts';
 import { fieldKey, fieldNumber, fieldValue, filterSql, Params, rollupColumns } from './fields.ts';
 
-export type PanelSource = 'rollup_1h' | 'rollup_1m' | 'raw';
+/**
+ * `rollup_1m+raw`: the whole minutes of the range from the per-minute rollup, the partial
+ * minutes at its ends from `events` (a range ending now, the common live case).
+ */
+export type PanelSource = 'rollup_1h' | 'rollup_1m' | 'rollup_1m+raw' | 'raw';
 
 export interface PanelPlan {
   sql: string;
@@ -98,6 +102,37 @@ function misalignment(query: PanelQuery, interval: number, rollup: Rollup): stri
   return null;
 }
 
+type Route =
+  | { kind: 'raw'; rollup: null; reason: string }
+  | { kind: 'exact'; rollup: Rollup; reason: string }
+  /** Whole buckets in [core.from, core.to) from the rollup, the rest of the range from raw. */
+  | { kind: 'split'; rollup: Rollup; core: { from: number; to: number }; reason: string };
+
+/** A split is worth it when the whole minutes inside the range are most of it. */
+const MIN_CORE_SHARE = 0.5;
+
+function chooseRoute(query: PanelQuery, interval: number, forceRaw: boolean): Route {
+  const exact = chooseSource(query, interval, forceRaw);
+  if (exact.rollup) return { kind: 'exact', rollup: exact.rollup, reason: exact.reason };
+  if (forceRaw || query.source.kind !== 'events' || rollupRefusal(query)) {
+    return { kind: 'raw', rollup: null, reason: exact.reason };
+  }
+  // Only the range's ends are cut: the finest rollup answers the whole minutes inside it.
+  const minute = rollups[rollups.length - 1]!;
+  const ms = minute.seconds * 1000;
+  const core = { from: Math.ceil(query.range.from / ms) * ms, to: Math.floor(query.range.to / ms) * ms };
+  const share = (core.to - core.from) / (query.range.to - query.range.from);
+  if (interval % minute.seconds !== 0 || share < MIN_CORE_SHARE) {
+    return { kind: 'raw', rollup: null, reason: exact.reason };
+  }
+  return {
+    kind: 'split',
+    rollup: minute,
+    core,
+    reason: `whole minutes from ${minute.source}, the partial minutes at the range's ends from raw events (${exact.reason})`,
+  };
+}
+
 function chooseSource(
   query: PanelQuery,
   interval: number,
@@ -170,7 +205,9 @@ export function planPanelQuery(input: PanelQueryInput | PanelQuery, options: Pla
     if (problem) throw new TributaryError('bad_request', problem);
     columns = new Set(table.columns.map((c) => c.name));
   }
-  const { rollup, reason } = chooseSource(query, interval, options.forceRaw ?? false);
+  const route = chooseRoute(query, interval, options.forceRaw ?? false);
+  if (route.kind === 'split') return planSplit(query, interval, route, options);
+  const { rollup, reason } = route;
   const params = new Params();
 
   const where: string[] = [];
@@ -233,6 +270,92 @@ LIMIT ${params.bind(maxRows, 'UInt32')}`;
     params: { db: options.database, ...params.values },
     source: rollup ? rollup.source : 'raw',
     reason,
+    query,
+    interval,
+    maxRows,
+  };
+}
+
+/**
+ * The split route: the measure's state per (group, point) from the rollup's whole minutes and
+ * from the raw events at the range's partial ends, merged. States, not numbers: two parts of a
+ * point hold the same user, and uniqExactMerge counts them once where adding counts would not.
+ */
+function planSplit(
+  query: PanelQuery,
+  interval: PanelInterval,
+  route: Extract<Route, { kind: 'split' }>,
+  options: PlanOptions,
+): PanelPlan {
+  const params = new Params();
+  const { from, to } = query.range;
+  const shared: string[] = [];
+  if (query.source.kind === 'events' && query.source.eventTypes.length > 0) {
+    shared.push(`event_type IN ${params.bind(query.source.eventTypes, 'Array(String)')}`);
+  }
+  // Rollup fields (event_type, source) are the same columns in both tables.
+  for (const filter of query.filters) shared.push(filterSql(filter, params));
+  const sec = (ms: number) => params.bind(ms / 1000, 'UInt32');
+  const milli = (ms: number) => params.bind(ms, 'Int64');
+  const coreWhere = [
+    `bucket >= toDateTime(${sec(route.core.from)}, 'UTC')`,
+    `bucket < toDateTime(${sec(route.core.to)}, 'UTC')`,
+    ...shared,
+  ];
+  const edgeWhere = [
+    `(timestamp >= fromUnixTimestamp64Milli(${milli(from)}, 'UTC') AND timestamp < fromUnixTimestamp64Milli(${milli(route.core.from)}, 'UTC'))
+      OR (timestamp >= fromUnixTimestamp64Milli(${milli(route.core.to)}, 'UTC') AND timestamp < fromUnixTimestamp64Milli(${milli(to)}, 'UTC'))`,
+    ...shared,
+  ];
+  const and = (w: string[]) => w.map((x) => `(${x})`).join(' AND ');
+  const rollupTable = `{db:Identifier}.${route.rollup.table}`;
+  const rawTable = '{db:Identifier}.events';
+  const keys = query.groupBy.map((f) => fieldKey(f));
+  const keyColumns = keys.map((k, i) => `${k} AS g${i}`);
+  const groupNames = keys.map((_, i) => `g${i}`);
+  const selectKeys = keyColumns.map((c) => `${c}, `).join('');
+  const groupKeys = groupNames.map((g) => `${g}, `).join('');
+  const intervalParam = params.bind(interval, 'UInt32');
+  const point = (time: string) =>
+    `toUInt32(toUnixTimestamp(toStartOfInterval(${time}, toIntervalSecond(${intervalParam}), 'UTC'))) AS t`;
+  const [coreState, rawState, merge] =
+    query.measure.fn === 'count'
+      ? ['countMergeState(events)', 'countState()', 'countMerge']
+      : ['uniqExactMergeState(users)', 'uniqExactState(user_id)', 'uniqExactMerge'];
+
+  const seriesLimit = keys.length > 0 ? query.seriesLimit : 1;
+  const pointsPerSeries = Math.ceil((to - from) / 1000 / interval) + 1;
+  const maxRows = seriesLimit * pointsPerSeries;
+
+  let topGroups = '';
+  if (keys.length > 0) {
+    const names = groupNames.join(', ');
+    topGroups = `\nWHERE (${names}) IN (
+  SELECT ${names} FROM (
+    SELECT ${keyColumns.join(', ')}, countMerge(events) AS n FROM ${rollupTable} WHERE ${and(coreWhere)} GROUP BY ${names}
+    UNION ALL
+    SELECT ${keyColumns.join(', ')}, count() AS n FROM ${rawTable} WHERE ${and(edgeWhere)} GROUP BY ${names}
+  )
+  GROUP BY ${names}
+  ORDER BY sum(n) DESC, ${names}
+  LIMIT ${params.bind(seriesLimit, 'UInt32')}
+)`;
+  }
+  const sql = `SELECT ${groupKeys}t, ${merge}(s) AS v
+FROM (
+  SELECT ${selectKeys}${point('bucket')}, ${coreState} AS s FROM ${rollupTable} WHERE ${and(coreWhere)} GROUP BY ${groupKeys}t
+  UNION ALL
+  SELECT ${selectKeys}${point('timestamp')}, ${rawState} AS s FROM ${rawTable} WHERE ${and(edgeWhere)} GROUP BY ${groupKeys}t
+)${topGroups}
+GROUP BY ${groupKeys}t
+ORDER BY ${groupKeys}t
+LIMIT ${params.bind(maxRows, 'UInt32')}`;
+
+  return {
+    sql,
+    params: { db: options.database, ...params.values },
+    source: 'rollup_1m+raw',
+    reason: route.reason,
     query,
     interval,
     maxRows,

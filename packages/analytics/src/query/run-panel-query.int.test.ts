@@ -183,6 +183,13 @@ describe('runPanelQuery on the real engine', () => {
       name: 'edges inside a minute',
       range: { from: T0 + 17 * MIN + 30_500, to: T0 + 5 * HOUR + 43 * MIN + 15_250 },
       interval: 900,
+      // Whole minutes from the per-minute rollup, the two partial ones from raw, states merged.
+      countSource: 'rollup_1m+raw',
+    },
+    {
+      name: 'too short for whole minutes to be most of it',
+      range: { from: T0 + 17 * MIN + 30_500, to: T0 + 18 * MIN + 40_000 },
+      interval: 60,
       countSource: 'raw',
     },
   ] as const;
