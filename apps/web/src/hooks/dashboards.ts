@@ -58,6 +58,7 @@ export function useDashboardActions() {
     create: useMutation(trpc.dashboards.create.mutationOptions({ onSuccess: refresh })),
     update: useMutation(trpc.dashboards.update.mutationOptions({ onSuccess: refresh })),
     share: useMutation(trpc.dashboards.share.mutationOptions({ onSuccess: refresh })),
+    setAccess: useMutation(trpc.dashboards.setAccess.mutationOptions({ onSuccess: refresh })),
     revokeShare: useMutation(trpc.dashboards.revokeShare.mutationOptions({ onSuccess: refresh })),
   };
 }

@@ -6,6 +6,7 @@ import {
 } from '@tributary/contracts';
 import { writeAudit, type Db } from '@tributary/db';
 import { z } from 'zod';
+import { accessOf, type DashboardAccess } from './access.ts';
 
 /**
  * Dashboards as data: one row per dashboard holding its whole definition (panels, variables,
@@ -23,6 +24,8 @@ export interface DashboardView {
   description: string;
   definition: DashboardDefinition;
   revision: number;
+  /** Who may open and change it, beyond the permissions (access.ts). */
+  access: DashboardAccess;
   createdAt: string;
   createdBy: string;
   updatedAt: string;
@@ -35,6 +38,8 @@ export interface DashboardSummary {
   description: string;
   panels: number;
   revision: number;
+  access: DashboardAccess;
+  createdBy: string;
   updatedAt: string;
   updatedBy: string;
 }
@@ -66,6 +71,7 @@ function toView(row: Row): DashboardView {
     // Stored only after validation; parsed again so a hand-edited row fails loudly, not later.
     definition: dashboardDefinitionSchema.parse(row.definition),
     revision: row.revision,
+    access: accessOf(row),
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,
     updatedAt: row.updatedAt.toISOString(),
@@ -107,6 +113,8 @@ export async function listDashboards(db: Db): Promise<DashboardSummary[]> {
       description: r.description,
       panels: definition.success ? definition.data.panels.length : 0,
       revision: r.revision,
+      access: accessOf(r),
+      createdBy: r.createdBy,
       updatedAt: r.updatedAt.toISOString(),
       updatedBy: r.updatedBy,
     };

@@ -11,5 +11,24 @@ export {
   type DashboardView,
   type UpdateDashboardInput,
 } from './dashboards.ts';
-export { createShare, listShares, resolveShare, revokeShare, type ShareView } from './shares.ts';
+export {
+  createShare,
+  listShares,
+  resolveShare,
+  revokeShare,
+  shareDashboardSlug,
+  type ShareView,
+} from './shares.ts';
+export {
+  assertMayEdit,
+  assertMayView,
+  dashboardAccessSchema,
+  dashboardRoles,
+  mayEdit,
+  mayView,
+  setDashboardAccess,
+  type DashboardAccess,
+  type DashboardCaller,
+  type DashboardRole,
+} from './access.ts';
 export { DEMO_DASHBOARD_SLUG, seedDemoDashboard } from './demo-dashboard.ts';

@@ -71,6 +71,16 @@ export async function revokeShare(db: Db, id: string, opts: { actor: string }): 
   }, TX_OPTIONS);
 }
 
+/** The slug of the dashboard a share link belongs to (for the caller's access check). */
+export async function shareDashboardSlug(db: Db, id: string): Promise<string> {
+  const row = await db.dashboardShare.findUnique({
+    where: { id },
+    select: { dashboard: { select: { slug: true } } },
+  });
+  if (!row) throw new TributaryError('not_found', 'no such share link');
+  return row.dashboard.slug;
+}
+
 /** The dashboard a share token opens; not_found for an unknown or revoked token (the same words). */
 export async function resolveShare(db: Db, token: string): Promise<DashboardView> {
   const refused = new TributaryError('not_found', 'this link does not open a dashboard (unknown or revoked)');

@@ -18,6 +18,7 @@ import { GridEditor } from './grid-editor.tsx';
 import { applyLayout, layoutChanged, layoutDraft, type LayoutDraft } from './grid-layout.ts';
 import { PanelBuilder } from './panel-builder.tsx';
 import { PanelCard } from './panel-card.tsx';
+import { AccessPanel } from './access-panel.tsx';
 import { SharesPanel } from './shares-panel.tsx';
 import { VariableForm } from './variable-form.tsx';
 
@@ -224,7 +225,12 @@ export function DashboardView({ slug }: { slug: string }) {
           ))}
         </div>
       )}
-      {canWrite && !editing && <SharesPanel slug={slug} />}
+      {canWrite && !editing && (
+        <>
+          <AccessPanel key={d.revision} slug={slug} revision={d.revision} access={d.access} />
+          <SharesPanel slug={slug} />
+        </>
+      )}
       {canWrite && (
         <Card title="Add a variable">
           <VariableForm

@@ -1,9 +1,18 @@
 // /api/v1/dashboards: dashboards kept as code (list, get, create, update), with the API-key auth
 // of the other management routes and the same service, checks and audit rows as the console.
-import { createDashboard, getDashboard, listDashboards, updateDashboard } from '@tributary/analytics';
+import {
+  assertMayEdit,
+  assertMayView,
+  createDashboard,
+  getDashboard,
+  listDashboards,
+  mayView,
+  updateDashboard,
+} from '@tributary/analytics';
 import { dashboardSlugSchema, TributaryError } from '@tributary/contracts';
 import type { QueryTarget } from '@tributary/clickhouse';
 import type { Db } from '@tributary/db';
+import { dashboardCaller } from '../dashboards/dashboard-caller.ts';
 import { checkDashboardSave } from '../dashboards/save-checks.ts';
 import { authorize } from './auth.ts';
 import { readJson } from './body.ts';
@@ -42,8 +51,8 @@ async function slugOf(params: Promise<{ slug: string }>): Promise<string> {
 
 export function listDashboardsHandler(req: Request, deps: DashboardsApiDeps): Promise<Response> {
   return handleAudited(req, async () => {
-    await authorize(req, deps.db, 'read');
-    return json({ items: await listDashboards(deps.db) });
+    const caller = dashboardCaller((await authorize(req, deps.db, 'read')).key);
+    return json({ items: (await listDashboards(deps.db)).filter((d) => mayView(d, caller)) });
   });
 }
 
@@ -53,8 +62,10 @@ export function getDashboardHandler(
   deps: DashboardsApiDeps,
 ): Promise<Response> {
   return handleAudited(req, async () => {
-    await authorize(req, deps.db, 'read');
-    return json(await getDashboard(deps.db, await slugOf(ctx.params)));
+    const caller = dashboardCaller((await authorize(req, deps.db, 'read')).key);
+    const d = await getDashboard(deps.db, await slugOf(ctx.params));
+    assertMayView(d, caller);
+    return json(d);
   });
 }
 
@@ -82,9 +93,9 @@ export function updateDashboardHandler(
     const slug = await slugOf(ctx.params);
     const body = await readJson(req, BODY_LIMIT_BYTES);
     const definition = (body as { definition?: unknown } | null)?.definition;
-    if (definition !== undefined) {
-      await checkSave(deps, caller, definition, (await getDashboard(deps.db, slug)).definition);
-    }
+    const previous = await getDashboard(deps.db, slug);
+    assertMayEdit(previous, dashboardCaller(caller.key));
+    if (definition !== undefined) await checkSave(deps, caller, definition, previous.definition);
     return json(await updateDashboard(deps.db, slug, body, { actor: caller.actor }));
   });
 }

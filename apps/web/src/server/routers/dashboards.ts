@@ -1,12 +1,17 @@
 import {
+  assertMayEdit,
+  assertMayView,
   createDashboard,
   createShare,
   deleteDashboard,
   getDashboard,
   listDashboards,
   listShares,
+  mayView,
   revokeShare,
   runSqlPanel,
+  setDashboardAccess,
+  shareDashboardSlug,
   updateDashboard,
 } from '@tributary/analytics';
 import {
@@ -20,7 +25,9 @@ import {
 import { listProcessors } from '@tributary/processors';
 import { z } from 'zod';
 import { auditName } from '../auth/actor.ts';
+import type { Actor } from '../auth/actor.ts';
 import { getAnalystTarget } from '../dashboards/analyst-clickhouse.ts';
+import { dashboardCaller } from '../dashboards/dashboard-caller.ts';
 import { panelFields } from '../dashboards/fields.ts';
 import { panelDataDeps } from '../dashboards/panel-data-deps.ts';
 import { panelData, requireAnalyst } from '../dashboards/panel-data.ts';
@@ -30,6 +37,20 @@ import { getDb } from '../db.ts';
 import { procedure, router } from '../trpc.ts';
 
 const slugInput = z.object({ slug: dashboardSlugSchema });
+
+/** The dashboard, once the caller may open it (per-dashboard access, beyond `read`). */
+async function viewable(slug: string, actor: Actor) {
+  const d = await getDashboard(getDb(), slug);
+  assertMayView(d, dashboardCaller(actor));
+  return d;
+}
+
+/** The dashboard, once the caller may change it (per-dashboard access, beyond dashboards:write). */
+async function editable(slug: string, actor: Actor) {
+  const d = await getDashboard(getDb(), slug);
+  assertMayEdit(d, dashboardCaller(actor));
+  return d;
+}
 
 const saveDeps = (clickhouse: Parameters<typeof panelDataDeps>[0]) => ({
   db: getDb(),
@@ -42,11 +63,15 @@ const saveDeps = (clickhouse: Parameters<typeof panelDataDeps>[0]) => ({
 // Anyone who may read a dashboard sees its SQL panels' results (run as the analyst user). The
 // service (@tributary/analytics) validates the definition and audits every change.
 export const dashboardsRouter = router({
-  list: procedure('read').query(() => listDashboards(getDb())),
+  /** The dashboards the caller may open. */
+  list: procedure('read').query(async ({ ctx }) => {
+    const caller = dashboardCaller(ctx.actor);
+    return (await listDashboards(getDb())).filter((d) => mayView(d, caller));
+  }),
 
   get: procedure('read')
     .input(slugInput)
-    .query(({ input }) => getDashboard(getDb(), input.slug)),
+    .query(({ ctx, input }) => viewable(input.slug, ctx.actor)),
 
   /** The definition is checked by the service (its problems come back with their paths). */
   create: procedure('dashboards:write')
@@ -75,8 +100,8 @@ export const dashboardsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const { slug, ...change } = input;
+      const previous = await editable(slug, ctx.actor);
       if (change.definition !== undefined) {
-        const previous = await getDashboard(getDb(), slug);
         await checkDashboardSave(saveDeps(ctx.clickhouse), ctx.actor, change.definition, previous.definition);
       }
       return updateDashboard(getDb(), slug, change, { actor: auditName(ctx.actor) });
@@ -84,7 +109,26 @@ export const dashboardsRouter = router({
 
   delete: procedure('dashboards:write')
     .input(slugInput)
-    .mutation(({ ctx, input }) => deleteDashboard(getDb(), input.slug, { actor: auditName(ctx.actor) })),
+    .mutation(async ({ ctx, input }) => {
+      await editable(input.slug, ctx.actor);
+      return deleteDashboard(getDb(), input.slug, { actor: auditName(ctx.actor) });
+    }),
+
+  /** Who may open and change it: roles, empty for everyone (its creator and admins always may). */
+  setAccess: procedure('dashboards:write')
+    .input(
+      z.object({
+        slug: dashboardSlugSchema,
+        revision: z.number(),
+        viewRoles: z.array(z.string()).max(10),
+        editRoles: z.array(z.string()).max(10),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await editable(input.slug, ctx.actor);
+      const { slug, ...access } = input;
+      return setDashboardAccess(getDb(), slug, access, { actor: auditName(ctx.actor) });
+    }),
 
   /**
    * One panel's series for the dashboard's range and the given variable values, read through
@@ -103,7 +147,7 @@ export const dashboardsRouter = router({
     .query(async ({ ctx, input }) =>
       panelData(
         panelDataDeps(ctx.clickhouse),
-        await getDashboard(getDb(), input.slug),
+        await viewable(input.slug, ctx.actor),
         input.panelId,
         input.variables,
         input.range ? { range: input.range } : {},
@@ -149,14 +193,23 @@ export const dashboardsRouter = router({
 
   shares: procedure('dashboards:write')
     .input(slugInput)
-    .query(({ input }) => listShares(getDb(), input.slug)),
+    .query(async ({ ctx, input }) => {
+      await editable(input.slug, ctx.actor);
+      return listShares(getDb(), input.slug);
+    }),
 
   /** A new read-only link; its token is in this answer only. */
   share: procedure('dashboards:write')
     .input(slugInput)
-    .mutation(({ ctx, input }) => createShare(getDb(), input.slug, { actor: auditName(ctx.actor) })),
+    .mutation(async ({ ctx, input }) => {
+      await editable(input.slug, ctx.actor);
+      return createShare(getDb(), input.slug, { actor: auditName(ctx.actor) });
+    }),
 
   revokeShare: procedure('dashboards:write')
     .input(z.object({ id: z.string().uuid() }))
-    .mutation(({ ctx, input }) => revokeShare(getDb(), input.id, { actor: auditName(ctx.actor) })),
+    .mutation(async ({ ctx, input }) => {
+      await editable(await shareDashboardSlug(getDb(), input.id), ctx.actor);
+      return revokeShare(getDb(), input.id, { actor: auditName(ctx.actor) });
+    }),
 });
