@@ -32,7 +32,9 @@ import { PanelMenu } from './panel-menu.tsx';
 const SOURCE_TEXT: Record<string, string> = {
   rollup_1h: 'from 1-hour rollup',
   rollup_1m: 'from 1-minute rollup',
+  'rollup_1m+raw': 'from 1-minute rollup + raw edges',
   raw: 'from raw events',
+  sql: 'raw SQL (analyst user)',
 };
 
 function formatValue(v: number | null): string {
@@ -75,6 +77,7 @@ export function PanelCard(props: {
               gridRow: `${panel.layout.y + 1} / span ${panel.layout.h}`,
             }
       }
+      id={`panel-${panel.id}`}
       data-testid="panel"
       data-panel={panel.id}
       data-viz={panel.viz}
@@ -123,8 +126,17 @@ export function PanelCard(props: {
       <QueryError queries={data} compact />
       {result && (
         <>
+          {result.notices.map((n) => (
+            <p key={n} className={`small ${styles.notice}`} data-testid="panel-notice">
+              {n}
+            </p>
+          ))}
           <div className={styles.panelBody}>
-            <PanelViz panel={panel} series={result.series} />
+            {panel.viz === 'table' && result.table ? (
+              <SqlTable table={result.table} />
+            ) : (
+              <PanelViz panel={panel} series={result.series} />
+            )}
           </div>
           <footer className={styles.panelFoot} data-testid="panel-source">
             <Badge tone={result.source === 'raw' ? 'neutral' : 'good'}>{SOURCE_TEXT[result.source]}</Badge>{' '}
@@ -140,6 +152,33 @@ export function PanelCard(props: {
 }
 
 type Series = { key: string[]; points: { t: number; v: number | null }[] };
+
+/** An SQL table panel: ClickHouse's columns and rows as they came (capped by the panel limits). */
+function SqlTable({ table }: { table: { columns: { name: string }[]; rows: unknown[][] } }) {
+  if (table.rows.length === 0) return <p className="muted small">The query returned no rows.</p>;
+  return (
+    <table className={styles.table} data-testid="sql-table">
+      <thead>
+        <tr>
+          {table.columns.map((c) => (
+            <th key={c.name}>{c.name}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {table.rows.map((row, i) => (
+          <tr key={i} data-testid="panel-row">
+            {row.map((cell, j) => (
+              <td key={j}>
+                {cell === null ? '—' : typeof cell === 'object' ? JSON.stringify(cell) : String(cell)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 function PanelViz({ panel, series }: { panel: DashboardPanel; series: Series[] }) {
   if (series.length === 0) return <p className="muted small">No events in this range.</p>;
