@@ -13,6 +13,7 @@ import { runProcessorStepsBench } from './processor-steps.ts';
 import { runControlLatencyBench } from './control-latency.ts';
 import { runMessageBrowserBench } from './message-browser.ts';
 import { runDashboardsBench } from './dashboards.ts';
+import { runDashboardRenderBench } from './dashboard-render.ts';
 import { asUser, kafkaAs } from '../../scripts/lib/stack.ts';
 import { topicNames } from '@tributary/contracts';
 import { createDb } from '@tributary/db';
@@ -25,8 +26,9 @@ import { publishSubject, registerVersion } from '@tributary/registry';
  * BENCH_SCALE (default 1).
  *
  * Sections: `npm run bench` runs all; `npm run bench -- pipeline`, `-- ingest-hardening`, `-- dlq`,
- * `-- clickhouse`, `-- control` or `-- dashboards` runs one (the dead-letter, ClickHouse and control sections need no
- * ingest or workers, so they start none; ingest-hardening starts its own two ingest processes;
+ * `-- clickhouse`, `-- control`, `-- dashboards` or `-- dashboard-render` runs one (the dead-letter,
+ * ClickHouse and control sections need no ingest or workers, so they start none; ingest-hardening
+ * starts its own two ingest processes; dashboard-render builds and starts the console;
  * `-- processor-steps` measures the processor steps in this process, before any stack starts).
  */
 const SECTIONS = [
@@ -40,6 +42,7 @@ const SECTIONS = [
   'processor-exactness',
   'message-browser',
   'dashboards',
+  'dashboard-render',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 const asked = process.argv.slice(2).filter((a) => a !== '--');
@@ -66,8 +69,15 @@ if (sections.has('processor-steps')) {
   if (sections.size === 1) process.exit(0);
 }
 const withApps = sections.has('pipeline');
-log(`starting a private stack (Kafka, ClickHouse${withApps ? ', ingest, workers' : ''})…`);
-const t = await startTestStack(withApps ? ['workers', 'ingest'] : []);
+// The render bench opens the console in Chromium: it needs the web app (built and started).
+const withWeb = sections.has('dashboard-render');
+log(
+  `starting a private stack (Kafka, ClickHouse${withApps ? ', ingest, workers' : ''}${withWeb ? ', console' : ''})…`,
+);
+const t = await startTestStack([
+  ...(withApps ? (['workers', 'ingest'] as const) : []),
+  ...(withWeb ? (['web'] as const) : []),
+]);
 try {
   if (sections.has('pipeline')) await pipelineBench(t);
   if (sections.has('ingest-hardening')) await runIngestHardeningBench(t, { scale, log });
@@ -77,6 +87,23 @@ try {
   }
   if (sections.has('processor-rollout')) await runProcessorRolloutBench(t, { scale, log });
   if (sections.has('processor-exactness')) await runProcessorExactnessBench(t, { scale, log });
+  if (sections.has('dashboard-render')) {
+    // Only the console serves; the other apps would share the two cores with it and the browser.
+    for (const [name, p] of t.stack.processes) if (name !== 'web') await p.stop();
+    await runDashboardRenderBench({
+      webUrl: t.stack.webUrl,
+      apiKey: t.stack.apiKey,
+      databaseUrl: t.config.databaseUrl,
+      clickhouseUrl: t.stack.clickhouseUrl,
+      clickhouseAuth: asUser(t.stack.infra, 'admin'),
+      database: t.config.clickhouseDatabase,
+      redisUrl: t.config.redisUrl,
+      redisPrefix: t.config.redisPrefix,
+      scale,
+      clickhousePid: t.stack.infra.clickhouse?.child.pid,
+      log,
+    });
+  }
   if (sections.has('dlq')) {
     // The apps would only share the two cores; the dead-letter section uses topics of its own.
     for (const p of t.stack.processes.values()) await p.stop();
@@ -122,6 +149,7 @@ try {
       redisUrl: t.config.redisUrl,
       redisPrefix: t.config.redisPrefix,
       scale,
+      clickhousePid: t.stack.infra.clickhouse?.child.pid,
       log,
     });
   }
