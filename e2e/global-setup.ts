@@ -9,7 +9,10 @@ export const STACK_FILE = join(import.meta.dirname, 'test-results', 'stack.json'
 
 /** The whole platform, private to this e2e run, with the console built and served. */
 export default async function globalSetup() {
-  const t = await startTestStack(['workers', 'ingest', 'web']);
+  // ClickHouse asks who is calling, as under npm start: each service as its own user, raw SQL
+  // panels as the read-only analyst.
+  const t = await startTestStack(['workers', 'ingest', 'web'], { clickhouseAuth: true });
+  const chUsers = t.stack.infra.clickhouseCredentials;
   mkdirSync(join(import.meta.dirname, 'test-results'), { recursive: true });
   // One person per role the specs sign in as; passwords are random per run.
   const db = createDb(t.config.databaseUrl);
@@ -33,6 +36,8 @@ export default async function globalSetup() {
       clickhouseUrl: t.stack.clickhouseUrl,
       clickhouseDatabase: t.config.clickhouseDatabase,
       databaseUrl: t.config.databaseUrl,
+      clickhouseAdmin: chUsers?.admin ?? null,
+      clickhouseConsole: chUsers?.console ?? null,
       users,
     }),
   );

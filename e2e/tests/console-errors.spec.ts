@@ -63,6 +63,9 @@ test.beforeAll(async () => {
         NEXT_TELEMETRY_DISABLED: '1',
         CLICKHOUSE_URL: `http://127.0.0.1:${chPort}`,
         CLICKHOUSE_DATABASE: s.clickhouseDatabase,
+        ...(s.clickhouseConsole
+          ? { CLICKHOUSE_USER: s.clickhouseConsole.user, CLICKHOUSE_PASSWORD: s.clickhouseConsole.password }
+          : {}),
         // The run's real Postgres: people sign in to this console too (sessions live there).
         DATABASE_URL: s.databaseUrl,
         KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,

@@ -20,6 +20,9 @@ export interface E2EStack {
   clickhouseDatabase: string;
   /** The run's Postgres database (people and sessions live there). */
   databaseUrl: string;
+  /** ClickHouse users of the run (null when the engine asks no one). */
+  clickhouseAdmin: { user: string; password: string } | null;
+  clickhouseConsole: { user: string; password: string } | null;
   /** A signed-in person per role (sign-in.ts signs a page in as one). */
   users: Record<E2ERole, E2EUser>;
 }
@@ -43,6 +46,9 @@ export async function clickhouse(s: E2EStack, sql: string): Promise<string> {
   const res = await fetch(`${s.clickhouseUrl}/?database=${s.clickhouseDatabase}`, {
     method: 'POST',
     body: sql,
+    headers: s.clickhouseAdmin
+      ? { 'x-clickhouse-user': s.clickhouseAdmin.user, 'x-clickhouse-key': s.clickhouseAdmin.password }
+      : {},
   });
   if (!res.ok) throw new Error(`ClickHouse answered ${res.status}: ${await res.text()}`);
   return (await res.text()).trim();

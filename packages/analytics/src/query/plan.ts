@@ -26,8 +26,13 @@ export interface PanelPlan {
   /** The query after defaults, and the interval 'auto' resolved to. */
   query: PanelQuery;
   interval: PanelInterval;
-  /** Upper bound on result rows (series × points): the SQL's LIMIT and max_result_rows. */
+  /** Upper bound on result rows (series × points): the SQL's LIMIT. */
   maxRows: number;
+  /**
+   * max_result_rows for the run. ClickHouse checks it on subqueries too, so a plan that merges
+   * parts (the split route) needs room for its parts; otherwise maxRows.
+   */
+  resultRowsCap: number;
 }
 
 export interface PlanOptions {
@@ -107,6 +112,9 @@ type Route =
   | { kind: 'exact'; rollup: Rollup; reason: string }
   /** Whole buckets in [core.from, core.to) from the rollup, the rest of the range from raw. */
   | { kind: 'split'; rollup: Rollup; core: { from: number; to: number }; reason: string };
+
+/** The least max_result_rows a split plan runs with (see resultRowsCap). */
+const SPLIT_MIN_RESULT_ROWS = 10_000;
 
 /** A split is worth it when the whole minutes inside the range are most of it. */
 const MIN_CORE_SHARE = 0.5;
@@ -273,6 +281,7 @@ LIMIT ${params.bind(maxRows, 'UInt32')}`;
     query,
     interval,
     maxRows,
+    resultRowsCap: maxRows,
   };
 }
 
@@ -359,5 +368,8 @@ LIMIT ${params.bind(maxRows, 'UInt32')}`;
     query,
     interval,
     maxRows,
+    // Both parts' rows per point, and for the ranking every group of event_type × source (a
+    // known, small set, or the planner would not use the rollups).
+    resultRowsCap: Math.max(3 * maxRows, SPLIT_MIN_RESULT_ROWS),
   };
 }

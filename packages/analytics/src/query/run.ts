@@ -94,7 +94,7 @@ export async function runPanelQuery(
       output_format_json_quote_64bit_integers: 0,
       max_execution_time: options.maxExecutionSeconds ?? 30,
       max_rows_to_read: String(options.maxRowsToRead ?? 500_000_000),
-      max_result_rows: String(plan.maxRows),
+      max_result_rows: String(plan.resultRowsCap),
       result_overflow_mode: 'throw',
       // A closed connection (the AbortSignal, a browser gone) stops the query on the server.
       cancel_http_readonly_queries_on_client_close: 1,

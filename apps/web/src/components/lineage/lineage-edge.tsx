@@ -35,28 +35,35 @@ export function LineageEdgeLine(props: EdgeProps<LineageFlowEdge>) {
           .join(' ')}
         interactionWidth={16}
       />
-      {/* A table read by a panel carries no events: the line says enough. */}
-      {m && (
-        <EdgeLabelRenderer>
-          <button
-            type="button"
-            className={[styles.edgeLabel, styles[`label_${edge.status}`], selected && styles.labelSelected]
-              .filter(Boolean)
-              .join(' ')}
-            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
-            onClick={() => onSelect(edge.id)}
-            data-testid="lineage-edge"
-            data-edge-id={edge.id}
-            data-status={edge.status}
-            data-total={m.total}
-            title={edge.note || undefined}
-          >
-            <span className={styles.edgeFigures}>{edgeFigures(m).join(' · ')}</span>
-            <Sparkline values={m.spark} />
-            {edge.status !== 'flowing' && <span className={styles.edgeFlag}>{edge.status}</span>}
-          </button>
-        </EdgeLabelRenderer>
-      )}
+      <EdgeLabelRenderer>
+        <button
+          type="button"
+          className={[
+            m ? styles.edgeLabel : styles.edgeDot,
+            styles[`label_${edge.status}`],
+            selected && styles.labelSelected,
+          ]
+            .filter(Boolean)
+            .join(' ')}
+          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          onClick={() => onSelect(edge.id)}
+          data-testid="lineage-edge"
+          data-edge-id={edge.id}
+          data-status={edge.status}
+          data-total={m?.total ?? ''}
+          title={edge.note || (m ? undefined : 'the panel reads this table')}
+          aria-label={m ? undefined : 'reads'}
+        >
+          {/* A table read by a panel carries no events: a dot to click, no figures. */}
+          {m && (
+            <>
+              <span className={styles.edgeFigures}>{edgeFigures(m).join(' · ')}</span>
+              <Sparkline values={m.spark} />
+              {edge.status !== 'flowing' && <span className={styles.edgeFlag}>{edge.status}</span>}
+            </>
+          )}
+        </button>
+      </EdgeLabelRenderer>
     </>
   );
 }

@@ -61,7 +61,7 @@ function LineageCanvas({ initialFocus }: { initialFocus?: string }) {
     ),
   );
   const g = graph.data;
-  const positions = useLayout(g);
+  const { positions, version } = useLayout(g);
   const matches = useMemo(() => new Set(g && search.trim() ? searchNodes(g, search) : []), [g, search]);
 
   const nodes: LineageFlowNode[] = useMemo(
@@ -99,9 +99,8 @@ function LineageCanvas({ initialFocus }: { initialFocus?: string }) {
     [g, positions, selected],
   );
 
-  // A new set of nodes (a focus, a new processor) mounts a new canvas fitted to it; polls that
-  // only change figures keep the canvas, and whatever zoom the reader chose.
-  const shape = nodes.map((n) => n.id).join('|');
+  // Each new layout (a focus, a new processor) mounts a canvas fitted to it; polls that only
+  // change figures keep the canvas, and whatever zoom the reader chose.
 
   const selectedEdge = selected?.kind === 'edge' ? g?.edges.find((e) => e.id === selected.id) : undefined;
   const selectedNode = selected?.kind === 'node' ? g?.nodes.find((n) => n.id === selected.id) : undefined;
@@ -163,7 +162,7 @@ function LineageCanvas({ initialFocus }: { initialFocus?: string }) {
       >
         {g && (
           <ReactFlow
-            key={shape}
+            key={version}
             fitView
             fitViewOptions={{ padding: 0.15 }}
             nodes={nodes}
@@ -277,21 +276,24 @@ function NodeDetail({ node, onFocus }: { node: LineageNode; onFocus: () => void 
   );
 }
 
-/** Node positions, laid out again only when the set of nodes or edges changes. */
-function useLayout(g: LineageGraph | undefined): Map<string, { x: number; y: number }> {
-  const [positions, setPositions] = useState(new Map<string, { x: number; y: number }>());
+/** Node positions, laid out again only when the set of nodes or edges changes; `version` counts layouts. */
+function useLayout(g: LineageGraph | undefined): {
+  positions: Map<string, { x: number; y: number }>;
+  version: number;
+} {
+  const [laid, setLaid] = useState({ positions: new Map<string, { x: number; y: number }>(), version: 0 });
   const key = g ? `${g.nodes.map((n) => n.id).join('|')}#${g.edges.map((e) => e.id).join('|')}` : '';
   useEffect(() => {
     if (!g) return;
     let current = true;
-    void layoutGraph(g.nodes, g.edges).then((p) => {
-      if (current) setPositions(p);
+    void layoutGraph(g.nodes, g.edges).then((positions) => {
+      if (current) setLaid((prev) => ({ positions, version: prev.version + 1 }));
     });
     return () => {
       current = false;
     };
   }, [key]);
-  return positions;
+  return laid;
 }
 
 function labelOf(g: LineageGraph, id: string): string {

@@ -45,7 +45,8 @@ export const SQL_NOT_CONFIGURED =
 
 /** The analyst target, or the plain refusal when this deployment has none. */
 export function requireAnalyst(target: QueryTarget | null | undefined): QueryTarget {
-  if (!target) throw new TributaryError('unavailable', SQL_NOT_CONFIGURED, undefined, { retryable: false });
+  // bad_request, not unavailable: nothing is down, this deployment is not set up for it.
+  if (!target) throw new TributaryError('bad_request', SQL_NOT_CONFIGURED, undefined, { retryable: false });
   return target;
 }
 
