@@ -17,3 +17,8 @@ export {
   type ImpactedPanel,
   type ImpactedProcessor,
 } from './impact/field-impact.ts';
+export {
+  processorImpact,
+  type ProcessorImpact,
+  type ProcessorImpactPanel,
+} from './impact/processor-impact.ts';

@@ -15,6 +15,7 @@ import { VersionHistory } from './version-history.tsx';
 import { BackfillPanel } from './backfill-panel.tsx';
 import { OutputPanel } from './output-panel.tsx';
 import { WorkersPanel } from './workers-panel.tsx';
+import { ProcessorImpactCard } from './processor-impact.tsx';
 
 /** One processor: its definition as forms, its versions, where it runs, and a preview. */
 export function ProcessorEditor({ name }: { name: string }) {
@@ -98,6 +99,7 @@ export function ProcessorEditor({ name }: { name: string }) {
             onShow={setShown}
           />
           <WorkersPanel name={p.name} activeVersion={p.state === 'active' ? p.activeVersion : null} />
+          {p.lastVersion > 0 && <ProcessorImpactCard name={p.name} />}
           {p.lastVersion > 0 && <OutputPanel name={p.name} />}
           {p.lastVersion > 0 && (
             <BackfillPanel name={p.name} versions={p.versions.map((v) => v.version)} canWrite={canWrite} />

@@ -1,4 +1,4 @@
-import { fieldImpact } from '@tributary/analytics';
+import { fieldImpact, processorImpact } from '@tributary/analytics';
 import { panelFieldSchema } from '@tributary/contracts';
 import { z } from 'zod';
 import { pipelineWindowKeys } from '../../lib/windows.ts';
@@ -23,4 +23,8 @@ export const lineageRouter = router({
   fieldImpact: procedure('read')
     .input(z.object({ eventType: z.string().min(1).max(200), field: panelFieldSchema }))
     .query(({ input }) => fieldImpact(getDb(), input.eventType, input.field)),
+  /** The table a processor writes and the panels that read it, before it is changed or paused. */
+  processorImpact: procedure('read')
+    .input(z.object({ name: z.string().min(1).max(200) }))
+    .query(({ input }) => processorImpact(getDb(), input.name)),
 });
