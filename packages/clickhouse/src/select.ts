@@ -34,6 +34,7 @@ export async function selectRows<T extends z.ZodType>(
   query: string,
   params: Record<string, unknown>,
   row: T,
+  opts: { settings?: Record<string, string | number>; signal?: AbortSignal } = {},
 ): Promise<z.output<T>[]> {
   let raw: unknown[];
   try {
@@ -42,7 +43,8 @@ export async function selectRows<T extends z.ZodType>(
       query_params: { db: target.database, ...params },
       format: 'JSONEachRow',
       // Numbers as JSON numbers: counts stay far below 2^53.
-      clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+      clickhouse_settings: { ...opts.settings, output_format_json_quote_64bit_integers: 0 },
+      ...(opts.signal ? { abort_signal: opts.signal } : {}),
     });
     raw = await result.json();
   } catch (err) {

@@ -17,6 +17,14 @@ export function useDashboard(slug: string) {
   return useQuery(trpc.dashboards.get.queryOptions({ slug }));
 }
 
+/** The values a variable suggests over the range shown (fetched when its input is used). */
+export function useVariableValues(slug: string, variable: string, range: DashboardRange, enabled: boolean) {
+  const trpc = useTRPC();
+  return useQuery(
+    trpc.dashboards.variableValues.queryOptions({ slug, variable, range }, { enabled, staleTime: 30_000 }),
+  );
+}
+
 /** Where a panel's data comes from: the console's own dashboard, or a share link (signed out). */
 export type PanelOrigin = { kind: 'dashboard'; slug: string } | { kind: 'shared'; token: string };
 

@@ -1,6 +1,7 @@
 // What depends on a processor, against a real Postgres: panels over its table, SQL panels naming
 // the table, and, for a processor writing events, the events panels of its event types (with
 // the derived fields they read); nothing for panels of other types or other tables.
+import type { ProcessorOutput } from '@tributary/contracts';
 import { createDb, type Db } from '@tributary/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolate, type Isolated } from '../../../../scripts/test-infra/fixtures.ts';
@@ -11,7 +12,7 @@ let iso: Isolated;
 let db: Db;
 const layout = { x: 0, y: 0, w: 6, h: 4 };
 
-async function processor(name: string, output: unknown, eventTypes: string[]) {
+async function processor(name: string, output: ProcessorOutput, eventTypes: string[]) {
   await db.processor.create({
     data: {
       name,

@@ -14,3 +14,4 @@ export {
   type RunPanelOptions,
 } from './run.ts';
 export { columnFields, dataFields, schemaFields, type FieldType, type SchemaField } from './schema-fields.ts';
+export { variableValues, VARIABLE_VALUES_LIMIT } from './variable-values.ts';

@@ -11,7 +11,7 @@ import { useState } from 'react';
 import { useDashboard, useDashboardActions } from '../../hooks/dashboards.ts';
 import { useCan } from '../../lib/use-can.ts';
 import { QueryError } from '../error-banner.tsx';
-import { Button, Card, Field, Loading, MutationError, Select, TextInput } from '../ui/index.ts';
+import { Button, Card, Field, Loading, MutationError, Select } from '../ui/index.ts';
 import { addPanel, removePanel } from './dashboard-draft.ts';
 import styles from './dashboards.module.css';
 import { GridEditor } from './grid-editor.tsx';
@@ -21,6 +21,7 @@ import { PanelCard } from './panel-card.tsx';
 import { AccessPanel } from './access-panel.tsx';
 import { SharesPanel } from './shares-panel.tsx';
 import { VariableForm } from './variable-form.tsx';
+import { VariableInput } from './variable-input.tsx';
 
 const REFRESH_LABELS: Record<number, string> = {
   0: 'off',
@@ -46,7 +47,7 @@ function isConflict(
  */
 export function DashboardView({ slug }: { slug: string }) {
   const dashboard = useDashboard(slug);
-  const canWrite = useCan('dashboards:write');
+  const mayWrite = useCan('dashboards:write');
   const { update } = useDashboardActions();
   const [range, setRange] = useState<DashboardRange | null>(null);
   const [refresh, setRefresh] = useState<number | null>(null);
@@ -63,6 +64,8 @@ export function DashboardView({ slug }: { slug: string }) {
       </>
     );
   }
+  // The permission, and this dashboard's own access (the server says whether both allow it).
+  const canWrite = mayWrite && d.canEdit;
   const shownRange = range ?? d.definition.range;
   const shownRefresh = refresh ?? d.definition.refreshSeconds;
   const variables = Object.fromEntries(
@@ -138,14 +141,13 @@ export function DashboardView({ slug }: { slug: string }) {
         {d.definition.variables.map((v) => (
           <Field key={v.name} label={v.label ?? v.name}>
             {(id) => (
-              <TextInput
+              <VariableInput
                 id={id}
-                mono
-                placeholder="all"
+                slug={slug}
+                name={v.name}
+                range={shownRange}
                 value={values[v.name] ?? v.default ?? ''}
-                onChange={(e) => setValues({ ...values, [v.name]: e.target.value })}
-                data-testid="dashboard-variable"
-                data-variable={v.name}
+                onValue={(value) => setValues({ ...values, [v.name]: value })}
               />
             )}
           </Field>

@@ -135,6 +135,22 @@ describe('per-dashboard access', () => {
     expect(audit[0]!.after).toMatchObject({ viewRoles: ['schema_owner'], editRoles: ['schema_owner'] });
   });
 
+  it('tells the page whether the caller may change it, so it offers only what works', async () => {
+    const d = await (await as(owner)).dashboards.create({ slug: 'board', title: 'Board', definition });
+    await (
+      await as(owner)
+    ).dashboards.setAccess({
+      slug: 'board',
+      revision: d.revision,
+      viewRoles: [],
+      editRoles: ['admin'],
+    });
+    expect((await (await as(otherOperator)).dashboards.get({ slug: 'board' })).canEdit).toBe(false);
+    expect((await (await as(viewer)).dashboards.get({ slug: 'board' })).canEdit).toBe(false);
+    expect((await (await as(owner)).dashboards.get({ slug: 'board' })).canEdit).toBe(true);
+    expect((await (await as(admin)).dashboards.get({ slug: 'board' })).canEdit).toBe(true);
+  });
+
   it('refuses unknown roles with a plain message', async () => {
     await (await as(owner)).dashboards.create({ slug: 'ops', title: 'Ops', definition });
     const err = await (await as(owner)).dashboards
@@ -165,6 +181,9 @@ describe('per-dashboard access', () => {
         headers: { authorization: `Bearer ${writer}` },
       }),
     );
-    expect(((await list.json()) as { items: { slug: string }[] }).items.map((d) => d.slug)).toEqual(['ops']);
+    expect(((await list.json()) as { items: { slug: string }[] }).items.map((d) => d.slug)).toEqual([
+      'board',
+      'ops',
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import {
   getDashboard,
   listDashboards,
   listShares,
+  mayEdit,
   mayView,
   revokeShare,
   runSqlPanel,
@@ -24,10 +25,10 @@ import {
 } from '@tributary/contracts';
 import { listProcessors } from '@tributary/processors';
 import { z } from 'zod';
-import { auditName } from '../auth/actor.ts';
-import type { Actor } from '../auth/actor.ts';
+import { auditName, can, type Actor } from '../auth/actor.ts';
 import { getAnalystTarget } from '../dashboards/analyst-clickhouse.ts';
 import { dashboardCaller } from '../dashboards/dashboard-caller.ts';
+import { dashboardVariableValues } from '../dashboards/variable-values.ts';
 import { panelFields } from '../dashboards/fields.ts';
 import { panelDataDeps } from '../dashboards/panel-data-deps.ts';
 import { panelData, requireAnalyst } from '../dashboards/panel-data.ts';
@@ -69,9 +70,13 @@ export const dashboardsRouter = router({
     return (await listDashboards(getDb())).filter((d) => mayView(d, caller));
   }),
 
+  /** The dashboard, and whether the caller may change it (so the page offers only what works). */
   get: procedure('read')
     .input(slugInput)
-    .query(({ ctx, input }) => viewable(input.slug, ctx.actor)),
+    .query(async ({ ctx, input }) => {
+      const d = await viewable(input.slug, ctx.actor);
+      return { ...d, canEdit: can(ctx.actor, 'dashboards:write') && mayEdit(d, dashboardCaller(ctx.actor)) };
+    }),
 
   /** The definition is checked by the service (its problems come back with their paths). */
   create: procedure('dashboards:write')
@@ -151,6 +156,24 @@ export const dashboardsRouter = router({
         input.panelId,
         input.variables,
         input.range ? { range: input.range } : {},
+      ),
+    ),
+
+  /** Values a variable suggests (event types, sources, a field's values), most frequent first. */
+  variableValues: procedure('read')
+    .input(
+      z.object({
+        slug: dashboardSlugSchema,
+        variable: z.string().max(40),
+        range: z.enum(dashboardRanges).optional(),
+      }),
+    )
+    .query(async ({ ctx, input }) =>
+      dashboardVariableValues(
+        ctx.clickhouse,
+        await viewable(input.slug, ctx.actor),
+        input.variable,
+        input.range,
       ),
     ),
 
