@@ -113,6 +113,9 @@ type Route =
   /** Whole buckets in [core.from, core.to) from the rollup, the rest of the range from raw. */
   | { kind: 'split'; rollup: Rollup; core: { from: number; to: number }; reason: string };
 
+/** The least max_result_rows a one-scan grouped raw plan runs with (see resultRowsCap). */
+const ONE_PASS_MIN_RESULT_ROWS = 100_000;
+
 /** The least max_result_rows a split plan runs with (see resultRowsCap). */
 const SPLIT_MIN_RESULT_ROWS = 10_000;
 
@@ -266,6 +269,36 @@ export function planPanelQuery(input: PanelQueryInput | PanelQuery, options: Pla
   const intervalParam = params.bind(interval, 'UInt32');
   const selectKeys = keyColumns.map((c) => `${c}, `).join('');
   const groupKeys = keys.map((_, i) => `g${i}, `).join('');
+  // Raw events grouped only by event_type / source (a small, known set of groups): one scan of
+  // the range, the top groups picked from the grouped rows, instead of a scan to rank the groups
+  // and another for their series. A data.* group-by keeps the two scans: its groups are unbounded,
+  // and only the top ones may be held per point.
+  if (!rollup && !columns && keys.length > 0 && query.groupBy.every((f) => rollupColumns.has(f))) {
+    const names = keys.map((_, i) => `g${i}`).join(', ');
+    const onePass = `SELECT ${groupKeys}t, v FROM (
+  SELECT ${groupKeys}t, v, dense_rank() OVER (ORDER BY n DESC, ${names}) AS r FROM (
+    SELECT ${selectKeys}toUInt32(toUnixTimestamp(toStartOfInterval(timestamp, toIntervalSecond(${intervalParam}), 'UTC'))) AS t,
+           ${measure} AS v, sum(count()) OVER (PARTITION BY ${names}) AS n
+    FROM ${table}
+    WHERE ${whereSql}
+    GROUP BY ${groupKeys}t
+  )
+)
+WHERE r <= ${params.bind(seriesLimit, 'UInt32')}
+ORDER BY ${groupKeys}t
+LIMIT ${params.bind(maxRows, 'UInt32')}`;
+    return {
+      sql: onePass,
+      params: { db: options.database, ...params.values },
+      source: 'raw',
+      reason,
+      query,
+      interval,
+      maxRows,
+      // Every group's points pass through the inner query (ClickHouse checks subqueries too).
+      resultRowsCap: Math.max(3 * maxRows, ONE_PASS_MIN_RESULT_ROWS),
+    };
+  }
   const sql = `SELECT ${selectKeys}toUInt32(toUnixTimestamp(toStartOfInterval(${time}, toIntervalSecond(${intervalParam}), 'UTC'))) AS t, ${measure} AS v
 FROM ${table}
 WHERE ${whereSql}${topGroups}

@@ -275,6 +275,33 @@ describe('runPanelQuery on the real engine', () => {
     expectMatchesHand(result, expected, null);
   });
 
+  it('raw events grouped by event_type keep the top groups in one scan, as the two-scan form does', async () => {
+    const range = { from: T0, to: T0 + 6 * HOUR };
+    const query: PanelQueryInput = {
+      source: { kind: 'events', eventTypes: [] },
+      measure: { fn: 'p95', field: 'data.amount' },
+      groupBy: ['event_type'],
+      interval: 3600,
+      range,
+      seriesLimit: 2,
+    };
+    const result = await runPanelQuery(target, query);
+    expect(result.source).toBe('raw');
+    const top = await ch.query({
+      query: `SELECT toString(event_type) AS k FROM ${db}.events
+              WHERE timestamp >= fromUnixTimestamp64Milli(${range.from}, 'UTC') AND timestamp < fromUnixTimestamp64Milli(${range.to}, 'UTC')
+              GROUP BY k ORDER BY count() DESC, k LIMIT 2`,
+      format: 'JSONEachRow',
+    });
+    const topKeys = (await top.json<{ k: string }>()).map((r) => [r.k]);
+    expect(result.series.map((s) => s.key)).toEqual(topKeys.sort());
+    const expected = await hand('p95', range, 3600, {
+      groups: ['toString(event_type)'],
+      extraWhere: `toString(event_type) IN (${topKeys.map(([k]) => `'${k}'`).join(', ')})`,
+    });
+    expectMatchesHand(result, expected, null);
+  });
+
   it('late events (old timestamps, inserted now) land in their old buckets of the rollups', async () => {
     const range = { from: T0, to: T0 + 6 * HOUR };
     const query: PanelQueryInput = {
