@@ -15,6 +15,13 @@ export type PanelInterval = (typeof panelIntervals)[number];
 export const PANEL_MAX_RANGE_MS = 90 * 86_400_000;
 /** Most points one series may have (range / interval); 'auto' picks the finest interval under it. */
 export const PANEL_MAX_POINTS = 1500;
+/**
+ * Points per series 'auto' aims under: a panel is a few hundred pixels wide, and 1,440 points a
+ * series (a day by the minute) made twelve charts take about a second to draw in the browser.
+ */
+export const PANEL_AUTO_POINTS = 300;
+/** Fewer points than this read as a few bars, not a shape: 'auto' then takes the finer interval. */
+export const PANEL_AUTO_MIN_POINTS = 50;
 /** Most series (group combinations) one panel returns: the top ones by number of events. */
 export const PANEL_MAX_SERIES = 100;
 
@@ -159,10 +166,17 @@ export type PanelQuery = z.output<typeof panelQuerySchema>;
 export type PanelMeasure = z.output<typeof panelMeasureSchema>;
 export type PanelFilter = z.output<typeof panelFilterSchema>;
 
-/** The interval a query resolves to: its own, or the finest whose point count fits. */
+/** The interval a query resolves to: its own, or the finest giving at most PANEL_AUTO_POINTS points. */
 export function resolvePanelInterval(query: Pick<PanelQuery, 'interval' | 'range'>): PanelInterval {
   if (query.interval !== 'auto') return query.interval;
   const seconds = (query.range.to - query.range.from) / 1000;
+  const points = (i: number) => Math.ceil(seconds / i);
   // The largest interval always fits: 90 days / 1 day = 90 points.
-  return panelIntervals.find((i) => Math.ceil(seconds / i) <= PANEL_MAX_POINTS) ?? 86400;
+  const at = panelIntervals.findIndex((i) => points(i) <= PANEL_AUTO_POINTS);
+  const chosen = panelIntervals[at] ?? 86400;
+  // Unless that leaves too few points to see a shape (30 days by the day): then the finer one.
+  const finer = panelIntervals[at - 1];
+  if (finer !== undefined && points(chosen) < PANEL_AUTO_MIN_POINTS && points(finer) <= PANEL_MAX_POINTS)
+    return finer;
+  return chosen;
 }

@@ -169,9 +169,13 @@ describe('planPanelQuery routing', () => {
   });
 
   it("'auto' resolves to the finest interval that fits, then routes on it", () => {
+    // A day: 300 s (288 points), not by the minute (1,440 points a series to draw).
     expect(plan(query({ interval: 'auto', range: { from: T0, to: T0 + 24 * HOUR } }))).toMatchObject({
-      interval: 60,
+      interval: 300,
       source: 'rollup_1m',
+    });
+    expect(plan(query({ interval: 'auto', range: { from: T0, to: T0 + HOUR } }))).toMatchObject({
+      interval: 60,
     });
     expect(plan(query({ interval: 'auto', range: { from: T0, to: T0 + 30 * 24 * HOUR } }))).toMatchObject({
       interval: 3600,
