@@ -4,6 +4,7 @@ import type { DashboardDefinitionInput, DashboardPanelQuery } from '@tributary/c
 import { createDb, createUser } from '@tributary/db';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { CHROMIUM_LAUNCH } from '../../scripts/lib/chromium.ts';
 import { gib, loadSyntheticEvents, rssSampler, waitForMerges } from './dashboards.ts';
 
 /**
@@ -40,21 +41,7 @@ export interface DashboardRenderBenchOptions {
 
 const HOUR = 3600_000;
 const TARGET_MS = 1500;
-/** Debian's chromium, kept off the (closed) network, as in e2e/playwright.config.ts. */
-const CHROMIUM = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-};
+const CHROMIUM = { ...CHROMIUM_LAUNCH, headless: true };
 
 type Viz = 'line' | 'area' | 'bar' | 'table' | 'stat' | 'pie';
 const events = { kind: 'events' as const, eventTypes: [] as string[] };

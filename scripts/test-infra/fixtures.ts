@@ -68,3 +68,20 @@ export async function isolate(): Promise<Isolated> {
 }
 
 export { eventually } from '@tributary/testing';
+
+/**
+ * Points the console's env at this slice (read once, when the console's modules first load: call
+ * this before importing routes or routers).
+ */
+export function setConsoleEnv(iso: Isolated, extra: Record<string, string> = {}): void {
+  Object.assign(process.env, {
+    DATABASE_URL: iso.databaseUrl,
+    CLICKHOUSE_URL: iso.clickhouseUrl,
+    CLICKHOUSE_DATABASE: iso.clickhouseDatabase,
+    REDIS_URL: iso.redisUrl,
+    REDIS_PREFIX: iso.redisPrefix,
+    KAFKA_BROKERS: iso.brokers,
+    TOPIC_PREFIX: iso.topicPrefix,
+    ...extra,
+  });
+}

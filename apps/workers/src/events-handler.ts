@@ -1,7 +1,8 @@
 import type { ClickHouseClient } from '@tributary/clickhouse';
 import {
-  addLatencies,
   addPerSource,
+  latencyBucket,
+  latencyStage,
   eventIdentityKey,
   type DeadLetter,
   type TopicNames,
@@ -188,17 +189,18 @@ export function createEventsHandler(deps: EventsHandlerDeps) {
     deps.stages.add('deduplicated', duplicates);
     deps.stages.add('inserted', insertedIds.length);
     deps.stages.add('dead_lettered', deadLetters.length);
-    const now = Date.now();
-    // Per source, for lineage: what was stored and how long after its ingest request.
-    const sourceOf = (p: Parsed) => p.envelope.source;
-    addPerSource(deps.stages, stored, sourceOf, 'inserted');
-    addLatencies(deps.stages, stored, sourceOf, (p) => now - Date.parse(p.envelope.received_at));
+    // Per source, for lineage: what was stored, and (below) how long after its ingest request.
+    addPerSource(deps.stages, stored, (p) => p.envelope.source, 'inserted');
     deps.metrics.events.inc({ result: 'inserted' }, insertedIds.length);
     deps.metrics.events.inc({ result: 'duplicate' }, duplicates);
     deps.metrics.events.inc({ result: 'dead_lettered' }, deadLetters.length);
     deps.metrics.batchSeconds.observe((Date.now() - started) / 1000);
-    for (const p of candidates)
-      deps.metrics.freshnessSeconds.observe((now - Date.parse(p.envelope.received_at)) / 1000);
+    const now = Date.now();
+    for (const p of candidates) {
+      const ms = now - Date.parse(p.envelope.received_at);
+      deps.metrics.freshnessSeconds.observe(ms / 1000);
+      if (!failedSet.has(p)) deps.stages.add(latencyStage(p.envelope.source, latencyBucket(ms)));
+    }
     logger.debug(
       {
         partition: batch.partition,

@@ -44,17 +44,6 @@ export function addPerSource<T>(
   for (const [source, n] of tally(items, sourceOf)) stages.add(sourceStage(source, result), n);
 }
 
-/** Counts each item into its source's latency bucket. */
-export function addLatencies<T>(
-  stages: FlowCounter,
-  items: readonly T[],
-  sourceOf: (item: T) => string,
-  latencyMsOf: (item: T) => number,
-): void {
-  for (const [stage, n] of tally(items, (i) => latencyStage(sourceOf(i), latencyBucket(latencyMsOf(i)))))
-    stages.add(stage, n);
-}
-
 function tally<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const item of items) {

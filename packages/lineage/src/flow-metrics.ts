@@ -23,6 +23,8 @@ export interface FlowCounts {
 }
 
 const num = z.coerce.number();
+/** Both reads touch a window of small, time-sorted tables; anything slower is a problem to show. */
+const LIMITS = { settings: { max_execution_time: 10, max_rows_to_read: 50_000_000 } };
 
 export function lagKey(group: string, topic: string): string {
   return `${group}\u0000${topic}`;
@@ -48,6 +50,7 @@ export async function readFlowCounts(
        GROUP BY stage, t`,
       { from, step: stepMs },
       z.object({ stage: z.string(), t: num, n: num }),
+      LIMITS,
     ),
     // One row per group/topic/partition: its newest sample in the last minute and its oldest
     // in the window (the end offsets' growth is what was produced to the partition).
@@ -71,6 +74,7 @@ export async function readFlowCounts(
         grown: num,
         sampled_at: num,
       }),
+      LIMITS,
     ),
   ]);
 

@@ -14,6 +14,7 @@ import { splitList } from '../processors/definition-draft.ts';
 import { Button, Field, FieldRow, Select, TextInput } from '../ui/index.ts';
 import { FieldDatalist, useFieldSuggestions, useProcessorSources } from './field-suggestions.tsx';
 import { SqlPanelForm } from './sql-panel-form.tsx';
+import { newPanelSize, PanelBasics, type PanelWidth } from './panel-basics.tsx';
 
 const MEASURES = ['count', 'unique_users', 'uniq', ...panelFieldMeasureFns] as const;
 type MeasureFn = (typeof MEASURES)[number];
@@ -30,7 +31,6 @@ const MEASURE_LABELS: Record<MeasureFn, string> = {
   p99: 'p99 of a field',
 };
 const INTERVALS = ['auto', ...panelIntervals.map(String)] as const;
-const WIDTHS = ['3', '4', '6', '8', '12'] as const;
 
 /** The event field a variable's value is compared with. */
 export function variableField(v: DashboardVariable): DashboardPanel['query']['groupBy'][number] {
@@ -94,7 +94,7 @@ function QueryBuilder(props: BuilderProps) {
   const [field, setField] = useState('');
   const [groupBy, setGroupBy] = useState('');
   const [interval, setInterval] = useState<(typeof INTERVALS)[number]>('auto');
-  const [width, setWidth] = useState<(typeof WIDTHS)[number]>('6');
+  const [width, setWidth] = useState<PanelWidth>('6');
   const [uses, setUses] = useState<string[]>([]);
   const needsField = fn !== 'count' && fn !== 'unique_users';
   const numeric = needsField && fn !== 'uniq';
@@ -123,44 +123,20 @@ function QueryBuilder(props: BuilderProps) {
           seriesLimit: 20,
         },
       },
-      { w: Number(width), h: viz === 'stat' ? 3 : 5 },
+      newPanelSize(viz, width),
     );
   };
   return (
     <form onSubmit={submit} noValidate data-testid="panel-builder">
-      <FieldRow>
-        <Field label="Panel title">
-          {(id) => (
-            <TextInput
-              id={id}
-              value={title}
-              onChange={(e) => setTitle(e.target.value)}
-              data-testid="panel-title"
-            />
-          )}
-        </Field>
-        <Field label="Show as">
-          {(id) => (
-            <Select
-              id={id}
-              value={viz}
-              onValue={setViz}
-              options={panelVizKinds.map((v) => ({ value: v, label: v }))}
-              data-testid="panel-viz"
-            />
-          )}
-        </Field>
-        <Field label="Width (of 12)">
-          {(id) => (
-            <Select
-              id={id}
-              value={width}
-              onValue={setWidth}
-              options={WIDTHS.map((w) => ({ value: w, label: w }))}
-            />
-          )}
-        </Field>
-      </FieldRow>
+      <PanelBasics
+        title={title}
+        onTitle={setTitle}
+        viz={viz}
+        onViz={setViz}
+        width={width}
+        onWidth={setWidth}
+        testIds={{ title: 'panel-title', viz: 'panel-viz' }}
+      />
       <FieldRow>
         {(processors.data?.length ?? 0) > 0 && (
           <Field label="Read from" hint="events, or a processor's own table (its columns are the fields)">

@@ -5,9 +5,9 @@ import { dashboardRanges, panelVizKinds, SQL_PANEL_QUERY, type DashboardPanel } 
 import { useState, type FormEvent } from 'react';
 import { errorText } from '../../lib/error-text.ts';
 import { useTRPC } from '../../trpc/react.tsx';
-import { Button, Field, FieldRow, Select, Table, TextArea, TextInput } from '../ui/index.ts';
+import { Button, Field, FieldRow, Select, Table, TextArea } from '../ui/index.ts';
+import { newPanelSize, PanelBasics, type PanelWidth } from './panel-basics.tsx';
 
-const WIDTHS = ['3', '4', '6', '8', '12'] as const;
 const PREVIEW_ROWS = 20;
 
 const EXAMPLE = `SELECT toStartOfInterval(timestamp, INTERVAL {interval:UInt32} SECOND) AS t,
@@ -29,52 +29,28 @@ export function SqlPanelForm(props: {
   const preview = useMutation(trpc.dashboards.sqlPreview.mutationOptions());
   const [title, setTitle] = useState('');
   const [viz, setViz] = useState<(typeof panelVizKinds)[number]>('table');
-  const [width, setWidth] = useState<(typeof WIDTHS)[number]>('6');
+  const [width, setWidth] = useState<PanelWidth>('6');
   const [sql, setSql] = useState(EXAMPLE);
   const [range, setRange] = useState<(typeof dashboardRanges)[number]>('1h');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     props.onAdd(
       { title: title.trim(), viz, query: { ...SQL_PANEL_QUERY }, sql: sql.trim() },
-      { w: Number(width), h: viz === 'stat' ? 3 : 5 },
+      newPanelSize(viz, width),
     );
   };
   const result = preview.data;
   return (
     <form onSubmit={submit} noValidate data-testid="sql-panel-form">
-      <FieldRow>
-        <Field label="Panel title">
-          {(id) => (
-            <TextInput
-              id={id}
-              value={title}
-              onChange={(e) => setTitle(e.target.value)}
-              data-testid="sql-title"
-            />
-          )}
-        </Field>
-        <Field label="Show as">
-          {(id) => (
-            <Select
-              id={id}
-              value={viz}
-              onValue={setViz}
-              options={panelVizKinds.map((v) => ({ value: v, label: v }))}
-              data-testid="sql-viz"
-            />
-          )}
-        </Field>
-        <Field label="Width (of 12)">
-          {(id) => (
-            <Select
-              id={id}
-              value={width}
-              onValue={setWidth}
-              options={WIDTHS.map((w) => ({ value: w, label: w }))}
-            />
-          )}
-        </Field>
-      </FieldRow>
+      <PanelBasics
+        title={title}
+        onTitle={setTitle}
+        viz={viz}
+        onViz={setViz}
+        width={width}
+        onWidth={setWidth}
+        testIds={{ title: 'sql-title', viz: 'sql-viz' }}
+      />
       <Field
         label="SQL (one SELECT)"
         hint="{from:DateTime64(3)} and {to:DateTime64(3)} are the dashboard's range, {interval:UInt32} a bucket size in seconds. Columns: t (time, optional), v (the value), the rest name the series. Runs as the read-only analyst user: at most 30 s and 10,000 rows."

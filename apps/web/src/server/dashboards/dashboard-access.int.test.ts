@@ -6,7 +6,7 @@ import { createClickHouse, type QueryTarget } from '@tributary/clickhouse';
 import { createDb, issueApiKey, type Db } from '@tributary/db';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolate, type Isolated } from '../../../../../scripts/test-infra/fixtures.ts';
+import { isolate, setConsoleEnv, type Isolated } from '../../../../../scripts/test-infra/fixtures.ts';
 import type { Actor } from '../auth/actor.ts';
 import { userActor } from '../auth/test-actors.ts';
 
@@ -36,13 +36,7 @@ beforeAll(async () => {
   iso = await isolate();
   db = createDb(iso.databaseUrl);
   target = { client: createClickHouse({ url: iso.clickhouseUrl }), database: iso.clickhouseDatabase };
-  process.env.DATABASE_URL = iso.databaseUrl;
-  process.env.CLICKHOUSE_URL = iso.clickhouseUrl;
-  process.env.CLICKHOUSE_DATABASE = iso.clickhouseDatabase;
-  process.env.REDIS_URL = iso.redisUrl;
-  process.env.REDIS_PREFIX = iso.redisPrefix;
-  process.env.KAFKA_BROKERS = iso.brokers;
-  process.env.TOPIC_PREFIX = iso.topicPrefix;
+  setConsoleEnv(iso);
 });
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { createProcessor, createVersion, ensureProcessorTables } from '@tributar
 import { registerVersion } from '@tributary/registry';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolate, type Isolated } from '../../../../../scripts/test-infra/fixtures.ts';
+import { isolate, setConsoleEnv, type Isolated } from '../../../../../scripts/test-infra/fixtures.ts';
 import { keyActor, userActor } from '../auth/test-actors.ts';
 
 let iso: Isolated;
@@ -32,14 +32,7 @@ beforeAll(async () => {
   db = createDb(iso.databaseUrl);
   target = { client: createClickHouse({ url: iso.clickhouseUrl }), database: iso.clickhouseDatabase };
   // NOTE: the console's env is parsed when first imported, so the router loads only after this.
-  process.env.DATABASE_URL = iso.databaseUrl;
-  process.env.CLICKHOUSE_URL = iso.clickhouseUrl;
-  process.env.CLICKHOUSE_DATABASE = iso.clickhouseDatabase;
-  process.env.REDIS_URL = iso.redisUrl;
-  process.env.REDIS_PREFIX = iso.redisPrefix;
-  process.env.KAFKA_BROKERS = iso.brokers;
-  process.env.TOPIC_PREFIX = iso.topicPrefix;
-  process.env.ANALYST_CLICKHOUSE_USER = 'default';
+  setConsoleEnv(iso, { ANALYST_CLICKHOUSE_USER: 'default' });
 
   const rows = Array.from({ length: 600 }, (_, i) => {
     const at = NOW - 90 * 60_000 + i * 10_000;

@@ -3,7 +3,7 @@
 // only from the dashboard's range, through the router with the dashboard's access applied.
 import { createClickHouse, insertRows, toDateTime64, type QueryTarget } from '@tributary/clickhouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolate, type Isolated } from '../../../../../scripts/test-infra/fixtures.ts';
+import { isolate, setConsoleEnv, type Isolated } from '../../../../../scripts/test-infra/fixtures.ts';
 import type { Actor } from '../auth/actor.ts';
 import { userActor } from '../auth/test-actors.ts';
 
@@ -14,16 +14,7 @@ const NOW = Date.now();
 beforeAll(async () => {
   iso = await isolate();
   target = { client: createClickHouse({ url: iso.clickhouseUrl }), database: iso.clickhouseDatabase };
-  for (const [k, v] of Object.entries({
-    DATABASE_URL: iso.databaseUrl,
-    CLICKHOUSE_URL: iso.clickhouseUrl,
-    CLICKHOUSE_DATABASE: iso.clickhouseDatabase,
-    REDIS_URL: iso.redisUrl,
-    REDIS_PREFIX: iso.redisPrefix,
-    KAFKA_BROKERS: iso.brokers,
-    TOPIC_PREFIX: iso.topicPrefix,
-  }))
-    process.env[k] = v;
+  setConsoleEnv(iso);
   // In the last hour: 6 page, 3 signup, 1 purchase; plans pro ×5, free ×2. Two days ago: 'ancient'.
   const types = ['page', 'page', 'page', 'page', 'page', 'page', 'signup', 'signup', 'signup', 'purchase'];
   const rows = types.map((type, i) => ({

@@ -9,6 +9,8 @@ import { getClusterAdmin } from '../topics/cluster.ts';
 /**
  * The graph is read at most once per 2 s per window by this process, however many people
  * watch it: the counters behind it flush every 5 s, so a figure shown is at most ~7 s old.
+ * NOTE: a read is shared by every viewer, so one viewer leaving does not abort it; each of its
+ * queries is bounded instead (10 s, see flow-metrics.ts; Postgres reads take at most 2,000 rows).
  */
 const REUSE_MS = 2_000;
 const holder = globalThis as unknown as {
