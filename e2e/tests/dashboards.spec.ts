@@ -25,6 +25,24 @@ async function statValue(panel: Locator): Promise<number> {
   return Number((await panel.getByTestId('stat-value').getAttribute('data-value')) ?? 'NaN');
 }
 
+/** Waits for a stat panel to show `n`; a failure says what the panel showed (an error, its source). */
+async function expectStat(panel: Locator, n: number): Promise<void> {
+  try {
+    await expect.poll(() => statValue(panel), { timeout: 30_000 }).toBe(n);
+  } catch (err) {
+    const shown = `state=${await panel.getAttribute('data-state')}: ${await panel.innerText()}`;
+    throw new Error(`the stat panel did not reach ${n}; it shows ${shown}`, { cause: err });
+  }
+}
+
+async function expectStored(s: E2EStack, type: string, n: number): Promise<void> {
+  await expect
+    .poll(async () => Number(await clickhouse(s, `SELECT count() FROM events WHERE event_type = '${type}'`)), {
+      timeout: 30_000,
+    })
+    .toBe(n);
+}
+
 type Layout = { x: number; y: number; w: number; h: number };
 
 /** The stored layout of every panel, read through the management API. */
@@ -88,14 +106,7 @@ test('an analyst builds a dashboard, filters it with a variable, watches it upda
   const signups = `e2e_dash_${tag}_signup`;
   await send(s, views, 30, tag);
   await send(s, signups, 6, tag);
-  await expect
-    .poll(
-      async () => Number(await clickhouse(s, `SELECT count() FROM events WHERE event_type = '${signups}'`)),
-      {
-        timeout: 30_000,
-      },
-    )
-    .toBe(6);
+  await expectStored(s, signups, 6);
 
   // 1. Create it.
   await page.goto(`${s.webUrl}/dashboards`);
@@ -132,7 +143,7 @@ test('an analyst builds a dashboard, filters it with a variable, watches it upda
   // 3. The numbers: 6 sign-ups so far; the timeseries says where it read them from. Refreshing
   // every 5 s, the panels pick the events up once the workers have stored them.
   await page.getByTestId('dashboard-refresh').selectOption('5');
-  await expect.poll(() => statValue(stat), { timeout: 30_000 }).toBe(6);
+  await expectStat(stat, 6);
   await expect(series.getByTestId('panel-source')).toContainText(
     /from (raw events|1-minute rollup|1-hour rollup)/,
   );
@@ -149,7 +160,8 @@ test('an analyst builds a dashboard, filters it with a variable, watches it upda
 
   // 5. Live: with the 5 s refresh, new sign-ups show without a reload.
   await send(s, signups, 4, tag);
-  await expect.poll(() => statValue(stat), { timeout: 30_000 }).toBe(10);
+  await expectStored(s, signups, 10);
+  await expectStat(stat, 10);
   await page.screenshot({ path: testInfo.outputPath('dashboard.png'), fullPage: true });
 
   // 6. Export: the timeseries' current result as CSV (what it shows: the views, 30 in all), and

@@ -25,6 +25,13 @@ export function useVariableValues(slug: string, variable: string, range: Dashboa
   );
 }
 
+/**
+ * A live panel whose query failed for good (ran out of its time on a busy moment, read too much)
+ * asks again at this pace rather than never: the server keeps a failure for its refresh bucket,
+ * so this costs at most one query a minute per panel.
+ */
+const PANEL_RETRY_AFTER_FAILURE_MS = 60_000;
+
 /** Where a panel's data comes from: the console's own dashboard, or a share link (signed out). */
 export type PanelOrigin = { kind: 'dashboard'; slug: string } | { kind: 'shared'; token: string };
 
@@ -42,7 +49,10 @@ export function usePanelData(
 ) {
   const trpc = useTRPC();
   const poll = {
-    refetchInterval: refreshMs > 0 ? pollUnlessFailed(refreshMs) : (false as const),
+    refetchInterval:
+      refreshMs > 0
+        ? pollUnlessFailed(refreshMs, { afterFailureMs: PANEL_RETRY_AFTER_FAILURE_MS })
+        : (false as const),
     placeholderData: <T>(previous: T | undefined) => previous,
   };
   return useQuery(

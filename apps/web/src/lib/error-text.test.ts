@@ -67,6 +67,16 @@ describe('errorText', () => {
     expect(poll({ state: { error: { message: 'x', data: { retryable: false } } } })).toBe(false);
   });
 
+  it('polls a live dashboard panel more slowly after a failure for good, never stops it', () => {
+    const poll = pollUnlessFailed(5000, { afterFailureMs: 60_000 });
+    expect(poll({ state: { error: null } })).toBe(5000);
+    expect(poll({ state: { error: { message: 'x', data: { retryable: true } } } })).toBe(5000);
+    expect(poll({ state: { error: { message: 'x', data: { retryable: false } } } })).toBe(60_000);
+    // A refresh slower than the failure pace keeps its own.
+    const slow = pollUnlessFailed(300_000, { afterFailureMs: 60_000 });
+    expect(slow({ state: { error: { message: 'x', data: { retryable: false } } } })).toBe(300_000);
+  });
+
   it('reads the plain words, the retry flag and the raw details of a server answer', () => {
     expect(
       describeFailure({

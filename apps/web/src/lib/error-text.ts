@@ -88,11 +88,14 @@ export function shouldRetry(_failureCount: number, err: ErrorLike): boolean {
 /**
  * A polling interval that stops once a query failed for good: re-running a query that is too
  * large every few seconds only loads ClickHouse. A new key (other filter or window) polls again.
+ * `afterFailureMs` polls at that slower pace instead of stopping: a dashboard left on a wall keeps
+ * one key for hours, and one query that ran out of time on a busy moment must not freeze it.
  */
-export function pollUnlessFailed(ms: number) {
+export function pollUnlessFailed(ms: number, opts: { afterFailureMs?: number } = {}) {
   return (query: { state: { error: unknown } }): number | false => {
     const error = query.state.error as ErrorLike | null;
-    return error && !isRetryable(error) ? false : ms;
+    if (!error || isRetryable(error)) return ms;
+    return opts.afterFailureMs === undefined ? false : Math.max(ms, opts.afterFailureMs);
   };
 }
 
