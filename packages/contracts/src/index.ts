@@ -13,3 +13,4 @@ export * from './processors.ts';
 export * from './panels.ts';
 export * from './dashboards.ts';
 export * from './flow-stages.ts';
+export * from './alerts.ts';
