@@ -53,7 +53,8 @@ const schema = z.object({
   // do. Unset: a definition with a pii_hash step is refused, saying this variable is missing
   // (npm start makes one per state directory, scripts/lib/pii-hash-secret.ts).
   PII_HASH_SECRET: z.string().min(32, 'PII_HASH_SECRET must have at least 32 characters').optional(),
-  // How often the console looks for replays whose server stopped mid-way and resumes them; 0 never.
+  // How often the console looks for backfills whose server stopped mid-way and resumes them; 0
+  // never. (Named when it also resumed dead-letter replays; the jobs service runs those now.)
   REPLAY_SUPERVISOR_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
   // How often one console (under a Redis lease) samples consumer-group lag into ClickHouse; 0 never.
   LAG_SAMPLER_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),

@@ -3,8 +3,7 @@ export async function register(): Promise<void> {
   // NOTE: Next also loads this file for the edge runtime, where the Kafka and Postgres clients
   // cannot run; NEXT_RUNTIME is Next's own variable, not configuration (so not in env.ts).
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { startReplaySupervisor } = await import('./server/replay-supervisor.ts');
-  startReplaySupervisor();
+  // NOTE: dead-letter replays run in the jobs service (apps/jobs), not here.
   // Backfills interrupted by a stopped server resume from their record (one console claims each).
   const { startBackfillSupervisor } = await import('./server/backfill-supervisor.ts');
   startBackfillSupervisor();

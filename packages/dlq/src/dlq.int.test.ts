@@ -11,6 +11,8 @@ import {
   topicNames,
   TributaryError,
   type DeadLetter,
+  type DlqReplay,
+  type DlqReplayInput,
   type TopicNames,
 } from '@tributary/contracts';
 import { createDb, type Db } from '@tributary/db';
@@ -35,11 +37,12 @@ import {
   listEntries,
   listGroups,
   MASK,
-  resumeInterrupted,
-  resumeReplay,
+  createReplayRunner,
+  queueReplay,
+  queueResume,
   scopeFor,
   setRetentionDays,
-  startReplay,
+  type FilterScope,
   type ReplayDeps,
 } from './index.ts';
 
@@ -80,6 +83,25 @@ afterAll(async () => {
   await ch?.close();
   await iso?.cleanup();
 });
+
+/** A jobs runner (the loop apps/jobs runs) over `d`, named for the test. */
+const runnerOver = (d: ReplayDeps) => createReplayRunner(d, { runner: `test-${randomUUID().slice(0, 8)}` });
+
+/**
+ * What a replay button does now: the console queues the replay, then a jobs runner's sweep
+ * claims and runs it; `done` settles when it ended.
+ */
+async function startReplay(
+  d: ReplayDeps,
+  input: DlqReplayInput,
+  actor: string,
+  scope: FilterScope = {},
+): Promise<{ replay: DlqReplay; done: Promise<DlqReplay> }> {
+  const replay = await queueReplay(d, input, actor, scope);
+  const run = (await runnerOver(d).sweep()).find((r) => r.replay.id === replay.id);
+  if (!run) throw new Error(`no runner claimed replay ${replay.id}`);
+  return { replay, done: run.done };
+}
 
 /** A schema violation as ingest records it, stored the way the dead-letter worker stores it. */
 function violation(i: number, failedAt: Date, overrides: Partial<DeadLetter> = {}): DeadLetter {
@@ -373,23 +395,27 @@ describe('the dead-letter store in the console', () => {
   it('replays to the events topic with replay headers, records status and audit, twice at once', async () => {
     const selection = { kind: 'filter' as const, filter: { eventType: subject } };
     const [a, b] = await Promise.all([
-      startReplay(deps, { selection, rate: 1000 }, 'tab-1'),
-      startReplay(deps, { selection, rate: 1000 }, 'tab-2'),
+      queueReplay(deps, { selection, rate: 1000 }, 'tab-1'),
+      queueReplay(deps, { selection, rate: 1000 }, 'tab-2'),
     ]);
-    expect(a.replay).toMatchObject({ state: 'running', total: 30 });
-    const [doneA, doneB] = await Promise.all([a.done, b.done]);
+    expect(a).toMatchObject({ state: 'running', total: 30, processed: 0 });
+    // Two jobs runners sweep at once: each replay runs once, on one of them.
+    const runs = (await Promise.all([runnerOver(deps).sweep(), runnerOver(deps).sweep()])).flat();
+    expect(runs.map((r) => r.replay.id).sort()).toEqual([a.id, b.id].sort());
+    const doneOf = (id: string) => runs.find((r) => r.replay.id === id)!.done;
+    const [doneA, doneB] = await Promise.all([doneOf(a.id), doneOf(b.id)]);
     expect(doneA).toMatchObject({ state: 'completed', processed: 30, sent: 30, failedAgain: 0 });
     expect(doneB).toMatchObject({ state: 'completed', sent: 30 });
-    expect(await getReplay(db, a.replay.id)).toMatchObject({ state: 'completed', sent: 30 });
+    expect(await getReplay(db, a.id)).toMatchObject({ state: 'completed', sent: 30 });
 
     const messages = await eventsOnTopic((seen) => seen.length >= 60);
     expect(messages).toHaveLength(60);
-    const fromA = messages.filter((m) => m.headers[REPLAY_HEADERS.replayId] === a.replay.id);
+    const fromA = messages.filter((m) => m.headers[REPLAY_HEADERS.replayId] === a.id);
     expect(fromA).toHaveLength(30);
     expect(fromA.every((m) => m.headers[REPLAY_HEADERS.attempt] === '1')).toBe(true);
     const envelope = JSON.parse(fromA[0]!.value.toString('utf8'));
     expect(envelope).toMatchObject({ event_type: subject, source: 'demo', schema_version: 2 });
-    expect(envelope.replay).toMatchObject({ replay_id: a.replay.id, attempts: 1 });
+    expect(envelope.replay).toMatchObject({ replay_id: a.id, attempts: 1 });
     // Every copy of an event goes to the partition ingest would use, so the workers see them in order.
     const partitionsPerEvent = new Map<string, Set<number>>();
     for (const m of messages)
@@ -486,16 +512,18 @@ describe('the dead-letter store in the console', () => {
     });
     expect(await getReplay(db, id)).toMatchObject({ state: 'interrupted', resumable: true });
 
-    const resumed = await resumeReplay(deps, id, 'tab-2');
-    await expect(resumeReplay(deps, id, 'tab-3')).rejects.toThrow(/still running/);
-    expect(await resumed.done).toMatchObject({
+    await queueResume(db, id, 'tab-2');
+    await expect(queueResume(db, id, 'tab-3')).rejects.toThrow(/already queued/);
+    const [resumed] = await runnerOver(deps).sweep();
+    expect(resumed?.replay.id).toBe(id);
+    expect(await resumed!.done).toMatchObject({
       state: 'completed',
       total: 25,
       processed: 25,
       sent: 25,
       resumable: false,
     });
-    await expect(resumeReplay(deps, id, 'tab-3')).rejects.toThrow(/is completed/);
+    await expect(queueResume(db, id, 'tab-3')).rejects.toThrow(/is completed/);
 
     const recorded = await selectRows(
       target,
@@ -519,7 +547,7 @@ describe('the dead-letter store in the console', () => {
     ]);
   });
 
-  it('resumes replays whose server stopped, once across two supervisors, with the starter’s pii masking', async () => {
+  it('resumes replays whose runner stopped, once across two runners, with the starter’s pii masking', async () => {
     const reason = 'supervise me';
     // The text is in a pii field of three entries and in plain metadata of two: a locked
     // starter's selection holds the two, and so must its resumption, whoever resumes it.
@@ -561,7 +589,8 @@ describe('the dead-letter store in the console', () => {
       data: { ...row, state: 'running', edited: true, heartbeatAt: stale },
     });
 
-    const sweeps = await Promise.all([resumeInterrupted(deps, 'sup-a'), resumeInterrupted(deps, 'sup-b')]);
+    // Two jobs runners sweep at once: the stale one goes to exactly one of them.
+    const sweeps = await Promise.all([runnerOver(deps).sweep(), runnerOver(deps).sweep()]);
     const resumed = sweeps.flat();
     expect(resumed.map((r) => r.replay.id)).toEqual([id]);
     expect(await resumed[0]!.done).toMatchObject({ state: 'completed', total: 2, processed: 2, sent: 2 });

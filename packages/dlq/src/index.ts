@@ -11,14 +11,16 @@ export { reprocess, type ReplayableEntry, type Reprocessed } from './reprocess.t
 export { loadRules, loadPiiPaths } from './rules.ts';
 export { dryRun, checkEdit, DRY_RUN_LIMIT } from './dry-run.ts';
 export { runReplay, type ReplayTransport, type ReplayProgress } from './replay.ts';
+export { queueReplay, queueResume, getReplay, listReplays, type ReplayQueueDeps } from './replay-jobs.ts';
+export { REPLAY_STALE_MS } from './replay-row.ts';
+export { claimReplays, TAKEOVER_ACTOR } from './replay-claim.ts';
+export { runClaimed, LeaseLost, type ReplayDeps } from './replay-run.ts';
 export {
-  startReplay,
-  resumeReplay,
-  resumeInterrupted,
-  getReplay,
-  listReplays,
-  type ReplayDeps,
-} from './replay-jobs.ts';
+  createReplayRunner,
+  type ReplayRunner,
+  type ReplayRunnerEvent,
+  type ReplayRunnerOptions,
+} from './replay-runner.ts';
 export { discardEntries } from './discard.ts';
 export { recordStatus } from './status.ts';
 export { getRetentionDays, setRetentionDays } from './retention.ts';

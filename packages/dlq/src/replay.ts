@@ -107,9 +107,22 @@ export async function runReplay(
     // Pace to the requested rate: wait until this many events are due.
     const due = started + (progress.processed / job.input.rate) * 1000;
     const wait = due - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 0) await pause(wait, opts.signal);
   }
   return progress;
+}
+
+/** Waits `ms`, or less when `signal` aborts (a stopping runner need not sit out a slow page). */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Where a replayed event goes: the events topic it came from (ingest failures never reached one). */

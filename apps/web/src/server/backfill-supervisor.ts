@@ -34,10 +34,10 @@ export function trackBackfill(done: Promise<BackfillView>): void {
 const holder = globalThis as unknown as { tributaryBackfillSupervisor?: ReturnType<typeof setInterval> };
 
 /**
- * Backfills run in the console's server, like dead-letter replays; when one stops mid-way (its
- * server died), this (in the same or another console) resumes it from its recorded chunk once
- * its heartbeat is stale. The conditional claim gives each backfill to one console. Same
- * sweep interval as the replay supervisor (0 turns both off).
+ * Backfills run in the console's server; when one stops mid-way (its server died), this (in the
+ * same or another console) resumes it from its recorded chunk once its heartbeat is stale. The
+ * conditional claim gives each backfill to one console. REPLAY_SUPERVISOR_INTERVAL_MS sets the
+ * sweep (0 turns it off).
  */
 export function startBackfillSupervisor(): void {
   if (env.REPLAY_SUPERVISOR_INTERVAL_MS === 0 || holder.tributaryBackfillSupervisor) return;

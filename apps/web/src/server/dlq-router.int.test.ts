@@ -1,9 +1,13 @@
 // The console's dead-letter procedures against real ClickHouse, Postgres and Kafka: pii stays
 // masked for actors without the pii grant, odd filters and
-// missing entries are refused with a message, and a replay started through the router runs.
+// missing entries are refused with a message, and a replay started through the router runs (on a
+// jobs runner: the console only queues it).
 import { randomUUID } from 'node:crypto';
 import { createClickHouse, insertRows, toDateTime64, type QueryTarget } from '@tributary/clickhouse';
-import { createDb } from '@tributary/db';
+import { topicNames } from '@tributary/contracts';
+import { createDb, type Db } from '@tributary/db';
+import { createReplayRunner, type ReplayRunner } from '@tributary/dlq';
+import { createAdmin, createProducer, type Admin, type Producer } from '@tributary/kafka';
 import { registerVersion } from '@tributary/registry';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +17,8 @@ import { keyActor, userActor } from './auth/test-actors.ts';
 
 let iso: Isolated;
 let target: QueryTarget;
+// The jobs service's part, in-process: its replay runner, swept as apps/jobs sweeps it.
+let jobs: { db: Db; producer: Producer; admin: Admin; runner: ReplayRunner; loop: NodeJS.Timeout };
 const id = randomUUID();
 const subject = `signup_${randomUUID().slice(0, 6)}`;
 
@@ -51,9 +57,35 @@ beforeAll(async () => {
   process.env.DATABASE_URL = iso.databaseUrl;
   process.env.KAFKA_BROKERS = iso.brokers;
   process.env.TOPIC_PREFIX = iso.topicPrefix;
+
+  const brokers = iso.brokers.split(',');
+  const jobsDb = createDb(iso.databaseUrl);
+  const producer = createProducer({ brokers, clientId: `dlq-router-jobs-${iso.id}` });
+  const admin = createAdmin({ brokers, clientId: `dlq-router-jobs-${iso.id}` });
+  const runner = createReplayRunner(
+    {
+      target,
+      db: jobsDb,
+      transport: {
+        producer,
+        topics: topicNames(iso.topicPrefix),
+        partitionCount: (t) => admin.partitionCount(t),
+      },
+    },
+    { runner: `dlq-router-it-${iso.id}` },
+  );
+  const loop = setInterval(() => void runner.sweep().catch(() => {}), 250);
+  jobs = { db: jobsDb, producer, admin, runner, loop };
 });
 
 afterAll(async () => {
+  if (jobs) {
+    clearInterval(jobs.loop);
+    await jobs.runner.stop();
+    await jobs.producer.close();
+    await jobs.admin.close();
+    await jobs.db.$disconnect();
+  }
   const { getDb } = await import('./db.ts');
   const { closeControlProducer } = await import('./control.ts');
   await closeControlProducer();

@@ -15,16 +15,16 @@ import {
   listEntries,
   listGroups,
   listReplays,
-  resumeReplay,
+  queueReplay,
+  queueResume,
   scopeFor,
   setRetentionDays,
-  startReplay,
 } from '@tributary/dlq';
 import { writeAudit } from '@tributary/db';
 import { z } from 'zod';
 import { auditName } from '../auth/actor.ts';
 import { getDb } from '../db.ts';
-import { piiView, replayDeps, track } from '../dlq.ts';
+import { piiView } from '../dlq.ts';
 import { procedure, router } from '../trpc.ts';
 
 const entryId = z.string().min(1).max(64);
@@ -63,26 +63,21 @@ export const dlqRouter = router({
       dryRun({ target: ctx.clickhouse, db: getDb() }, input, scopeFor(await piiView(ctx))),
     ),
 
+  // The console records and audits the replay; the jobs service (apps/jobs) runs it.
   replay: procedure('dlq:operate')
     .input(dlqReplayInputSchema)
-    .mutation(async ({ ctx, input }) => {
-      const { replay, done } = await startReplay(
-        replayDeps(ctx.clickhouse),
+    .mutation(async ({ ctx, input }) =>
+      queueReplay(
+        { target: ctx.clickhouse, db: getDb() },
         input,
         auditName(ctx.actor),
         scopeFor(await piiView(ctx)),
-      );
-      track(done);
-      return replay;
-    }),
+      ),
+    ),
 
   resumeReplay: procedure('dlq:operate')
     .input(z.object({ id: z.string().uuid() }))
-    .mutation(async ({ ctx, input }) => {
-      const { replay, done } = await resumeReplay(replayDeps(ctx.clickhouse), input.id, auditName(ctx.actor));
-      track(done);
-      return replay;
-    }),
+    .mutation(({ ctx, input }) => queueResume(getDb(), input.id, auditName(ctx.actor))),
 
   replayStatus: procedure('read')
     .input(z.object({ id: z.string().uuid() }))

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "dlq_replays" ADD COLUMN     "edited_payload" TEXT,
+ADD COLUMN     "runner" TEXT;
