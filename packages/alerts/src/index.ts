@@ -2,3 +2,7 @@
 export * from './labels.ts';
 export * from './condition.ts';
 export * from './state-machine.ts';
+export * from './routing.ts';
+export * from './mute-timings.ts';
+export * from './silences.ts';
+export * from './scheduler.ts';
