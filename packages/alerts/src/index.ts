@@ -6,3 +6,5 @@ export * from './routing.ts';
 export * from './mute-timings.ts';
 export * from './silences.ts';
 export * from './scheduler.ts';
+export * from './signal-sql.ts';
+export * from './signals.ts';
