@@ -8,3 +8,6 @@ export * from './silences.ts';
 export * from './scheduler.ts';
 export * from './signal-sql.ts';
 export * from './signals.ts';
+export * from './evaluate.ts';
+export * from './rule-runner.ts';
+export * from './backtest.ts';
