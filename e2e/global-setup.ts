@@ -11,7 +11,8 @@ export const STACK_FILE = join(import.meta.dirname, 'test-results', 'stack.json'
 export default async function globalSetup() {
   // ClickHouse asks who is calling, as under npm start: each service as its own user, raw SQL
   // panels as the read-only analyst.
-  const t = await startTestStack(['workers', 'ingest', 'web'], { clickhouseAuth: true });
+  // The jobs service runs the dead-letter replays the console queues.
+  const t = await startTestStack(['workers', 'ingest', 'web', 'jobs'], { clickhouseAuth: true });
   const chUsers = t.stack.infra.clickhouseCredentials;
   mkdirSync(join(import.meta.dirname, 'test-results'), { recursive: true });
   // One person per role the specs sign in as; passwords are random per run.

@@ -4,12 +4,14 @@ import { createDb, type Db } from '@tributary/db';
 import { createProducer, type Producer } from '@tributary/kafka';
 import { publishSubject, registerVersion } from '@tributary/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TAKEOVER_ACTOR } from '@tributary/dlq';
 import { eventually } from '../../scripts/test-infra/fixtures.ts';
 import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts';
 
 /**
- * A replay runs in the console's server. Kill that server mid-replay and start it again: the
- * replay is resumed without anyone pressing Resume, and every event lands exactly once.
+ * The console queues a replay; the jobs service runs it. Kill the jobs service mid-replay and
+ * start it again: the replay is resumed without anyone pressing Resume, and every event lands
+ * exactly once.
  */
 let t: TestStack;
 let db: Db;
@@ -19,7 +21,7 @@ const N = 300;
 const RATE = 20;
 
 beforeAll(async () => {
-  t = await startTestStack(['workers', 'ingest', 'web']);
+  t = await startTestStack(['workers', 'ingest', 'web', 'jobs']);
   db = createDb(t.config.databaseUrl);
   producer = createProducer({ brokers: t.stack.brokers.split(','), clientId: 'resume-it', ...t.kafkaAdmin });
   await registerVersion(
@@ -75,8 +77,8 @@ const deadLetters = async () => {
   return Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
 };
 
-describe('a replay whose console is killed', () => {
-  it('is resumed by the restarted console and lands every event exactly once', async () => {
+describe('a replay whose jobs service is killed', () => {
+  it('is resumed by the restarted jobs service and lands every event exactly once', async () => {
     const events = Array.from({ length: N }, (_, i) => ({
       event_id: `resume-${subject}-${i}`,
       event_type: subject,
@@ -103,24 +105,24 @@ describe('a replay whose console is killed', () => {
     const started = await trpc<DlqReplay>('dlq.replay', { selection, rate: RATE }, 'POST');
     expect(started).toMatchObject({ state: 'running', total: N });
 
-    // Kill the console a few pages in, then start it again.
+    // Kill the jobs service a few pages in, then start it again.
     await eventually(async () => {
       const r = await trpc<DlqReplay>('dlq.replayStatus', { id: started.id }, 'GET');
       return r.processed >= 40;
     }, 30_000);
-    const web = t.stack.processes.get('web')!;
-    web.child.kill('SIGKILL');
-    await web.exited;
+    const jobs = t.stack.processes.get('jobs')!;
+    jobs.child.kill('SIGKILL');
+    await jobs.exited;
     const killedAt = Date.now();
     const cut = await db.dlqReplay.findUniqueOrThrow({ where: { id: started.id } });
     expect(cut.state).toBe('running');
     expect(cut.processed).toBeLessThan(N);
-    await t.stack.startApp('web');
+    await t.stack.startApp('jobs');
     expect(await trpc<DlqReplay>('dlq.replayStatus', { id: started.id }, 'GET')).toMatchObject({
       state: expect.stringMatching(/running|interrupted/),
     });
 
-    // Nobody presses Resume: the restarted console takes it over once its heartbeat is stale.
+    // Nobody presses Resume: the restarted jobs service takes it over once its lease lapsed.
     await eventually(async () => {
       const r = await db.dlqReplay.findUniqueOrThrow({ where: { id: started.id } });
       return r.state === 'completed';
@@ -132,7 +134,7 @@ describe('a replay whose console is killed', () => {
     expect(done).toMatchObject({ state: 'completed', total: N, processed: N, failedAgain: 0 });
     const audit = await db.auditLog.findMany({ where: { entityId: started.id }, orderBy: { at: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['dlq.replay', 'dlq.replay_resumed', 'dlq.replay_finished']);
-    expect(audit[1]?.actor).toMatch(/resumed after its server stopped/);
+    expect(audit[1]?.actor).toBe(TAKEOVER_ACTOR);
 
     // (A probe sent before ingest enforced the schema may be stored too: count the replayed ids.)
     const ours = `event_type = '${subject}' AND startsWith(event_id, 'resume-')`;

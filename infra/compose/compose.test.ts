@@ -103,9 +103,9 @@ describe('docker-compose.yml', () => {
   const config = compose.rendered();
   const services = config.services;
 
-  it('has the infrastructure, the migrate job and the three apps', () => {
+  it('has the infrastructure, the migrate job and the four apps', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['clickhouse', 'ingest', 'kafka', 'migrate', 'postgres', 'redis', 'web', 'workers'].sort(),
+      ['clickhouse', 'ingest', 'jobs', 'kafka', 'migrate', 'postgres', 'redis', 'web', 'workers'].sort(),
     );
     expect(services.kafka?.image).toMatch(/^apache\/kafka:/);
     expect(services.clickhouse?.image).toMatch(/^clickhouse\/clickhouse-server:/);
@@ -123,7 +123,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('builds the apps from their Dockerfiles with the repository root as context', () => {
-    for (const name of ['ingest', 'workers', 'web', 'migrate']) {
+    for (const name of ['ingest', 'workers', 'web', 'jobs', 'migrate']) {
       const build = services[name]?.build;
       expect(build, name).toBeDefined();
       expect(build!.context).toBe(root);
@@ -134,20 +134,20 @@ describe('docker-compose.yml', () => {
   });
 
   it('starts the apps only after migrate succeeded and the dependencies are healthy', () => {
-    for (const name of ['ingest', 'workers', 'web']) {
+    for (const name of ['ingest', 'workers', 'web', 'jobs']) {
       const deps = services[name]?.depends_on ?? {};
       expect(deps.migrate?.condition, name).toBe('service_completed_successfully');
       for (const infra of ['kafka', 'clickhouse', 'postgres', 'redis']) {
         expect(deps[infra]?.condition, `${name} -> ${infra}`).toBe('service_healthy');
       }
     }
-    for (const name of ['kafka', 'clickhouse', 'postgres', 'redis', 'ingest', 'workers', 'web']) {
+    for (const name of ['kafka', 'clickhouse', 'postgres', 'redis', 'ingest', 'workers', 'web', 'jobs']) {
       expect(services[name]?.healthcheck, `${name} healthcheck`).toBeDefined();
     }
   });
 
   it('gives every app the shared connection settings', () => {
-    for (const name of ['ingest', 'workers', 'web', 'migrate']) {
+    for (const name of ['ingest', 'workers', 'web', 'jobs', 'migrate']) {
       const env = services[name]?.environment ?? {};
       for (const key of ['KAFKA_BROKERS', 'CLICKHOUSE_URL', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL']) {
         expect(env[key], `${name}.${key}`).toBeTruthy();
@@ -164,6 +164,8 @@ describe('docker-compose.yml', () => {
       ingest: 'tributary_ingest',
       workers: 'tributary_workers',
       web: 'tributary_console',
+      // The console's deferred work (dead-letter replays), with the console's grants.
+      jobs: 'tributary_console',
     };
     for (const [name, user] of Object.entries(expected)) {
       const env = services[name]?.environment ?? {};

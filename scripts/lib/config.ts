@@ -21,6 +21,7 @@ const schema = z.object({
   INGEST_PORT: z.coerce.number().int().default(8080),
   WEB_PORT: z.coerce.number().int().default(3000),
   WORKER_OPS_PORT: z.coerce.number().int().default(9464),
+  JOBS_OPS_PORT: z.coerce.number().int().default(9465),
   LOG_LEVEL: z.string().default('info'),
 });
 
@@ -39,6 +40,7 @@ export function devConfig(env: Record<string, string | undefined> = process.env)
     ingestPort: e.INGEST_PORT,
     webPort: e.WEB_PORT,
     workerOpsPort: e.WORKER_OPS_PORT,
+    jobsOpsPort: e.JOBS_OPS_PORT,
     logLevel: e.LOG_LEVEL,
     // The embedded ClickHouse asks who is calling; an external one has its own users.
     clickhouseAuth: !e.CLICKHOUSE_URL,
@@ -56,6 +58,7 @@ export interface TestPorts {
   ingest: number;
   web: number;
   workerOps: number;
+  jobsOps: number;
 }
 
 export function testConfig(runId: string, base: { stateDir: string; ports: TestPorts }): StackConfig {
@@ -73,6 +76,7 @@ export function testConfig(runId: string, base: { stateDir: string; ports: TestP
     ingestPort: p.ingest,
     webPort: p.web,
     workerOpsPort: p.workerOps,
+    jobsOpsPort: p.jobsOps,
     logLevel: process.env.TRIBUTARY_TEST_LOG_LEVEL ?? 'warn',
   };
 }

@@ -51,6 +51,8 @@ export interface StackConfig {
   ingestPort: number;
   webPort: number;
   workerOpsPort: number;
+  /** The jobs service's /healthz and /metrics. */
+  jobsOpsPort: number;
   logLevel: string;
   /** Extra node flags for ingest and workers (e.g. --cpu-prof when profiling). */
   nodeArgs?: string[];
@@ -85,12 +87,12 @@ export interface Stack {
    * `events` record crashes, restarts and give-ups; `waitForRestart(name)` waits for one.
    */
   supervisor: Supervisor;
-  /** Starts (or restarts) one app by name: 'ingest' | 'workers' | 'web'. */
+  /** Starts (or restarts) one app by name: 'ingest' | 'workers' | 'web' | 'jobs'. */
   startApp(name: AppName): Promise<ManagedProcess>;
   stop(): Promise<void>;
 }
 
-export type AppName = 'ingest' | 'workers' | 'web';
+export type AppName = 'ingest' | 'workers' | 'web' | 'jobs';
 type Progress = (message: string) => void;
 
 /**
@@ -418,7 +420,7 @@ export async function startStack(
     supervisor?: Supervisor;
   } = {},
 ): Promise<Stack> {
-  const apps = opts.apps ?? ['workers', 'ingest', 'web'];
+  const apps = opts.apps ?? ['workers', 'ingest', 'web', 'jobs'];
   const logDir = join(config.stateDir, 'logs');
   const supervisor = opts.supervisor ?? createSupervisor(config, opts.report);
   let infra: Infra;
@@ -476,12 +478,22 @@ export async function startStack(
                     ...kafkaSaslEnv(infra.kafkaCredentials, 'ingest'),
                     PORT: String(config.ingestPort),
                   }
-                : {
-                    ...appEnv,
-                    ...clickhouseUserEnv(infra, 'workers'),
-                    ...kafkaSaslEnv(infra.kafkaCredentials, 'workers'),
-                    OPS_PORT: String(config.workerOpsPort),
-                  },
+                : name === 'jobs'
+                  ? {
+                      ...appEnv,
+                      // NOTE: the jobs service does what the console did (dead-letter replays:
+                      // events and dead letters out, replay status in), with the console's grants;
+                      // its own principal comes with work the console never did (alerts).
+                      ...clickhouseUserEnv(infra, 'console'),
+                      ...kafkaSaslEnv(infra.kafkaCredentials, 'console'),
+                      OPS_PORT: String(config.jobsOpsPort),
+                    }
+                  : {
+                      ...appEnv,
+                      ...clickhouseUserEnv(infra, 'workers'),
+                      ...kafkaSaslEnv(infra.kafkaCredentials, 'workers'),
+                      OPS_PORT: String(config.workerOpsPort),
+                    },
             logFile: join(logDir, `${name}.log`),
           });
     const url =
@@ -489,7 +501,7 @@ export async function startStack(
         ? `${ingestUrl}/readyz`
         : name === 'web'
           ? `${webUrl}/api/healthz`
-          : `http://127.0.0.1:${config.workerOpsPort}/healthz`;
+          : `http://127.0.0.1:${name === 'jobs' ? config.jobsOpsPort : config.workerOpsPort}/healthz`;
     try {
       await waitFor(`${name}`, () => httpOk(url), {
         timeoutMs: 60_000,

@@ -33,8 +33,8 @@ export async function startTestStack(
 ) {
   const runId = randomBytes(3).toString('hex');
   const stateDir = mkdtempSync(join(tmpdir(), `tributary-stack-${runId}-`));
-  const [kafka, kafkaController, clickhouse, ingest, web, workerOps] = await Promise.all(
-    Array.from({ length: 6 }, freePort),
+  const [kafka, kafkaController, clickhouse, ingest, web, workerOps, jobsOps] = await Promise.all(
+    Array.from({ length: 7 }, freePort),
   );
   const config = testConfig(runId, {
     stateDir,
@@ -45,6 +45,7 @@ export async function startTestStack(
       ingest: ingest!,
       web: web!,
       workerOps: workerOps!,
+      jobsOps: jobsOps!,
     },
   });
   config.nodeArgs = opts.nodeArgs;
