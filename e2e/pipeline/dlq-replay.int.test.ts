@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { topicNames } from '@tributary/contracts';
+import { topicNames, type DlqReplay, type DlqReplayInput } from '@tributary/contracts';
 import { createDb, type Db } from '@tributary/db';
-import { getReplay, startReplay, type ReplayDeps } from '@tributary/dlq';
+import { getReplay, queueReplay, type ReplayQueueDeps } from '@tributary/dlq';
 import { createProducer, type Producer } from '@tributary/kafka';
 import { publishSubject, registerVersion } from '@tributary/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,12 +12,13 @@ import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts'
 /**
  * Replays through the whole running pipeline (ingest, Kafka, workers, ClickHouse): events that
  * failed their schema are replayed after the fix — twice at once, then once more — and land
- * exactly once, in the events table and in the per-minute aggregate.
+ * exactly once, in the events table and in the per-minute aggregate. The replays are queued as
+ * the console queues them and run by the stack's jobs service.
  */
 let t: TestStack;
 let db: Db;
 let producer: Producer;
-let deps: ReplayDeps;
+let deps: ReplayQueueDeps;
 const subject = `replay_${randomUUID().slice(0, 8)}`;
 const N = 2_000;
 
@@ -28,11 +29,7 @@ beforeAll(async () => {
   db = createDb(t.config.databaseUrl);
   producer = createProducer({ brokers: t.stack.brokers.split(','), clientId: 'replay-it', ...t.kafkaAdmin });
   const topics = topicNames(t.config.topicPrefix);
-  deps = {
-    target: { client: t.clickhouse, database: t.config.clickhouseDatabase },
-    db,
-    transport: { producer, topics, partitionCount: (topic) => t.admin.partitionCount(topic) },
-  };
+  deps = { target: { client: t.clickhouse, database: t.config.clickhouseDatabase }, db };
   await registerVersion(
     db,
     subject,
@@ -40,8 +37,17 @@ beforeAll(async () => {
     { actor: 'test' },
   );
   await publishSubject(producer, topics.control, db, subject);
-  await t.stack.startApp('ingest');
+  await Promise.all([t.stack.startApp('ingest'), t.stack.startApp('jobs')]);
 });
+
+/** Queues a replay (the console's part) and waits until the jobs service ran it to its end. */
+async function replay(input: DlqReplayInput, actor: string): Promise<DlqReplay> {
+  const queued = await queueReplay(deps, input, actor);
+  return eventually(async () => {
+    const r = await getReplay(db, queued.id);
+    return r.state === 'running' ? null : r;
+  }, 120_000);
+}
 
 afterAll(async () => {
   await producer?.close();
@@ -101,11 +107,10 @@ describe('replaying dead letters through the running pipeline', () => {
     );
 
     const selection = { kind: 'filter' as const, filter: { eventType: subject, status: 'pending' as const } };
-    const [a, b] = await Promise.all([
-      startReplay(deps, { selection, rate: 20_000 }, 'tab-1'),
-      startReplay(deps, { selection, rate: 20_000 }, 'tab-2'),
+    const [doneA, doneB] = await Promise.all([
+      replay({ selection, rate: 20_000 }, 'tab-1'),
+      replay({ selection, rate: 20_000 }, 'tab-2'),
     ]);
-    const [doneA, doneB] = await Promise.all([a.done, b.done]);
     console.log(`two concurrent replays: ${doneA.sent} + ${doneB.sent} events sent`);
     expect(doneA).toMatchObject({ state: 'completed', failedAgain: 0 });
     expect(doneB).toMatchObject({ state: 'completed', failedAgain: 0 });
@@ -119,13 +124,12 @@ describe('replaying dead letters through the running pipeline', () => {
     // Again, everything replayed so far, after Redis lost every dedupe mark (a restart without
     // persistence): still one row per event, in the table and in the aggregate.
     await deleteRedisPrefix(t.config.redisUrl, t.config.redisPrefix);
-    const again = await startReplay(
-      deps,
+    const again = await replay(
       { selection: { kind: 'filter', filter: { eventType: subject, status: 'replayed' } }, rate: 20_000 },
       'tab-3',
     );
-    expect(await again.done).toMatchObject({ state: 'completed', sent: N });
-    expect((await getReplay(db, again.replay.id)).sent).toBe(N);
+    expect(again).toMatchObject({ state: 'completed', sent: N });
+    expect((await getReplay(db, again.id)).sent).toBe(N);
     await t.drained();
     expect(await t.count(`event_type = '${subject}'`)).toEqual({ rows: N, distinct: N });
     expect(await aggregated()).toBe(N);
