@@ -1,7 +1,7 @@
 'use client';
 
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpBatchStreamLink, splitLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState, type ReactNode } from 'react';
 import type { AppRouter } from '../server/routers/index.ts';
@@ -9,6 +9,13 @@ import { MAX_BATCH_SIZE } from '../server/trpc-batch.ts';
 import { makeQueryClient } from './query-client.ts';
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+
+/**
+ * A dashboard's panels ask in one batch; streamed, each panel draws as soon as its own result is
+ * back (a rollup answers in milliseconds, a raw panel may take a second) instead of every panel
+ * waiting for the slowest. docs/decisions/dashboard-first-render.md has the figures.
+ */
+const STREAMED = new Set(['dashboards.panel', 'shared.panel']);
 
 let browserQueryClient: QueryClient | undefined;
 
@@ -24,7 +31,13 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       // The server refuses batches over MAX_BATCH_SIZE (server/trpc-batch.ts); larger ones are split.
-      links: [httpBatchLink({ url: '/api/trpc', maxItems: MAX_BATCH_SIZE })],
+      links: [
+        splitLink({
+          condition: (op) => STREAMED.has(op.path),
+          true: httpBatchStreamLink({ url: '/api/trpc', maxItems: MAX_BATCH_SIZE }),
+          false: httpBatchLink({ url: '/api/trpc', maxItems: MAX_BATCH_SIZE }),
+        }),
+      ],
     }),
   );
   return (

@@ -6,6 +6,7 @@ import {
   type DashboardDefinition,
   type DashboardRange,
 } from '@tributary/contracts';
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useState } from 'react';
 import { useDashboard, useDashboardActions } from '../../hooks/dashboards.ts';
@@ -14,14 +15,17 @@ import { QueryError } from '../error-banner.tsx';
 import { Button, Card, Field, Loading, MutationError, Select } from '../ui/index.ts';
 import { addPanel, removePanel } from './dashboard-draft.ts';
 import styles from './dashboards.module.css';
-import { GridEditor } from './grid-editor.tsx';
 import { applyLayout, layoutChanged, layoutDraft, type LayoutDraft } from './grid-layout.ts';
-import { PanelBuilder } from './panel-builder.tsx';
 import { PanelCard } from './panel-card.tsx';
-import { AccessPanel } from './access-panel.tsx';
-import { SharesPanel } from './shares-panel.tsx';
 import { VariableForm } from './variable-form.tsx';
 import { VariableInput } from './variable-input.tsx';
+
+// What only an editor uses (the layout grid, the builder, access and shares) loads on its own, so
+// a viewer's first render does not download and parse it (docs/decisions/dashboard-first-render.md).
+const GridEditor = dynamic(() => import('./grid-editor.tsx').then((m) => m.GridEditor), { ssr: false });
+const PanelBuilder = dynamic(() => import('./panel-builder.tsx').then((m) => m.PanelBuilder), { ssr: false });
+const AccessPanel = dynamic(() => import('./access-panel.tsx').then((m) => m.AccessPanel), { ssr: false });
+const SharesPanel = dynamic(() => import('./shares-panel.tsx').then((m) => m.SharesPanel), { ssr: false });
 
 const REFRESH_LABELS: Record<number, string> = {
   0: 'off',

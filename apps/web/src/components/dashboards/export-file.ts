@@ -1,7 +1,5 @@
 'use client';
 
-import { toBlob } from 'html-to-image';
-
 /** Hands a file to the browser as a download. */
 export function downloadBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
@@ -27,6 +25,8 @@ export function downloadCsv(csv: string, fileName: string): void {
  * parts (recharts' legend, tables, stat figures) come out as well as the SVG chart.
  */
 export async function panelPng(node: HTMLElement): Promise<Blob> {
+  // Loaded when a picture is asked for: nobody else pays for it on first render.
+  const { toBlob } = await import('html-to-image');
   const blob = await toBlob(node, {
     backgroundColor: '#ffffff',
     pixelRatio: Math.max(2, window.devicePixelRatio || 1),
