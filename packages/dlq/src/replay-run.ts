@@ -117,7 +117,8 @@ export async function runClaimed(
   return db.$transaction(async (tx) => {
     const ended = await tx.dlqReplay.updateMany({
       where: { id, runner, state: 'running' },
-      data: { ...last, state, error, finishedAt: new Date(), heartbeatAt: new Date() },
+      // The edit has done its work (and is in the audit log): not kept beside the replay.
+      data: { ...last, state, error, finishedAt: new Date(), heartbeatAt: new Date(), editedPayload: null },
     });
     if (ended.count === 1) {
       await writeAudit(tx, {

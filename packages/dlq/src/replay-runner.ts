@@ -40,12 +40,17 @@ export function createReplayRunner(deps: ReplayDeps, opts: ReplayRunnerOptions):
   const heartbeatMs = opts.heartbeatMs ?? 5_000;
   const stopping = new AbortController();
   const active = new Set<Promise<DlqReplay>>();
+  let sweeping = false;
   const emit = (e: ReplayRunnerEvent) => opts.onEvent?.(e);
 
   return {
     async sweep() {
-      if (stopping.signal.aborted) return [];
-      const claimed = await claimReplays(deps.db, opts.runner, concurrency - active.size);
+      // NOTE: one sweep at a time, so two overlapping calls cannot both claim the same free slot.
+      if (stopping.signal.aborted || sweeping) return [];
+      sweeping = true;
+      const claimed = await claimReplays(deps.db, opts.runner, concurrency - active.size).finally(() => {
+        sweeping = false;
+      });
       return claimed.map(({ row, takeover }) => {
         emit({ kind: 'claimed', id: row.id, takeover });
         const done = runClaimed(deps, row, opts.runner, { heartbeatMs, stop: stopping.signal });

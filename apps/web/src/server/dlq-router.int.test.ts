@@ -192,6 +192,9 @@ describe('dead letters in the console', () => {
       return r.state === 'completed' ? r : null;
     });
     expect(done).toMatchObject({ total: 1, processed: 1, sent: 1, failedAgain: 0 });
+    // The edit was kept for the jobs service to send, and only until it did (the audit keeps it).
+    const row = await jobs.db.dlqReplay.findUniqueOrThrow({ where: { id: started.id } });
+    expect(row).toMatchObject({ edited: true, editedPayload: null, runner: `dlq-router-it-${iso.id}` });
     expect((await api.dlq.replays())[0]?.id).toBe(started.id);
     expect((await api.dlq.entry({ id })).status).toBe('replayed');
   });
