@@ -4,7 +4,7 @@ import { Admin as PltAdmin } from '@platformatic/kafka';
 import { selectRows, type ClickHouseClient, type QueryTarget } from '@tributary/clickhouse';
 import { topicNames, type DlqFilter, type DlqReplay } from '@tributary/contracts';
 import type { Db } from '@tributary/db';
-import { reprocess, startReplay, type ReplayableEntry } from '@tributary/dlq';
+import { createReplayRunner, queueReplay, reprocess, type ReplayableEntry } from '@tributary/dlq';
 import { createAdmin, createProducer, type KafkaSasl } from '@tributary/kafka';
 import type { SchemaRules } from '@tributary/pipeline';
 import { z } from 'zod';
@@ -22,7 +22,8 @@ export interface ReplayFigures {
 }
 
 /**
- * Replays every entry `filter` selects through startReplay (the console's path: count, rules
+ * Replays every entry `filter` selects as the console and the jobs service do (queued, then run
+ * by a replay runner: count, rules
  * from the registry, a job row in Postgres, paced pages, status rows) at the highest rate the
  * console allows, against the real broker; then checks what arrived. Beside it, the raw
  * producer sending messages of the same size in batches of 1000, in the same run.
@@ -79,27 +80,34 @@ export async function benchReplay(opts: {
     opts.log(`replay: ${opts.expected.toLocaleString('en-US')} entries at rate ${opts.rate}/s`);
     const spent = { selects: 0, statusInserts: 0, sends: 0, counts: 0 };
     const t0 = performance.now();
-    const { done } = await startReplay(
-      {
-        target: { database: opts.target.database, client: timedClient(opts.target.client, spent) },
-        db: opts.db,
-        transport: {
-          producer: {
-            async send(topic, messages) {
-              const s0 = performance.now();
-              await producer.send(topic, messages);
-              spent.sends += performance.now() - s0;
-            },
-            close: () => producer.close(),
+    const deps = {
+      target: { database: opts.target.database, client: timedClient(opts.target.client, spent) },
+      db: opts.db,
+      transport: {
+        producer: {
+          async send(topic: string, messages: Parameters<typeof producer.send>[1]) {
+            const s0 = performance.now();
+            await producer.send(topic, messages);
+            spent.sends += performance.now() - s0;
           },
-          topics,
-          partitionCount: (t) => admin.partitionCount(t),
+          close: () => producer.close(),
         },
+        topics,
+        partitionCount: (t: string) => admin.partitionCount(t),
       },
+    };
+    // Queued as the console does, then run by a replay runner as the jobs service does.
+    const queued = await queueReplay(
+      deps,
       { selection: { kind: 'filter', filter: opts.filter }, rate: opts.rate },
       'bench',
     );
+    const runner = createReplayRunner(deps, { runner: 'bench', concurrency: 1 });
+    const claimed = (await runner.sweep()).find((c) => c.replay.id === queued.id);
+    if (!claimed) throw new Error(`replay ${queued.id} was not claimed by the bench's runner`);
+    const done = claimed.done;
     const replay = await done;
+    await runner.stop();
     const wallSeconds = (performance.now() - t0) / 1000;
     if (replay.state !== 'completed') throw new Error(`replay ${replay.state}: ${replay.error ?? ''}`);
 

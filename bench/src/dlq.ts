@@ -236,7 +236,9 @@ export async function runDlqBench(env: DlqBenchEnv): Promise<void> {
         );
     }
     const r = replay.replay;
-    console.log(`\n  Replay (startReplay, filter selection, rate ${n(MAX_REPLAY_RATE)}/s, real broker)\n`);
+    console.log(
+      `\n  Replay (queued, run by a replay runner, filter selection, rate ${n(MAX_REPLAY_RATE)}/s, real broker)\n`,
+    );
     console.log(
       `  ${'replay'.padEnd(58)} ${n(replay.eventsPerSec).padStart(8)} events/s  ${replay.eventsPerSec >= TARGET_REPLAY_PER_SEC ? 'PASS' : 'MISS'} (target ≥ ${n(TARGET_REPLAY_PER_SEC)})`,
     );
