@@ -23,9 +23,9 @@ export interface ReplayFigures {
 
 /**
  * Replays every entry `filter` selects as the console and the jobs service do (queued, then run
- * by a replay runner: count, rules
- * from the registry, a job row in Postgres, paced pages, status rows) at the highest rate the
- * console allows, against the real broker; then checks what arrived. Beside it, the raw
+ * by a replay runner: count, rules from the registry, a job row in Postgres, paced pages, status
+ * rows) at the highest rate the console allows, against the real broker; then checks what
+ * arrived. Beside it, the raw
  * producer sending messages of the same size in batches of 1000, in the same run.
  */
 export async function benchReplay(opts: {
