@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelsKey, matches, matchesAll } from './labels.ts';
+import { labelsKey, matcherPatternProblem, matches, matchesAll } from './labels.ts';
 
 describe('labels', () => {
   it('keys label sets whatever their order', () => {
@@ -23,5 +23,23 @@ describe('labels', () => {
         l,
       ),
     ).toBe(false);
+  });
+});
+
+describe('regex matchers run in linear time', () => {
+  it('answers a catastrophic-backtracking pattern on a hostile value at once', () => {
+    // V8's backtracking engine takes minutes for (a|a)* against 40 × 'a' + 'b'; RE2 is linear.
+    const hostile = 'a'.repeat(40) + 'b';
+    expect(matches({ name: 'source', op: '=~', value: '(a|a)*' }, { source: hostile })).toBe(false);
+    expect(matches({ name: 'source', op: '!~', value: '(a|a)*' }, { source: hostile })).toBe(true);
+    expect(matches({ name: 'source', op: '=~', value: '(a|a)*b' }, { source: hostile })).toBe(true);
+  });
+
+  it('refuses what RE2 cannot run, and such a matcher holds for neither =~ nor !~', () => {
+    expect(matcherPatternProblem('(a)\\1')).toMatch(/backreference/);
+    expect(matcherPatternProblem('web|ios')).toBeNull();
+    const l = { source: 'aa' };
+    expect(matches({ name: 'source', op: '=~', value: '(a)\\1' }, l)).toBe(false);
+    expect(matches({ name: 'source', op: '!~', value: '(a)\\1' }, l)).toBe(false);
   });
 });
