@@ -164,8 +164,7 @@ describe('docker-compose.yml', () => {
       ingest: 'tributary_ingest',
       workers: 'tributary_workers',
       web: 'tributary_console',
-      // The console's deferred work (dead-letter replays), with the console's grants.
-      jobs: 'tributary_console',
+      jobs: 'tributary_jobs',
     };
     for (const [name, user] of Object.entries(expected)) {
       const env = services[name]?.environment ?? {};

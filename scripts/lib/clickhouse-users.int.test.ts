@@ -119,4 +119,32 @@ describe('embedded ClickHouse with users', () => {
       await admin.close();
     }
   });
+
+  it('gives the jobs service reads and the replay status insert, nothing more', async () => {
+    const creds = t.stack.infra.clickhouseCredentials!.jobs;
+    const jobs = createClickHouse({
+      url: t.stack.clickhouseUrl,
+      database: t.config.clickhouseDatabase,
+      username: creds.user,
+      password: creds.password,
+    });
+    try {
+      const rs = await jobs.query({ query: 'SELECT count() AS n FROM dead_letters', format: 'JSONEachRow' });
+      expect(await rs.json()).toHaveLength(1);
+      // A replay's page recorded as replayed (packages/dlq/src/status.ts).
+      await jobs.command({
+        query: `INSERT INTO {db:Identifier}.dead_letter_status (id, status, changed_at, actor, reason, replay_id, attempts)
+                SELECT 'ch-users-jobs-probe', 'replayed', now64(3), 'test', 'replayed', 'r-probe', 1`,
+        query_params: { db: t.config.clickhouseDatabase },
+      });
+      for (const query of [
+        'DROP TABLE events',
+        "INSERT INTO events (event_id) VALUES ('forged')",
+        'INSERT INTO consumer_lag SELECT * FROM consumer_lag LIMIT 0',
+      ])
+        expect(await typeOf(jobs.command({ query })), query).toBe('ACCESS_DENIED');
+    } finally {
+      await jobs.close();
+    }
+  });
 });

@@ -14,9 +14,9 @@ export interface Credentials {
 /**
  * admin: migrations and the console's retention change (DDL); workers, ingest: insert and read;
  * console: read, bounded, plus its inserts (dead-letter status changes, consumer-group lag samples);
- * analyst: read, bounded.
+ * jobs: read, bounded, plus the status of the entries its replays sent; analyst: read, bounded.
  */
-export const ROLES = ['admin', 'workers', 'ingest', 'console', 'analyst'] as const;
+export const ROLES = ['admin', 'workers', 'ingest', 'console', 'jobs', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
 export type ClickHouseCredentials = Record<Role, Credentials>;
 
@@ -56,6 +56,14 @@ export function ensureClickHouseUsers(stateDir: string): {
       // Dead-letter status changes; the lag sampler's consumer-group lag history.
       insert_tables: ['dead_letter_status', 'consumer_lag'],
       // A console page that needs more than this is a bug to fix, not a query to wait for.
+      limits: { max_execution_time: 60, max_rows_to_read: 2_000_000_000 },
+    },
+    {
+      name: credentials.jobs.user,
+      password: passwords.jobs,
+      profile: 'reader',
+      // A replay records each page it sent as replayed.
+      insert_tables: ['dead_letter_status'],
       limits: { max_execution_time: 60, max_rows_to_read: 2_000_000_000 },
     },
     {

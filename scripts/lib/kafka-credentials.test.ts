@@ -16,8 +16,8 @@ const dir = () => {
 it('makes one password per principal once, in a 0600 file, and reads them back', () => {
   const d = dir();
   const first = ensureKafkaCredentials(d);
-  expect(Object.keys(first).sort()).toEqual(['admin', 'console', 'ingest', 'workers']);
-  expect(new Set(Object.values(first).map((c) => c.password)).size).toBe(4);
+  expect(Object.keys(first).sort()).toEqual(['admin', 'console', 'ingest', 'jobs', 'workers']);
+  expect(new Set(Object.values(first).map((c) => c.password)).size).toBe(5);
   expect(statSync(join(d, 'kafka-credentials.json')).mode & 0o777).toBe(0o600);
   expect(ensureKafkaCredentials(d)).toEqual(first);
   expect(scramUsers(first)).toEqual(

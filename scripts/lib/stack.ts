@@ -481,11 +481,8 @@ export async function startStack(
                 : name === 'jobs'
                   ? {
                       ...appEnv,
-                      // NOTE: the jobs service does what the console did (dead-letter replays:
-                      // events and dead letters out, replay status in), with the console's grants;
-                      // its own principal comes with work the console never did (alerts).
-                      ...clickhouseUserEnv(infra, 'console'),
-                      ...kafkaSaslEnv(infra.kafkaCredentials, 'console'),
+                      ...clickhouseUserEnv(infra, 'jobs'),
+                      ...kafkaSaslEnv(infra.kafkaCredentials, 'jobs'),
                       OPS_PORT: String(config.jobsOpsPort),
                     }
                   : {

@@ -29,6 +29,7 @@ const passwords = {
   ingest: 'ingest-pw-0123456789',
   workers: 'workers-pw-0123456789',
   console: 'console-pw-0123456789',
+  jobs: 'jobs-pw-0123456789',
 };
 const as = (user: keyof typeof passwords, password = passwords[user]): KafkaSasl => ({
   mechanism: 'SCRAM-SHA-256',
@@ -141,11 +142,22 @@ describe('authorization', () => {
     expect(describeError(err)).toMatch(/TOPIC_AUTHORIZATION_FAILED|not authorized/i);
   });
 
-  it('lets the console write control records, replays and failed replays', async () => {
+  it('lets the console write control records, and the jobs service replays and failed replays', async () => {
     const console = producer(as('console'));
     await console.send(topics.control, record('subject:page_view'));
-    await console.send(topics.events, record('replayed'));
-    await console.send(topics.deadLetters, record('failed again'));
+    const jobs = producer(as('jobs'));
+    await jobs.send(topics.events, record('replayed'));
+    await jobs.send(topics.deadLetters, record('failed again'));
+  });
+
+  it('refuses the console on the events topic (it queues replays; the jobs service sends them)', async () => {
+    const err = await producer(as('console'))
+      .send(topics.events, record('forged event'))
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(describeError(err)).toMatch(/TOPIC_AUTHORIZATION_FAILED|not authorized/i);
   });
 
   it('refuses the workers on the events topic; they write only dead letters', async () => {

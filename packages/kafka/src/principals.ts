@@ -6,7 +6,7 @@ import type { AclGrant, KafkaSasl } from './types.ts';
  * super user (topic creation, ACLs, the setup's registry publish, tests' lag checks); the
  * services get exactly the ACLs below, so a leaked ingest password cannot forge control records.
  */
-export const SERVICE_PRINCIPALS = ['ingest', 'workers', 'console'] as const;
+export const SERVICE_PRINCIPALS = ['ingest', 'workers', 'console', 'jobs'] as const;
 export type ServicePrincipal = (typeof SERVICE_PRINCIPALS)[number];
 export const ADMIN_PRINCIPAL = 'admin';
 
@@ -60,11 +60,12 @@ export function serviceAcls(opts: { topicPrefix: string; consumerGroup: string }
     // workers: the control topic in (processor and lookup-table hints), with its groups.
     topic('workers', t.control, 'read'),
     group('workers', WORKERS_CONTROL_GROUP_PREFIX, 'prefixed'),
-    // console: the only service that writes control records; replays go back to the events
-    // topic, and a replayed event that fails again to the dead letters. It joins no group.
+    // console: the only service that writes control records. It joins no group.
     topic('console', t.control, 'write'),
-    topic('console', t.events, 'write'),
-    topic('console', t.deadLetters, 'write'),
+    // jobs: dead-letter replays go back to the events topic, and a replayed event that fails
+    // again to the dead letters (the console queues replays; it sends nothing to either).
+    topic('jobs', t.events, 'write'),
+    topic('jobs', t.deadLetters, 'write'),
     // The message browser reads all three by offset, outside any group (so no group grant).
     topic('console', t.events, 'read'),
     topic('console', t.deadLetters, 'read'),
