@@ -1,10 +1,9 @@
 // Who talks to the embedded ClickHouse started by `npm start`: one user per role, passwords made
 // once and kept in the state directory (0600), so restarts and `npm start` run twice agree.
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { hashPassword } from '@tributary/embedded-clickhouse';
+import { ensurePasswords } from './stored-passwords.ts';
 
 export interface Credentials {
   user: string;
@@ -20,28 +19,16 @@ export const ROLES = ['admin', 'workers', 'ingest', 'console', 'jobs', 'analyst'
 export type Role = (typeof ROLES)[number];
 export type ClickHouseCredentials = Record<Role, Credentials>;
 
-const stored = z.object(
-  Object.fromEntries(ROLES.map((r) => [r, z.string().min(16)])) as Record<Role, z.ZodString>,
-);
-
 /** Makes (or reads back) the passwords and writes the server's users file; returns both. */
 export function ensureClickHouseUsers(stateDir: string): {
   usersFile: string;
   credentials: ClickHouseCredentials;
 } {
-  const secretsFile = join(stateDir, 'clickhouse-credentials.json');
-  let passwords: Record<Role, string> | undefined;
-  if (existsSync(secretsFile)) {
-    const parsed = stored.safeParse(JSON.parse(readFileSync(secretsFile, 'utf8')));
-    if (parsed.success) passwords = parsed.data;
-  }
-  if (!passwords) {
-    passwords = Object.fromEntries(ROLES.map((r) => [r, randomBytes(18).toString('base64url')])) as Record<
-      Role,
-      string
-    >;
-    writeFileSync(secretsFile, JSON.stringify(passwords, null, 2), { mode: 0o600 });
-  }
+  const passwords = ensurePasswords(
+    join(stateDir, 'clickhouse-credentials.json'),
+    ROLES,
+    (p) => p.length >= 16,
+  );
   const credentials = Object.fromEntries(
     ROLES.map((r) => [r, { user: `tributary_${r}`, password: passwords[r] }]),
   ) as ClickHouseCredentials;

@@ -31,6 +31,23 @@ it('replaces a file it cannot read as credentials', () => {
   expect(ensureKafkaCredentials(d).admin.password).toMatch(/^[A-Za-z0-9_-]{24}$/);
 });
 
+it('keeps the passwords it has when a newer version adds a principal', () => {
+  const d = dir();
+  const first = ensureKafkaCredentials(d);
+  const file = join(d, 'kafka-credentials.json');
+  const { jobs: _added, ...older } = Object.fromEntries(
+    Object.entries(first).map(([r, c]) => [r, c.password]),
+  );
+  writeFileSync(file, JSON.stringify(older));
+  const upgraded = ensureKafkaCredentials(d);
+  expect(upgraded.admin).toEqual(first.admin);
+  expect(upgraded.console).toEqual(first.console);
+  expect(upgraded.jobs.password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+  expect(upgraded.jobs.password).not.toBe(first.jobs.password);
+  // Written back: the next start reads the same.
+  expect(ensureKafkaCredentials(d)).toEqual(upgraded);
+});
+
 it('hands each app its own login, which the apps parse back', () => {
   const c = ensureKafkaCredentials(dir());
   const env = kafkaSaslEnv(c, 'ingest');
