@@ -11,3 +11,6 @@ export * from './signals.ts';
 export * from './evaluate.ts';
 export * from './rule-runner.ts';
 export * from './backtest.ts';
+export * from './notification.ts';
+export * from './templates.ts';
+export * from './receivers/index.ts';
