@@ -14,3 +14,4 @@ export * from './backtest.ts';
 export * from './notification.ts';
 export * from './templates.ts';
 export * from './receivers/index.ts';
+export * from './panel-runner.ts';
