@@ -27,11 +27,16 @@ export async function deliverNotification(
           ...(deps.maxResponseBytes !== undefined ? { maxResponseBytes: deps.maxResponseBytes } : {}),
         });
       case 'email':
-        if (!deps.smtp) return { kind: 'failed', reason: 'no SMTP server is configured for email receivers' };
+        if (!deps.smtp)
+          return {
+            kind: 'failed',
+            reason: 'no SMTP server is configured for email receivers',
+            retriable: false,
+          };
         return await sendEmail(receiver, n, deps.smtp, timeout);
     }
   } catch (err) {
     // Senders return outcomes; this catches what they did not foresee (a template bug).
-    return { kind: 'failed', reason: describeError(err) };
+    return { kind: 'failed', reason: describeError(err), retriable: false };
   }
 }

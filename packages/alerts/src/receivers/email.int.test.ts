@@ -142,12 +142,15 @@ describe('email receiver', () => {
     });
     expect(outcome.kind).toBe('failed');
     expect(outcome.kind === 'failed' && outcome.reason).toMatch(/invalid username or password/);
+    // 535: the login is wrong, and will be wrong on the next try too.
+    expect(outcome.kind === 'failed' && outcome.retriable).toBe(false);
   });
 
   it('no SMTP server configured is a failed outcome, not an exception', async () => {
     expect(await deliverNotification(receiver, notification, {})).toEqual({
       kind: 'failed',
       reason: 'no SMTP server is configured for email receivers',
+      retriable: false,
     });
   });
 

@@ -70,6 +70,7 @@ export async function sendEmail(
       const accepted = info.accepted.map(String);
       return {
         kind: 'failed',
+        retriable: false,
         reason: `the server refused ${rejected.join(', ')}${accepted.length ? ` (accepted ${accepted.join(', ')})` : ''}`,
       };
     }
@@ -77,7 +78,10 @@ export async function sendEmail(
   } catch (err) {
     if ((err as { code?: unknown }).code === 'ETIMEDOUT')
       return { kind: 'timed_out', reason: describeError(err) };
-    return { kind: 'failed', reason: describeError(err) };
+    // SMTP replies 4xx for "try later" and 5xx for "never"; no reply at all is a network failure.
+    const code = (err as { responseCode?: unknown }).responseCode;
+    const retriable = typeof code === 'number' ? code >= 400 && code < 500 : true;
+    return { kind: 'failed', reason: describeError(err), retriable };
   } finally {
     clearTimeout(timer);
     // Closes the connection a timed-out exchange left open.

@@ -5,3 +5,4 @@ export * from './webhook.ts';
 export * from './email.ts';
 export * from './deliver.ts';
 export * from './send-test.ts';
+export * from './retry.ts';

@@ -1,10 +1,14 @@
 /**
  * How a delivery went, as data: a receiver failing is an everyday event the jobs service records
- * in history (and retries on the next group_interval), not an exception that could end its loop.
+ * in history, not an exception that could end its loop.
  */
 export type DeliveryOutcome =
   | { kind: 'ok'; detail: string }
-  | { kind: 'failed'; reason: string }
+  /**
+   * retriable: trying again may succeed (a 5xx or 429 answer, a network error, an SMTP 4xx);
+   * not when the answer says the request itself is wrong (a 4xx, a redirect, refused login).
+   */
+  | { kind: 'failed'; reason: string; retriable: boolean }
   | { kind: 'timed_out'; reason: string };
 
 /** Default limit on one delivery, connecting and answering included. */

@@ -102,7 +102,7 @@ describe('webhook receiver', () => {
 
   it('a 500 answer is a failed outcome quoting the answer', async () => {
     const outcome = await deliverNotification(webhook('/fail'), notification, { timeoutMs: 5000 });
-    expect(outcome).toEqual({ kind: 'failed', reason: 'answered 500: database is down' });
+    expect(outcome).toEqual({ kind: 'failed', reason: 'answered 500: database is down', retriable: true });
   });
 
   it('does not follow redirects', async () => {
@@ -112,6 +112,7 @@ describe('webhook receiver', () => {
     expect(outcome.kind === 'failed' && outcome.reason).toMatch(
       /^answered 302, a redirect to .*\/ok: redirects are not followed/,
     );
+    expect(outcome.kind === 'failed' && outcome.retriable).toBe(false);
     expect(received.map((r) => r.path)).toEqual(['/moved']);
   });
 
@@ -138,6 +139,7 @@ describe('webhook receiver', () => {
     const outcome = await deliverNotification(r, notification, { timeoutMs: 5000 });
     expect(outcome.kind).toBe('failed');
     expect(outcome.kind === 'failed' && outcome.reason).toMatch(/ECONNREFUSED/);
+    expect(outcome.kind === 'failed' && outcome.retriable).toBe(true);
   });
 
   it('"send test" delivers a sample marked as a test', async () => {

@@ -70,16 +70,23 @@ export async function sendWebhook(
       const to = res.headers.get('location');
       return {
         kind: 'failed',
+        retriable: false,
         reason: `answered ${res.status}, a redirect${to ? ` to ${to}` : ''}: redirects are not followed, configure the final address`,
       };
     }
     if (!res.ok) {
       const quote = answer.trim().slice(0, QUOTE_CHARS);
-      return { kind: 'failed', reason: `answered ${res.status}${quote ? `: ${quote}` : ''}` };
+      return {
+        kind: 'failed',
+        reason: `answered ${res.status}${quote ? `: ${quote}` : ''}`,
+        // 408 and 429 say "later"; other 4xx say the request is wrong and will stay wrong.
+        retriable: res.status >= 500 || res.status === 408 || res.status === 429,
+      };
     }
     return { kind: 'ok', detail: `answered ${res.status}` };
   } catch (err) {
     if (signal.aborted) return { kind: 'timed_out', reason: `no complete answer within ${timeoutMs} ms` };
-    return { kind: 'failed', reason: describeError(err) };
+    // Connection refused or reset, DNS: the receiver may be back in a moment.
+    return { kind: 'failed', reason: describeError(err), retriable: true };
   }
 }
