@@ -15,3 +15,5 @@ export * from './notification.ts';
 export * from './templates.ts';
 export * from './receivers/index.ts';
 export * from './panel-runner.ts';
+// Alert configuration and history in Postgres (rules, receivers, routing, mute timings, silences).
+export * from './store/index.ts';

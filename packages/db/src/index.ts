@@ -19,6 +19,7 @@ export {
   type AuditActorKind,
   type AuditEntry,
   type AuditRequest,
+  type DbTx,
 } from './audit.ts';
 export {
   auditFacets,

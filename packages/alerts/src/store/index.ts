@@ -1,0 +1,9 @@
+/** Alert configuration and history in Postgres: validated by contracts' schemas, audited. */
+export * from './rules.ts';
+export * from './receiver-secrets.ts';
+export * from './receivers.ts';
+export * from './policy-references.ts';
+export * from './routing.ts';
+export * from './mute-timings.ts';
+export * from './silences.ts';
+export * from './history.ts';
