@@ -18,6 +18,11 @@ export interface SmtpSettings {
   auth?: { user: string; pass: string } | undefined;
   /** The From address, e.g. "Tributary <alerts@example.com>". */
   from: string;
+  /**
+   * PEM certificates to trust besides the system's (a company's own CA). The server's
+   * certificate is always verified: a relay that cannot prove who it is gets no alerts.
+   */
+  ca?: string | undefined;
 }
 
 export interface EmailOptions {
@@ -41,6 +46,7 @@ export async function sendEmail(
     requireTLS: smtp.security === 'starttls',
     ignoreTLS: smtp.security === 'none',
     ...(smtp.auth ? { auth: { user: smtp.auth.user, pass: smtp.auth.pass } } : {}),
+    ...(smtp.ca ? { tls: { ca: smtp.ca } } : {}),
     // Each phase is bounded by nodemailer; the timer below bounds their sum.
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
