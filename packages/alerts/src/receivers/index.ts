@@ -6,3 +6,4 @@ export * from './email.ts';
 export * from './deliver.ts';
 export * from './send-test.ts';
 export * from './retry.ts';
+export * from './deliver-record.ts';

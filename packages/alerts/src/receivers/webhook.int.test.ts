@@ -3,9 +3,11 @@
 // redirect, a huge answer, a refused connection, a server that never answers.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { receiverSchema } from '@tributary/contracts';
+import { alertRuleSchema, receiverSchema } from '@tributary/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labelsKey } from '../labels.ts';
 import type { GroupNotification } from '../notification.ts';
+import { deliverRecord } from './deliver-record.ts';
 import { deliverNotification } from './deliver.ts';
 import { webhookPayloadSchema } from './payload.ts';
 import { sampleNotification, sendTestNotification } from './send-test.ts';
@@ -30,7 +32,11 @@ function handle(req: IncomingMessage, res: ServerResponse) {
     if (path === '/ok') res.writeHead(204).end();
     else if (path === '/fail') res.writeHead(500, { 'content-type': 'text/plain' }).end('database is down');
     else if (path === '/moved') res.writeHead(302, { location: `${base}/ok` }).end();
-    else if (path === '/huge') res.writeHead(500).end('x'.repeat(20 * 1024 * 1024));
+    else if (path === '/flaky') {
+      // Busy on the first call, fine afterwards.
+      if (received.filter((r) => r.path === '/flaky').length === 1) res.writeHead(503).end('busy');
+      else res.writeHead(200).end('ok');
+    } else if (path === '/huge') res.writeHead(500).end('x'.repeat(20 * 1024 * 1024));
     // '/silent' reads the request and never answers.
   });
 }
@@ -140,6 +146,52 @@ describe('webhook receiver', () => {
     expect(outcome.kind).toBe('failed');
     expect(outcome.kind === 'failed' && outcome.reason).toMatch(/ECONNREFUSED/);
     expect(outcome.kind === 'failed' && outcome.retriable).toBe(true);
+  });
+
+  it('a scheduler record goes to its receiver, retried past a busy answer', async () => {
+    received.length = 0;
+    const rule = alertRuleSchema.parse({
+      name: 'lag',
+      title: 'Consumer lag',
+      query: { kind: 'signal', signal: { kind: 'consumer_lag' } },
+      condition: { kind: 'threshold', op: 'above', threshold: 60 },
+    });
+    const labels = { alertname: 'lag', alertstate: 'firing', group: 'workers' };
+    const r = await deliverRecord(
+      {
+        at: NOW,
+        groupId: 'g',
+        routeId: 'root',
+        receiver: 'hook',
+        groupLabels: { alertname: 'lag' },
+        firing: [
+          {
+            fingerprint: labelsKey(labels),
+            labels,
+            status: 'firing',
+            startsAt: NOW - 60_000,
+            endsAt: null,
+            value: 75,
+          },
+        ],
+        resolved: [],
+        outcome: 'send',
+        reason: 'first',
+        by: [],
+      },
+      {
+        receivers: [webhook('/flaky')],
+        context: { consoleUrl: 'http://console.test', rule: () => rule },
+        timeoutMs: 5000,
+        sleep: () => Promise.resolve(),
+      },
+    );
+    expect(r?.attempts).toEqual([
+      { kind: 'failed', reason: 'answered 503: busy', retriable: true },
+      { kind: 'ok', detail: 'answered 200' },
+    ]);
+    const payload = webhookPayloadSchema.parse(received[1]!.body);
+    expect(payload.firing[0]).toMatchObject({ rule: 'lag', value: 75, condition: { threshold: 60 } });
   });
 
   it('"send test" delivers a sample marked as a test', async () => {
