@@ -14,6 +14,8 @@ export const KEY_SCOPES = [
   'dashboards:write',
   /** Write and run raw SQL panels (read with the analyst ClickHouse user). */
   'dashboards:sql',
+  /** Alert rules and silences (receivers and routing need admin). */
+  'alerts:write',
   'dlq:operate',
   'pii:read',
   'admin',

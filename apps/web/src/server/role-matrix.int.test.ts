@@ -17,6 +17,12 @@ let iso: Isolated;
 let target: QueryTarget;
 const subject = `matrix_${randomUUID().slice(0, 8)}`;
 const missing = randomUUID();
+const matrixRule = {
+  name: 'matrix-lag',
+  title: 'Consumer lag',
+  query: { kind: 'signal', signal: { kind: 'consumer_lag' } },
+  condition: { kind: 'threshold', op: 'above', threshold: 60 },
+};
 
 /**
  * Inputs that pass each mutation's validation, so an allowed call runs its body. A mutation not
@@ -37,6 +43,31 @@ const INPUTS: Record<string, unknown> = {
   'schemas.delete': { subject, version: 999 },
   'sources.setPolicy': { source: DEMO_SOURCE_NAME, policy: 'allow' },
   'sources.setRateLimit': { source: DEMO_SOURCE_NAME, eventsPerSecond: 50_000, burst: 100_000 },
+  // The first allowed caller creates; the next ones meet CONFLICT, which is past the check too.
+  'alerts.rules.create': { rule: matrixRule },
+  'alerts.rules.update': { name: matrixRule.name, revision: 1, rule: matrixRule },
+  'alerts.rules.delete': { name: 'matrix-missing' },
+  'alerts.silences.create': {
+    silence: {
+      matchers: [{ name: 'alertname', op: '=', value: matrixRule.name }],
+      startsAt: Date.now(),
+      end: { kind: 'until_resolved' },
+      comment: 'role matrix',
+    },
+  },
+  'alerts.silences.expire': { id: missing },
+  'alerts.receivers.create': {
+    receiver: { kind: 'email', name: 'matrix-mail', to: ['matrix@example.test'] },
+  },
+  'alerts.receivers.update': {
+    name: 'matrix-mail',
+    revision: 1,
+    receiver: { kind: 'email', name: 'matrix-mail', to: ['matrix@example.test'] },
+  },
+  'alerts.receivers.delete': { name: 'matrix-missing' },
+  'alerts.muteTimings.create': { muteTiming: { name: 'matrix-nights', intervals: [{}] } },
+  'alerts.muteTimings.delete': { name: 'matrix-missing' },
+  'alerts.routing.replace': { revision: 0, policy: { receiver: 'matrix-missing' } },
 };
 
 const ACTORS: [string, Actor][] = [

@@ -16,6 +16,7 @@ const SCOPE_HINTS: Record<KeyScope, string> = {
   'topics:write': 'create and configure topics, reset offsets',
   'dashboards:write': 'create, edit and share dashboards',
   'dashboards:sql': 'write and run raw SQL panels',
+  'alerts:write': 'alert rules and silences',
   'dlq:operate': 'replay and discard dead letters',
   'pii:read': 'see pii unmasked',
   admin: 'everything, keys and users included',

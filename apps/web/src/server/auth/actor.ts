@@ -21,6 +21,8 @@ export type Permission =
   | 'dashboards:write'
   /** Raw SQL panels: save and preview them (anyone who may read runs saved ones). */
   | 'dashboards:sql'
+  /** Alert rules (create, edit, delete) and silences (create, expire). Receivers and routing: admin. */
+  | 'alerts:write'
   | 'ingest:write'
   | 'admin';
 
@@ -31,7 +33,7 @@ export const ROLES: readonly Role[] = ['viewer', 'operator', 'schema_owner', 'ad
 /** What each role may do. Admin may do everything, the pii grant included. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: ['read', 'schemas:read'],
-  operator: ['read', 'schemas:read', 'dlq:operate', 'dashboards:write', 'dashboards:sql'],
+  operator: ['read', 'schemas:read', 'dlq:operate', 'dashboards:write', 'dashboards:sql', 'alerts:write'],
   schema_owner: [
     'read',
     'schemas:read',
@@ -40,6 +42,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'topics:write',
     'dashboards:write',
     'dashboards:sql',
+    'alerts:write',
   ],
   admin: [
     'read',
@@ -51,6 +54,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'topics:write',
     'dashboards:write',
     'dashboards:sql',
+    'alerts:write',
     'ingest:write',
     'admin',
   ],

@@ -1,4 +1,5 @@
 import { router } from '../trpc.ts';
+import { alertsRouter } from './alerts.ts';
 import { auditRouter } from './audit.ts';
 import { backfillsRouter } from './backfills.ts';
 import { dashboardsRouter } from './dashboards.ts';
@@ -18,6 +19,7 @@ import { usersRouter } from './users.ts';
 import { viewerRouter } from './viewer.ts';
 
 export const appRouter = router({
+  alerts: alertsRouter,
   audit: auditRouter,
   backfills: backfillsRouter,
   dashboards: dashboardsRouter,
