@@ -56,6 +56,8 @@ describe('alerts router', () => {
   it('lets a viewer read but not write anything', async () => {
     const viewer = await api(userActor('viewer'));
     expect(await viewer.alerts.rules.list()).toEqual([]);
+    expect(await viewer.alerts.active()).toEqual([]);
+    expect(await viewer.alerts.history()).toEqual([]);
     expect(await code(viewer.alerts.rules.create({ rule }))).toBe('FORBIDDEN');
     expect(
       await code(

@@ -7,3 +7,4 @@ export * from './routing.ts';
 export * from './mute-timings.ts';
 export * from './silences.ts';
 export * from './history.ts';
+export * from './instances.ts';

@@ -4,6 +4,7 @@ import {
   deleteAlertRule,
   expireAlertSilence,
   getAlertRule,
+  listActiveAlertInstances,
   listAlertHistory,
   listAlertRules,
   listAlertSilences,
@@ -68,6 +69,8 @@ export const alertsRouter = router({
   receivers: receiversRouter,
   muteTimings: muteTimingsRouter,
   routing: routingRouter,
+  /** Instances pending, firing, without data or failing: what is wrong now. */
+  active: procedure('read').query(() => listActiveAlertInstances(getDb())),
   /** State changes and notification attempts, newest first (per rule when named), 30 days kept. */
   history: procedure('read')
     .input(
