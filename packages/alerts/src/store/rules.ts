@@ -170,6 +170,8 @@ export async function putAlertRule(
     }
     return { created: true, view: await createAlertRule(db, rule, opts) };
   }
+  // If-Match "0" means "only if it does not exist yet".
+  if (opts.revision === 0) throw staleRevision('alert rule', name, existing.revision, 0);
   const revision = opts.revision ?? existing.revision;
   return { created: false, view: await updateAlertRule(db, name, { revision, rule }, opts) };
 }

@@ -94,6 +94,11 @@ describe('/api/v1/alerts', () => {
       params('demo-silent'),
     );
     expect(stale.status).toBe(409);
+    const createOnly = await routes.one.PUT(
+      req('PUT', '/demo-silent', writer, rule, { 'if-match': '"0"' }),
+      params('demo-silent'),
+    );
+    expect(createOnly.status).toBe(409);
 
     const one = await routes.one.GET(req('GET', '/demo-silent', reader), params('demo-silent'));
     expect(one.status).toBe(200);
