@@ -37,9 +37,12 @@ async function expectStat(panel: Locator, n: number): Promise<void> {
 
 async function expectStored(s: E2EStack, type: string, n: number): Promise<void> {
   await expect
-    .poll(async () => Number(await clickhouse(s, `SELECT count() FROM events WHERE event_type = '${type}'`)), {
-      timeout: 30_000,
-    })
+    .poll(
+      async () => Number(await clickhouse(s, `SELECT count() FROM events WHERE event_type = '${type}'`)),
+      {
+        timeout: 30_000,
+      },
+    )
     .toBe(n);
 }
 
