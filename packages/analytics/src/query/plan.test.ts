@@ -119,7 +119,8 @@ describe('planPanelQuery routing', () => {
     // ClickHouse checks max_result_rows on the parts too (seen: 157 rows counted for a 61-row
     // answer on the embedded engine): the cap leaves them room, the LIMIT stays the answer's.
     expect(midMinute.resultRowsCap).toBeGreaterThanOrEqual(3 * midMinute.maxRows);
-    expect(plan(query({})).resultRowsCap).toBe(plan(query({})).maxRows);
+    // The same room on the single-table routes (CI saw 64 rows counted for a 61-row stat).
+    expect(plan(query({})).resultRowsCap).toBeGreaterThanOrEqual(3 * plan(query({})).maxRows);
     // A range mostly made of partial minutes is not worth splitting.
     const short = plan(query({ interval: 60, range: { from: T0 + 30_000, to: T0 + 100_000 } }));
     expect(short.source).toBe('raw');
