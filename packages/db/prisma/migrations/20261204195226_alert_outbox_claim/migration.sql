@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "alert_history" ADD COLUMN     "claimed_at" TIMESTAMP(3),
+ADD COLUMN     "claimed_by" TEXT;
