@@ -17,3 +17,5 @@ export * from './receivers/index.ts';
 export * from './panel-runner.ts';
 // Alert configuration and history in Postgres (rules, receivers, routing, mute timings, silences).
 export * from './store/index.ts';
+// The built-in rules, inbox receiver and routing that `npm start` seeds.
+export * from './seed/index.ts';
