@@ -56,6 +56,8 @@ const INPUTS: Record<string, unknown> = {
     },
   },
   'alerts.silences.expire': { id: missing },
+  // No instance of the rule is active: an allowed caller meets NOT_FOUND, past the check.
+  'alerts.acknowledge': { rule: matrixRule.name, groupKey: '[]' },
   'alerts.receivers.create': {
     receiver: { kind: 'email', name: 'matrix-mail', to: ['matrix@example.test'] },
   },

@@ -8,3 +8,6 @@ export * from './mute-timings.ts';
 export * from './silences.ts';
 export * from './history.ts';
 export * from './instances.ts';
+export * from './acknowledge.ts';
+export * from './alerts-now.ts';
+export * from './alerts-summary.ts';

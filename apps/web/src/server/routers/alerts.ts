@@ -1,13 +1,17 @@
 import {
+  acknowledgeAlertInstance,
+  alertsSummary,
   createAlertRule,
   createAlertSilence,
   deleteAlertRule,
   expireAlertSilence,
   getAlertRule,
-  listActiveAlertInstances,
   listAlertHistory,
   listAlertRules,
   listAlertSilences,
+  listAlertsNow,
+  listSilenceExpiryWarnings,
+  previewAlertSilence,
   updateAlertRule,
 } from '@tributary/alerts';
 import { z } from 'zod';
@@ -61,6 +65,21 @@ const silencesRouter = router({
   expire: procedure('alerts:write')
     .input(z.object({ id: z.string().max(64) }))
     .mutation(({ ctx, input }) => expireAlertSilence(getDb(), input.id, { actor: auditName(ctx.actor) })),
+  /**
+   * The active alerts a silence with these matchers would hold, for the form's live preview.
+   * Matchers are checked by the store as saving checks them (a refusal names the matcher).
+   */
+  preview: procedure('read')
+    .input(z.object({ matchers: z.unknown() }))
+    .query(({ input }) => previewAlertSilence(getDb(), input.matchers)),
+  /** Silences in force that end soon while still holding firing alerts (they notify at the end). */
+  expiring: procedure('read')
+    .input(
+      z
+        .object({ withinMinutes: z.number().int().min(1).max(1440).default(15) })
+        .default({ withinMinutes: 15 }),
+    )
+    .query(({ input }) => listSilenceExpiryWarnings(getDb(), { withinMs: input.withinMinutes * 60_000 })),
 });
 
 export const alertsRouter = router({
@@ -69,8 +88,17 @@ export const alertsRouter = router({
   receivers: receiversRouter,
   muteTimings: muteTimingsRouter,
   routing: routingRouter,
-  /** Instances pending, firing, without data or failing: what is wrong now. */
-  active: procedure('read').query(() => listActiveAlertInstances(getDb())),
+  /**
+   * Instances pending, firing, without data or failing: what is wrong now, each with its lineage
+   * node, who acknowledged it and the silence holding it.
+   */
+  active: procedure('read').query(() => listAlertsNow(getDb())),
+  /** Counts per problem state for the nav bar's badge: one grouped count, polled by every page. */
+  summary: procedure('read').query(() => alertsSummary(getDb())),
+  /** "I have this one": who took an active alert, shown to everyone on call. */
+  acknowledge: procedure('alerts:write')
+    .input(z.object({ rule: z.string().min(1).max(64), groupKey: z.string().max(10_000) }))
+    .mutation(({ ctx, input }) => acknowledgeAlertInstance(getDb(), input, { actor: auditName(ctx.actor) })),
   /** State changes and notification attempts, newest first (per rule when named), 30 days kept. */
   history: procedure('read')
     .input(
