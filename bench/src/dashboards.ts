@@ -83,13 +83,15 @@ export async function loadSyntheticEvents(
   n: number,
   end: number,
   log: (m: string) => void,
+  /** SQL for inserted_at over `timestamp` and `number` (default: the insert's own time). */
+  opts: { insertedAt?: string } = {},
 ): Promise<number> {
   const spanSeconds = 7 * 24 * 3600;
   const t0 = performance.now();
   for (let offset = 0; offset < n; offset += LOAD_CHUNK) {
     const count = Math.min(LOAD_CHUNK, n - offset);
     await client.command({
-      query: `INSERT INTO ${db}.events (event_id, event_type, timestamp, user_id, data, metadata, source, schema_version, received_at, processed_at)
+      query: `INSERT INTO ${db}.events (event_id, event_type, timestamp, user_id, data, metadata, source, schema_version, received_at, processed_at${opts.insertedAt ? ', inserted_at' : ''})
         SELECT
           toString(number) AS event_id,
           arrayElement([${TYPES.map((t) => `'${t}'`).join(',')}], (number % ${TYPES.length}) + 1) AS event_type,
@@ -100,7 +102,12 @@ export async function loadSyntheticEvents(
           arrayElement(['web', 'ios', 'android'], (number % 3) + 1) AS source,
           1 AS schema_version,
           timestamp AS received_at,
-          timestamp AS processed_at
+          timestamp AS processed_at${
+            opts.insertedAt
+              ? `,
+          ${opts.insertedAt} AS inserted_at`
+              : ''
+          }
         FROM numbers(${offset}, ${count})`,
       clickhouse_settings: {
         max_execution_time: 0,

@@ -14,6 +14,7 @@ import { runControlLatencyBench } from './control-latency.ts';
 import { runMessageBrowserBench } from './message-browser.ts';
 import { runDashboardsBench } from './dashboards.ts';
 import { runDashboardRenderBench } from './dashboard-render.ts';
+import { runAlertBacktestBench } from './alert-backtest.ts';
 import { asUser, kafkaAs } from '../../scripts/lib/stack.ts';
 import { topicNames } from '@tributary/contracts';
 import { createDb } from '@tributary/db';
@@ -26,7 +27,7 @@ import { publishSubject, registerVersion } from '@tributary/registry';
  * BENCH_SCALE (default 1).
  *
  * Sections: `npm run bench` runs all; `npm run bench -- pipeline`, `-- ingest-hardening`, `-- dlq`,
- * `-- clickhouse`, `-- control`, `-- dashboards` or `-- dashboard-render` runs one (the dead-letter,
+ * `-- clickhouse`, `-- control`, `-- dashboards`, `-- dashboard-render` or `-- alert-backtest` runs one (the dead-letter,
  * ClickHouse and control sections need no ingest or workers, so they start none; ingest-hardening
  * starts its own two ingest processes; dashboard-render builds and starts the console;
  * `-- processor-steps` measures the processor steps in this process, before any stack starts).
@@ -43,6 +44,7 @@ const SECTIONS = [
   'message-browser',
   'dashboards',
   'dashboard-render',
+  'alert-backtest',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 const asked = process.argv.slice(2).filter((a) => a !== '--');
@@ -150,6 +152,17 @@ try {
       redisPrefix: t.config.redisPrefix,
       scale,
       clickhousePid: t.stack.infra.clickhouse?.child.pid,
+      log,
+    });
+  }
+  if (sections.has('alert-backtest')) {
+    // Backtests read ClickHouse only; the apps would share the two cores with the timed queries.
+    for (const p of t.stack.processes.values()) await p.stop();
+    await runAlertBacktestBench({
+      clickhouseUrl: t.stack.clickhouseUrl,
+      clickhouseAuth: asUser(t.stack.infra, 'admin'),
+      database: t.config.clickhouseDatabase,
+      scale,
       log,
     });
   }
