@@ -60,6 +60,19 @@ const schema = z.object({
   LAG_SAMPLER_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
   // The workers' consumer group: its committed progress is the data's watermark on dashboards.
   CONSUMER_GROUP: z.string().min(1).default('tributary-workers'),
+  // The bearer token the alert webhook must send to POST /api/alerts/inbox (the console's local
+  // inbox; npm start makes one per state directory and gives it to the seeded receiver). Unset:
+  // the inbox refuses every delivery.
+  ALERT_INBOX_TOKEN: z.string().min(16, 'ALERT_INBOX_TOKEN must have at least 16 characters').optional(),
+  // The SMTP server an email receiver's "send test" goes through (the jobs service has its own
+  // settings for real notifications). Unset SMTP_HOST: email tests say SMTP is not configured.
+  // SMTP_SECURE: tls (TLS from the first byte, port 465), starttls (the default, 587) or none.
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  SMTP_SECURE: z.enum(['tls', 'starttls', 'none']).optional(),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  SMTP_FROM: z.string().min(3).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

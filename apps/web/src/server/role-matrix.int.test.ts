@@ -70,6 +70,7 @@ const INPUTS: Record<string, unknown> = {
   'alerts.muteTimings.create': { muteTiming: { name: 'matrix-nights', intervals: [{}] } },
   'alerts.muteTimings.delete': { name: 'matrix-missing' },
   'alerts.routing.replace': { revision: 0, policy: { receiver: 'matrix-missing' } },
+  'alertTools.sendTest': { name: 'matrix-missing' },
 };
 
 const ACTORS: [string, Actor][] = [

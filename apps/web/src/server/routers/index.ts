@@ -1,4 +1,6 @@
 import { router } from '../trpc.ts';
+import { alertInboxRouter } from './alert-inbox.ts';
+import { alertToolsRouter } from './alert-tools.ts';
 import { alertsRouter } from './alerts.ts';
 import { auditRouter } from './audit.ts';
 import { backfillsRouter } from './backfills.ts';
@@ -19,7 +21,9 @@ import { usersRouter } from './users.ts';
 import { viewerRouter } from './viewer.ts';
 
 export const appRouter = router({
+  alertInbox: alertInboxRouter,
   alerts: alertsRouter,
+  alertTools: alertToolsRouter,
   audit: auditRouter,
   backfills: backfillsRouter,
   dashboards: dashboardsRouter,
