@@ -10,6 +10,14 @@ import { isPublicPage } from './lib/public-pages.ts';
  * say only whether the process and its dependencies are up.
  */
 const PROBES = new Set(['/api/healthz', '/api/readyz']);
+/**
+ * Routes that authenticate each request themselves, without a session or API key, and so are
+ * reached from other services by whatever address they use (`http://web:3000` in compose).
+ * NOTE: an entry here must check its own secret: the alert inbox compares the webhook's bearer
+ * token with ALERT_INBOX_TOKEN (in constant time) before it reads the body, so a rebinding page
+ * (which does not know the token) gets nowhere.
+ */
+const SELF_AUTHENTICATED = new Set(['/api/alerts/inbox']);
 
 function refuse(status: number, error: string): NextResponse {
   return NextResponse.json({ error }, { status, headers: { 'cache-control': 'no-store' } });
@@ -24,7 +32,11 @@ function refuse(status: number, error: string): NextResponse {
 export function proxy(request: NextRequest): NextResponse {
   const origins = env.TRIBUTARY_CONSOLE_ORIGIN;
   const { pathname } = request.nextUrl;
-  if (!PROBES.has(pathname) && !hostAllowed(request.headers.get('host'), origins)) {
+  if (
+    !PROBES.has(pathname) &&
+    !SELF_AUTHENTICATED.has(pathname) &&
+    !hostAllowed(request.headers.get('host'), origins)
+  ) {
     return refuse(421, 'unknown Host; open the console at its configured address (TRIBUTARY_CONSOLE_ORIGIN)');
   }
   if (needsOriginCheck(request.method, pathname, request.headers)) {
