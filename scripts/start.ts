@@ -72,6 +72,7 @@ Tributary is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s).
   Kafka       ${stack.brokers}${stack.infra.kafkaCredentials ? `   (SASL/SCRAM-SHA-256 with ACLs; principals and passwords in ${config.stateDir}/kafka-credentials.json)` : ''}
   Write key   ${stack.writeKey}   (source "demo", also in ${envFile})
   Jobs        http://127.0.0.1:${config.jobsOpsPort}/healthz   (dead-letter replays; /metrics beside it)
+  Alerts      ${stack.alertInboxUrl}   (inbox of the built-in rules; "demo-source-silent" fires until demo traffic flows)
 
 Send an event:
 ${curl}

@@ -13,6 +13,7 @@ import {
 import { publishAll } from '@tributary/registry';
 import { createClickHouse, migrate as migrateClickHouse } from '@tributary/clickhouse';
 import { seedDemoDashboard } from '@tributary/analytics';
+import { seedBuiltinAlerts } from '@tributary/alerts';
 import { createDb, ensureDatabase, migrate as migratePostgres, seedDemo } from '@tributary/db';
 import { ensurePostgres, ensureRedis } from './local-services.ts';
 import { ensureClickHouseUsers, type ClickHouseCredentials, type Role } from './clickhouse-users.ts';
@@ -34,6 +35,7 @@ import {
 } from './processes.ts';
 import { Supervisor, type RestartPolicy, type Running, type Service } from './supervisor.ts';
 import { ensurePiiHashSecret } from './pii-hash-secret.ts';
+import { ensurePasswords } from './stored-passwords.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -79,6 +81,8 @@ export interface Stack {
   webUrl: string;
   writeKey: string;
   apiKey: string;
+  /** The console's alert inbox page (the built-in rules notify it); null without the console. */
+  alertInboxUrl: string | null;
   appEnv: Record<string, string>;
   /** The apps' current processes; a restart (by the supervisor or startApp) replaces the entry. */
   processes: Map<string, ManagedProcess>;
@@ -341,6 +345,27 @@ export async function prepare(config: StackConfig, infra: Infra, progress: Progr
   }
 }
 
+/**
+ * The bearer token of the console's alert inbox: made once per state directory and kept, so the
+ * receiver seeded with it keeps working across restarts.
+ */
+export function ensureAlertInboxToken(stateDir: string): string {
+  return ensurePasswords(join(stateDir, 'alert-inbox-token.json'), ['inbox'], (p) => p.length >= 24).inbox;
+}
+
+/**
+ * The built-in alert rules, routed to a webhook receiver that posts to the console's own inbox
+ * (a newcomer sees an alert end to end). Only what is missing is created (seedBuiltinAlerts).
+ */
+async function seedAlerts(config: StackConfig, webUrl: string, inboxToken: string, demoSource: string) {
+  const db = createDb(config.databaseUrl);
+  try {
+    await seedBuiltinAlerts(db, { inboxUrl: `${webUrl}/api/alerts/inbox`, inboxToken, demoSource });
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 /** Client options for one role, when the embedded ClickHouse has users. */
 export function asUser(
   infra: Pick<Infra, 'clickhouseCredentials'>,
@@ -434,6 +459,8 @@ export async function startStack(
   const appEnv = appEnvFor(config, infra);
   const ingestUrl = `http://127.0.0.1:${config.ingestPort}`;
   const webUrl = `http://127.0.0.1:${config.webPort}`;
+  // The console receives its own alerts: only a stack with a console gets the inbox and rules.
+  const inboxToken = apps.includes('web') ? ensureAlertInboxToken(config.stateDir) : null;
   const appServices = new Map<AppName, Service<ManagedProcess>>();
 
   /** Spawns one app and waits until it answers its health URL (also after a restart). */
@@ -462,6 +489,7 @@ export async function startStack(
               ...analystUserEnv(infra),
               ...kafkaSaslEnv(infra.kafkaCredentials, 'console'),
               INGEST_PUBLIC_URL: ingestUrl,
+              ...(inboxToken ? { ALERT_INBOX_TOKEN: inboxToken } : {}),
             },
             logFile: join(logDir, 'web.log'),
           })
@@ -540,6 +568,10 @@ export async function startStack(
 
   try {
     const seed = await prepare(config, infra, progress);
+    if (inboxToken) {
+      progress('seeding the built-in alert rules');
+      await seedAlerts(config, webUrl, inboxToken, seed.sourceName);
+    }
     if (apps.includes('web') && opts.buildWeb !== false)
       await buildWeb(progress, join(logDir, 'web-build.log'));
     progress(`starting ${apps.join(', ')}`);
@@ -553,6 +585,7 @@ export async function startStack(
       webUrl,
       writeKey: seed.writeKey,
       apiKey: seed.apiKey,
+      alertInboxUrl: inboxToken ? `${webUrl}/alerts/inbox` : null,
       appEnv,
       processes,
       supervisor,
