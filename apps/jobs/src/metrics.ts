@@ -46,5 +46,35 @@ export function createJobsMetrics(registry: Registry) {
       labelNames: ['state'] as const,
       registers: [registry],
     }),
+    alertEvaluations: new Counter({
+      name: 'tributary_alert_evaluations_total',
+      help: 'Alert rule evaluations by what the query found (values, no_data, error)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    alertEvaluationSeconds: new Histogram({
+      name: 'tributary_alert_evaluation_duration_seconds',
+      help: "How long one rule's query took",
+      buckets: [0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: [registry],
+    }),
+    alertEvaluationLagSeconds: new Histogram({
+      name: 'tributary_alert_evaluation_lag_seconds',
+      help: "From a rule's evaluation slot to its query starting (a busy evaluator runs late)",
+      buckets: [0.1, 0.5, 1, 2, 5, 15, 60],
+      registers: [registry],
+    }),
+    alertNotifications: new Counter({
+      name: 'tributary_alert_notifications_total',
+      help: 'Notifications delivered or held back, by receiver and outcome (sent, failed, timed_out, silenced)',
+      labelNames: ['receiver', 'outcome'] as const,
+      registers: [registry],
+    }),
+    alertNotificationLatencySeconds: new Histogram({
+      name: 'tributary_alert_notification_latency_seconds',
+      help: 'From a notification falling due to its delivery outcome',
+      buckets: [0.1, 0.5, 1, 2, 5, 15, 60],
+      registers: [registry],
+    }),
   };
 }

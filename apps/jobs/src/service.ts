@@ -10,6 +10,7 @@ import { createDb } from '@tributary/db';
 import { createAdmin, createProducer, kafkaSaslFromEnv } from '@tributary/kafka';
 import { createLogger, createMetricsRegistry, initTracing, type Logger } from '@tributary/telemetry';
 import type { JobsEnv } from './env.ts';
+import { alertJobs } from './jobs/alerts.ts';
 import { dlqReplaysJob } from './jobs/dlq-replays.ts';
 import { redisLeaseStore } from './lease-store.ts';
 import { createJobsMetrics } from './metrics.ts';
@@ -71,7 +72,10 @@ export function createJobsService(env: JobsEnv): JobsService {
         metrics,
       },
     ),
-    // Alert evaluation and notification plug in here as leader jobs.
+    ...alertJobs({ db, target: { client: clickhouse, database: env.CLICKHOUSE_DATABASE } }, env, {
+      instance,
+      metrics,
+    }),
   ];
 
   let scheduler: Scheduler | null = null;

@@ -19,3 +19,5 @@ export * from './panel-runner.ts';
 export * from './store/index.ts';
 // The built-in rules, inbox receiver and routing that `npm start` seeds.
 export * from './seed/index.ts';
+// Live evaluation and delivery, as the jobs service runs them.
+export * from './live/index.ts';

@@ -1,6 +1,7 @@
 import type { AlertRule, AlertState, Labels } from '@tributary/contracts';
 import { labelsKey } from './labels.ts';
 import {
+  flushDue,
   NotificationScheduler,
   type AlertEvent,
   type NotificationRecord,
@@ -19,6 +20,58 @@ export function alertLabels(
   state: AlertState,
 ): Labels {
   return { ...rule.labels, ...group, alertname: rule.name, alertstate: state };
+}
+
+function alertEvent(
+  rule: Pick<AlertRule, 'name' | 'labels'>,
+  group: Labels,
+  state: AlertState,
+  startsAt: number,
+  endsAt: number | null,
+  value: number | null,
+): AlertEvent {
+  const labels = alertLabels(rule, group, state);
+  return {
+    fingerprint: labelsKey(labels),
+    labels,
+    status: endsAt === null ? 'firing' : 'resolved',
+    startsAt,
+    endsAt,
+    value,
+  };
+}
+
+/** The alerts of a rule's instances in an active state (firing, no data, error). */
+export function activeAlertEvents(
+  rule: Pick<AlertRule, 'name' | 'labels'>,
+  instances: ReadonlyMap<string, InstanceState>,
+): AlertEvent[] {
+  return [...instances.values()]
+    .filter((s) => ACTIVE.has(s.state))
+    .map((s) => alertEvent(rule, s.labels, s.state, s.since, null, s.value));
+}
+
+/**
+ * What one evaluation tells the notification scheduler: an instance that left an active state
+ * resolves that state's alert; every instance still active is (still) firing. The live evaluator
+ * and the backtest's runner both call this, so they notify alike.
+ */
+export function alertEventsAfter(
+  rule: Pick<AlertRule, 'name' | 'labels'>,
+  prev: ReadonlyMap<string, InstanceState>,
+  instances: ReadonlyMap<string, InstanceState>,
+  changes: readonly StateChange[],
+  t: number,
+): AlertEvent[] {
+  const events: AlertEvent[] = [];
+  for (const c of changes) {
+    if (ACTIVE.has(c.from)) {
+      const old = prev.get(labelsKey(c.labels));
+      events.push(alertEvent(rule, c.labels, c.from, old?.since ?? t, t, c.value));
+    }
+  }
+  events.push(...activeAlertEvents(rule, instances));
+  return events;
 }
 
 export interface RunnerState {
@@ -50,27 +103,7 @@ export class RuleRunner {
 
   /** The instances' alerts now active (for previews and the Alerts page). */
   activeAlerts(): AlertEvent[] {
-    return [...this.instances.values()]
-      .filter((s) => ACTIVE.has(s.state))
-      .map((s) => this.event(s.labels, s.state, s.since, null, s.value));
-  }
-
-  private event(
-    group: Labels,
-    state: AlertState,
-    startsAt: number,
-    endsAt: number | null,
-    value: number | null,
-  ): AlertEvent {
-    const labels = alertLabels(this.rule, group, state);
-    return {
-      fingerprint: labelsKey(labels),
-      labels,
-      status: endsAt === null ? 'firing' : 'resolved',
-      startsAt,
-      endsAt,
-      value,
-    };
+    return activeAlertEvents(this.rule, this.instances);
   }
 
   /**
@@ -87,29 +120,13 @@ export class RuleRunner {
     const prev = this.instances;
     const { instances, changes } = evaluateRule(this.rule, prev, outcome, t);
     this.instances = instances;
-    const events: AlertEvent[] = [];
-    for (const c of changes) {
-      if (ACTIVE.has(c.from)) {
-        const old = prev.get(labelsKey(c.labels));
-        events.push(this.event(c.labels, c.from, old?.since ?? t, t, c.value));
-      }
-    }
-    events.push(...this.activeAlerts());
-    this.scheduler.observe(events, t);
+    this.scheduler.observe(alertEventsAfter(this.rule, prev, instances, changes, t), t);
     notifications.push(...this.flushUntil(t, silencedBy));
     return { changes, notifications };
   }
 
   /** Every group notification due up to t, each at the time it fell due. */
   flushUntil(t: number, silencedBy?: SilenceCheck): NotificationRecord[] {
-    const out: NotificationRecord[] = [];
-    for (
-      let next = this.scheduler.nextDueAt();
-      next !== null && next <= t;
-      next = this.scheduler.nextDueAt()
-    ) {
-      out.push(...this.scheduler.flush(next, silencedBy));
-    }
-    return out;
+    return flushDue(this.scheduler, t, silencedBy);
   }
 }

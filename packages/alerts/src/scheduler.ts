@@ -186,3 +186,16 @@ export class NotificationScheduler {
     return records;
   }
 }
+
+/** Every group notification due up to t, each flushed at the time it fell due. */
+export function flushDue(
+  scheduler: NotificationScheduler,
+  t: number,
+  silencedBy?: SilenceCheck,
+): NotificationRecord[] {
+  const out: NotificationRecord[] = [];
+  for (let next = scheduler.nextDueAt(); next !== null && next <= t; next = scheduler.nextDueAt()) {
+    out.push(...scheduler.flush(next, silencedBy));
+  }
+  return out;
+}

@@ -93,7 +93,15 @@ export async function listAlertHistory(
 ): Promise<AlertHistoryRow[]> {
   const rows = await db.alertHistory.findMany({
     where: {
-      ...(opts.ruleName === undefined ? {} : { ruleName: opts.ruleName }),
+      // A notification for a group of several rules names them in detail.rules.
+      ...(opts.ruleName === undefined
+        ? {}
+        : {
+            OR: [
+              { ruleName: opts.ruleName },
+              { ruleName: null, detail: { path: ['rules'], array_contains: [opts.ruleName] } },
+            ],
+          }),
       ...(opts.before === undefined ? {} : { at: { lt: opts.before } }),
     },
     orderBy: { at: 'desc' },

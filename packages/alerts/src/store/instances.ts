@@ -1,5 +1,5 @@
 import { alertStates, labelsSchema } from '@tributary/contracts';
-import type { Db } from '@tributary/db';
+import type { Db, DbTx } from '@tributary/db';
 import { z } from 'zod';
 import { labelsKey } from '../labels.ts';
 import type { InstanceState, StateChange } from '../state-machine.ts';
@@ -43,42 +43,67 @@ export async function loadAlertInstances(db: Db, ruleId: string): Promise<Map<st
 export async function saveAlertEvaluation(
   db: Db,
   rule: { id: string; name: string },
-  result: { instances: ReadonlyMap<string, InstanceState>; changes: readonly StateChange[] },
+  result: EvaluationResult,
 ): Promise<void> {
-  await db.$transaction(async (tx) => {
-    await tx.alertInstance.deleteMany({
-      where: { ruleId: rule.id, groupKey: { notIn: [...result.instances.keys()] } },
+  await db.$transaction((tx) => writeAlertEvaluation(tx, rule, result), TX_OPTIONS);
+}
+
+export interface EvaluationResult {
+  instances: ReadonlyMap<string, InstanceState>;
+  changes: readonly StateChange[];
+}
+
+/** saveAlertEvaluation inside the caller's transaction (the evaluator writes many rules in one). */
+export async function writeAlertEvaluation(
+  tx: DbTx,
+  rule: { id: string; name: string },
+  result: EvaluationResult,
+): Promise<void> {
+  await tx.alertInstance.deleteMany({
+    where: { ruleId: rule.id, groupKey: { notIn: [...result.instances.keys()] } },
+  });
+  for (const [groupKey, s] of result.instances) {
+    const data = {
+      state: s.state,
+      since: new Date(s.since),
+      lastValue: s.value,
+      labels: s.labels,
+      lastEvaluatedAt: new Date(s.evaluatedAt),
+      machine: toJson(s),
+      // An acknowledgement is for one episode: back to normal, the next problem is unowned.
+      ...(s.state === 'normal' ? { acknowledgedBy: null, acknowledgedAt: null } : {}),
+    };
+    await tx.alertInstance.upsert({
+      where: { ruleId_groupKey: { ruleId: rule.id, groupKey } },
+      create: { ruleId: rule.id, groupKey, ...data },
+      update: data,
     });
-    for (const [groupKey, s] of result.instances) {
-      const data = {
-        state: s.state,
-        since: new Date(s.since),
-        lastValue: s.value,
-        labels: s.labels,
-        lastEvaluatedAt: new Date(s.evaluatedAt),
-        machine: toJson(s),
-      };
-      await tx.alertInstance.upsert({
-        where: { ruleId_groupKey: { ruleId: rule.id, groupKey } },
-        create: { ruleId: rule.id, groupKey, ...data },
-        update: data,
-      });
-    }
-    if (result.changes.length > 0) {
-      await tx.alertHistory.createMany({
-        data: result.changes.map((c) => ({
-          ruleId: rule.id,
-          ruleName: rule.name,
-          groupKey: labelsKey(c.labels),
-          kind: 'state_change',
-          fromState: c.from,
-          toState: c.to,
-          at: new Date(c.at),
-          detail: toJson({ labels: c.labels, value: c.value, reason: c.reason }),
-        })),
-      });
-    }
-  }, TX_OPTIONS);
+  }
+  if (result.changes.length > 0) {
+    await tx.alertHistory.createMany({
+      data: result.changes.map((c) => ({
+        ruleId: rule.id,
+        ruleName: rule.name,
+        groupKey: labelsKey(c.labels),
+        kind: 'state_change',
+        fromState: c.from,
+        toState: c.to,
+        at: new Date(c.at),
+        detail: toJson({ labels: c.labels, value: c.value, reason: c.reason }),
+      })),
+    });
+  }
+}
+
+/** Every rule's instances at once (a new leader's start), by rule id, then by labelsKey. */
+export async function loadAllAlertInstances(db: Db): Promise<Map<string, Map<string, InstanceState>>> {
+  const out = new Map<string, Map<string, InstanceState>>();
+  for (const r of await db.alertInstance.findMany()) {
+    let m = out.get(r.ruleId);
+    if (!m) out.set(r.ruleId, (m = new Map()));
+    m.set(r.groupKey, instanceStateSchema.parse(r.machine));
+  }
+  return out;
 }
 
 export interface AlertInstanceView {
