@@ -5,7 +5,11 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { freshnessTone, freshnessWords } from './edge-figures.ts';
 import styles from './lineage.module.css';
 
-export type LineageFlowNode = Node<{ node: LineageNode; match: boolean; selected: boolean }, 'lineage'>;
+export type LineageFlowNode = Node<
+  // alerts: how many active alerts are about this node (the Alerts page's lineageNode).
+  { node: LineageNode; match: boolean; selected: boolean; alerts: number },
+  'lineage'
+>;
 
 const KIND_WORDS: Record<LineageNode['kind'], string> = {
   source: 'source',
@@ -19,7 +23,7 @@ const KIND_WORDS: Record<LineageNode['kind'], string> = {
 
 /** One box of the graph: its kind, name, a line of detail and how fresh its data is. */
 export function LineageNodeCard({ data }: NodeProps<LineageFlowNode>) {
-  const { node, match, selected } = data;
+  const { node, match, selected, alerts } = data;
   const tone = freshnessTone(node.freshnessMs);
   const showsFreshness = node.kind !== 'ingest' && node.kind !== 'topic' && node.kind !== 'consumer';
   return (
@@ -42,6 +46,16 @@ export function LineageNodeCard({ data }: NodeProps<LineageFlowNode>) {
       <div className={styles.nodeHead}>
         <span className={styles.kind}>{KIND_WORDS[node.kind]}</span>
         {!node.declared && <span className={styles.flag}>not declared</span>}
+        {alerts > 0 && (
+          <span
+            className={styles.alertBadge}
+            role="status"
+            aria-label={`${alerts} active alert${alerts === 1 ? '' : 's'}`}
+            data-testid="node-alerts"
+          >
+            {alerts} alert{alerts === 1 ? '' : 's'}
+          </span>
+        )}
       </div>
       <div className={styles.nodeLabel}>{node.label}</div>
       <div className={styles.nodeDetail}>

@@ -12,6 +12,7 @@ import '@xyflow/react/dist/style.css';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
+import { useAlertsByLineageNode } from '../../hooks/alerts.ts';
 import { pollUnlessFailed } from '../../lib/error-text.ts';
 import { pipelineWindowKeys, pipelineWindows, type PipelineWindow } from '../../lib/windows.ts';
 import { useTRPC } from '../../trpc/react.tsx';
@@ -63,6 +64,7 @@ function LineageCanvas({ initialFocus }: { initialFocus?: string }) {
   const g = graph.data;
   const { positions, version } = useLayout(g);
   const matches = useMemo(() => new Set(g && search.trim() ? searchNodes(g, search) : []), [g, search]);
+  const { byNode: alertsByNode } = useAlertsByLineageNode();
 
   const nodes: LineageFlowNode[] = useMemo(
     () =>
@@ -76,10 +78,11 @@ function LineageCanvas({ initialFocus }: { initialFocus?: string }) {
             node: n,
             match: matches.has(n.id),
             selected: selected?.kind === 'node' && selected.id === n.id,
+            alerts: alertsByNode.get(n.id)?.length ?? 0,
           },
           draggable: false,
         })),
-    [g, positions, matches, selected],
+    [g, positions, matches, selected, alertsByNode],
   );
   const edges: LineageFlowEdge[] = useMemo(
     () =>
@@ -189,6 +192,7 @@ function LineageCanvas({ initialFocus }: { initialFocus?: string }) {
       {selectedNode && (
         <NodeDetail
           node={selectedNode}
+          alerts={alertsByNode.get(selectedNode.id) ?? []}
           onFocus={() => {
             setFocus(selectedNode.id);
             setSelected(null);
@@ -255,7 +259,15 @@ function EdgeDetail({ edge, graph }: { edge: LineageEdge; graph: LineageGraph })
   );
 }
 
-function NodeDetail({ node, onFocus }: { node: LineageNode; onFocus: () => void }) {
+function NodeDetail({
+  node,
+  alerts,
+  onFocus,
+}: {
+  node: LineageNode;
+  alerts: readonly { rule: string; ruleTitle: string; groupKey: string; state: string }[];
+  onFocus: () => void;
+}) {
   return (
     <section className="card" data-testid="lineage-node-detail">
       <h2>
@@ -272,6 +284,20 @@ function NodeDetail({ node, onFocus }: { node: LineageNode; onFocus: () => void 
         </Button>
         {node.href && <Link href={node.href}>Open</Link>}
       </div>
+      {alerts.length > 0 && (
+        <>
+          <h3>Active alerts</h3>
+          <ul aria-label="Active alerts on this node" data-testid="node-alert-list">
+            {alerts.map((a) => (
+              <li key={`${a.rule}\n${a.groupKey}`}>
+                <Badge tone={a.state === 'pending' ? 'info' : 'bad'}>{a.state.replace('_', ' ')}</Badge>{' '}
+                {a.ruleTitle}
+              </li>
+            ))}
+          </ul>
+          <Link href="/alerts">Open the Alerts page</Link>
+        </>
+      )}
     </section>
   );
 }
