@@ -69,7 +69,7 @@ export function SilencesView() {
       </div>
       <QueryError queries={[silences, warnings]} title="Could not load the silences" />
       {warnings.data && warnings.data.length > 0 && (
-        <Card title="Ending soon" testId="silence-warnings">
+        <Card title={`Ending within ${SILENCE_WARNING_MINUTES} min`} testId="silence-warnings">
           <ul className={styles.previewList} aria-label="Silences ending soon">
             {warnings.data.map((w) => (
               <li key={w.silence.id} className={styles.warning} role="alert">
@@ -79,7 +79,7 @@ export function SilencesView() {
                   <strong>
                     {w.stillSilencing} firing alert{w.stillSilencing === 1 ? '' : 's'}
                   </strong>
-                  : they notify when it ends (within {SILENCE_WARNING_MINUTES} min).
+                  : they notify again once it ends.
                 </span>
                 {canWrite && (
                   <Button size="small" onClick={() => extend(w)} disabled={createSilence.isPending}>
