@@ -58,6 +58,8 @@ export interface StackConfig {
   logLevel: string;
   /** Extra node flags for ingest and workers (e.g. --cpu-prof when profiling). */
   nodeArgs?: string[];
+  /** Extra environment for every app, after the stack's own. */
+  extraEnv?: Record<string, string>;
   /** Restart backoff and give-up numbers; defaults in supervisor.ts. */
   supervisor?: Partial<RestartPolicy>;
   /**
@@ -413,6 +415,8 @@ export function appEnvFor(
     PII_HASH_SECRET: ensurePiiHashSecret(config.stateDir),
     LOG_LEVEL: config.logLevel,
     NEXT_TELEMETRY_DISABLED: '1',
+    // A test's own settings for every app (e.g. the SMTP server the jobs service mails through).
+    ...config.extraEnv,
   };
 }
 
@@ -512,6 +516,8 @@ export async function startStack(
                       ...clickhouseUserEnv(infra, 'jobs'),
                       ...kafkaSaslEnv(infra.kafkaCredentials, 'jobs'),
                       OPS_PORT: String(config.jobsOpsPort),
+                      // Links in alert notifications point at this console.
+                      CONSOLE_URL: webUrl,
                     }
                   : {
                       ...appEnv,

@@ -29,6 +29,8 @@ export async function startTestStack(
     clickhouseAuth?: boolean;
     /** The broker runs SASL/SCRAM with ACLs, as under `npm start` (default on). */
     kafkaAuth?: boolean;
+    /** Extra environment for every app (e.g. SMTP_HOST for the jobs service). */
+    env?: Record<string, string>;
   } = {},
 ) {
   const runId = randomBytes(3).toString('hex');
@@ -49,6 +51,7 @@ export async function startTestStack(
     },
   });
   config.nodeArgs = opts.nodeArgs;
+  if (opts.env) config.extraEnv = opts.env;
   config.clickhouseAuth = opts.clickhouseAuth ?? false;
   config.kafkaAuth = opts.kafkaAuth ?? true;
   if (opts.postgresServer) {

@@ -31,6 +31,8 @@ const schema = z.object({
   ALERT_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /** Per rule query. */
   ALERT_QUERY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(20),
+  /** The workers' consumer group (lineage's consumer node, for notification texts). */
+  CONSUMER_GROUP: z.string().min(1).default('tributary-workers'),
   /** Where the console is: links in notifications are absolute. */
   CONSOLE_URL: z.url().default('http://127.0.0.1:3000'),
   /** The SMTP server for email receivers (unset: email deliveries fail with that reason). */

@@ -13,6 +13,7 @@ import type { JobsEnv } from './env.ts';
 import { alertJobs } from './jobs/alerts.ts';
 import { dlqReplaysJob } from './jobs/dlq-replays.ts';
 import { redisLeaseStore } from './lease-store.ts';
+import { lineageContext } from './lineage-context.ts';
 import { createJobsMetrics } from './metrics.ts';
 import { startJobsOpsServer } from './ops-server.ts';
 import { startScheduler, type JobStatus, type Scheduler } from './scheduler.ts';
@@ -72,10 +73,22 @@ export function createJobsService(env: JobsEnv): JobsService {
         metrics,
       },
     ),
-    ...alertJobs({ db, target: { client: clickhouse, database: env.CLICKHOUSE_DATABASE } }, env, {
-      instance,
-      metrics,
-    }),
+    ...alertJobs(
+      {
+        db,
+        target: { client: clickhouse, database: env.CLICKHOUSE_DATABASE },
+        lineage: lineageContext({
+          db,
+          topics: topicNames(env.TOPIC_PREFIX),
+          workersGroup: env.CONSUMER_GROUP,
+        }),
+      },
+      env,
+      {
+        instance,
+        metrics,
+      },
+    ),
   ];
 
   let scheduler: Scheduler | null = null;

@@ -36,7 +36,12 @@ export function smtpFromEnv(env: JobsEnv): SmtpSettings | null {
  * stay single-instance: two instances never evaluate, decide or send the same thing twice.
  */
 export function alertJobs(
-  deps: { db: Db; target: QueryTarget; lineage?: NotificationContext['lineage'] },
+  deps: {
+    db: Db;
+    target: QueryTarget;
+    /** Lineage neighbours for messages; refreshed before each delivery run. */
+    lineage?: { refresh(): Promise<void>; neighbours: NonNullable<NotificationContext['lineage']> };
+  },
   env: JobsEnv,
   opts: { instance: string; metrics: JobsMetrics },
 ): JobDefinition[] {
@@ -59,7 +64,7 @@ export function alertJobs(
     instance: opts.instance,
     consoleUrl: env.CONSOLE_URL,
     smtp: smtpFromEnv(env),
-    ...(deps.lineage ? { lineage: deps.lineage } : {}),
+    ...(deps.lineage ? { lineage: deps.lineage.neighbours } : {}),
     timeoutMs: DELIVERY_TIMEOUT_MS,
     onDelivered: (d) => {
       metrics.alertNotifications.inc({ receiver: d.receiver, outcome: d.outcome });
@@ -85,6 +90,7 @@ export function alertJobs(
       intervalMs: env.ALERT_TICK_MS,
       lease: 'leader',
       run: async ({ signal, log }) => {
+        await deps.lineage?.refresh();
         for (const d of await deliverer.deliver(signal)) {
           const level = d.outcome === 'sent' || d.outcome === 'silenced' ? 'info' : 'warn';
           log[level](
