@@ -11,8 +11,12 @@ export const STACK_FILE = join(import.meta.dirname, 'test-results', 'stack.json'
 export default async function globalSetup() {
   // ClickHouse asks who is calling, as under npm start: each service as its own user, raw SQL
   // panels as the read-only analyst.
-  // The jobs service runs the dead-letter replays the console queues.
-  const t = await startTestStack(['workers', 'ingest', 'web', 'jobs'], { clickhouseAuth: true });
+  // The jobs service runs the dead-letter replays the console queues and evaluates alerts; the
+  // built-in rules notify the console's inbox, as under npm start.
+  const t = await startTestStack(['workers', 'ingest', 'web', 'jobs'], {
+    clickhouseAuth: true,
+    builtinAlerts: true,
+  });
   const chUsers = t.stack.infra.clickhouseCredentials;
   mkdirSync(join(import.meta.dirname, 'test-results'), { recursive: true });
   // One person per role the specs sign in as; passwords are random per run.

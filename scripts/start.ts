@@ -7,7 +7,8 @@ import { restartPolicyFromEnv } from './lib/supervisor-config.ts';
 // is reported and restarted). Ctrl-C stops everything it started.
 let config: ReturnType<typeof devConfig>;
 try {
-  config = { ...devConfig(), supervisor: restartPolicyFromEnv() };
+  // builtinAlerts: a newcomer sees an alert end to end (built-in rules notify the console's inbox).
+  config = { ...devConfig(), supervisor: restartPolicyFromEnv(), builtinAlerts: true };
 } catch (err) {
   console.error(`Tributary configuration is invalid: ${(err as Error).message}`);
   process.exit(1);

@@ -58,6 +58,11 @@ export interface StackConfig {
   logLevel: string;
   /** Extra node flags for ingest and workers (e.g. --cpu-prof when profiling). */
   nodeArgs?: string[];
+  /**
+   * Seed the built-in alert rules, the inbox receiver and routing to it (stacks with a console).
+   * On for `npm start`; off unless asked for a test stack, whose tests set up their own routing.
+   */
+  builtinAlerts?: boolean;
   /** Extra environment for every app, after the stack's own. */
   extraEnv?: Record<string, string>;
   /** Restart backoff and give-up numbers; defaults in supervisor.ts. */
@@ -574,7 +579,7 @@ export async function startStack(
 
   try {
     const seed = await prepare(config, infra, progress);
-    if (inboxToken) {
+    if (inboxToken && config.builtinAlerts === true) {
       progress('seeding the built-in alert rules');
       await seedAlerts(config, webUrl, inboxToken, seed.sourceName);
     }

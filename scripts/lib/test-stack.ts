@@ -31,6 +31,8 @@ export async function startTestStack(
     kafkaAuth?: boolean;
     /** Extra environment for every app (e.g. SMTP_HOST for the jobs service). */
     env?: Record<string, string>;
+    /** Seed the built-in alert rules and routing to the console's inbox, as `npm start` does. */
+    builtinAlerts?: boolean;
   } = {},
 ) {
   const runId = randomBytes(3).toString('hex');
@@ -52,6 +54,7 @@ export async function startTestStack(
   });
   config.nodeArgs = opts.nodeArgs;
   if (opts.env) config.extraEnv = opts.env;
+  config.builtinAlerts = opts.builtinAlerts ?? false;
   config.clickhouseAuth = opts.clickhouseAuth ?? false;
   config.kafkaAuth = opts.kafkaAuth ?? true;
   if (opts.postgresServer) {
