@@ -1,6 +1,7 @@
 import type { AlertRule, AlertState, Labels } from '@tributary/contracts';
 import { readRuleOutcomes, type EvaluationDeps } from './evaluate.ts';
 import { labelsKey } from './labels.ts';
+import { ruleOffsetMs } from './live/due.ts';
 import { RuleRunner } from './rule-runner.ts';
 import type { NotificationRecord, SchedulerConfig, SilenceCheck } from './scheduler.ts';
 import type { RuleOutcome, StateChange } from './state-machine.ts';
@@ -96,8 +97,24 @@ function countRoutes(records: readonly NotificationRecord[]): RouteCount[] {
 }
 
 /**
+ * The times live evaluation evaluates the rule at inside [from, to): its slots, a fixed offset
+ * from its name into each interval (live/due.ts). NOTE: a backtest on whole multiples of the
+ * interval instead reads windows shifted by that offset (up to an interval) and dates every
+ * change differently from what the evaluator stored: it would not show what live did.
+ */
+export function evaluationTimes(
+  rule: Pick<AlertRule, 'name' | 'intervalSeconds'>,
+  range: { from: number; to: number },
+): { first: number; count: number } {
+  const step = rule.intervalSeconds * 1000;
+  const offset = ruleOffsetMs(rule.name, step);
+  const first = Math.ceil((range.from - offset) / step) * step + offset;
+  return { first, count: Math.max(0, Math.ceil((range.to - first) / step)) };
+}
+
+/**
  * Runs a rule over [from, to) of stored data: one query for the whole series at the rule's
- * interval (panel rules: one panel query per 1,500 buckets), then the live runner over it.
+ * slots (panel rules: one panel query per 1,500 buckets), then the live runner over it.
  */
 export async function backtestRule(
   rule: AlertRule,
@@ -107,10 +124,7 @@ export async function backtestRule(
 ): Promise<BacktestResult> {
   if (!(range.from < range.to)) throw new Error('a backtest range starts before it ends');
   if (range.to - range.from > BACKTEST_MAX_MS) throw new Error('a backtest covers at most 30 days');
-  const step = rule.intervalSeconds * 1000;
-  // The evaluation times live evaluation would have used: whole multiples of the interval.
-  const first = Math.ceil(range.from / step) * step;
-  const count = Math.max(0, Math.ceil((range.to - first) / step));
+  const { first, count } = evaluationTimes(rule, range);
   const series = count > 0 ? await readRuleOutcomes(rule, deps, first, count) : [];
   return replayRule(rule, series, notify);
 }

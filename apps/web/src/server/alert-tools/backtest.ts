@@ -1,6 +1,7 @@
 import {
   BACKTEST_MAX_MS,
   clickHousePanelRunner,
+  evaluationTimes,
   firingsOf,
   labelsKey,
   listAlertMuteTimings,
@@ -110,10 +111,8 @@ export async function backtestDraft(
   const [stored, timings] = await Promise.all([storedPolicy(deps.db), listAlertMuteTimings(deps.db)]);
   const policy = stored?.policy ?? UNROUTED;
 
-  const step = rule.intervalSeconds * 1000;
-  // The evaluation times live evaluation would have used: whole multiples of the interval.
-  const first = Math.ceil(range.from / step) * step;
-  const count = Math.max(0, Math.ceil((range.to - first) / step));
+  // The evaluation times live evaluation uses: the rule's slots.
+  const { first, count } = evaluationTimes(rule, range);
   const outcomes =
     count === 0
       ? []
