@@ -221,7 +221,7 @@ export function TimingFields(props: SectionProps) {
           )}
         </Field>
         <Field
-          label="Labels (name=value, one a line)"
+          label="Labels (key=value, one a line)"
           hint="routing matches on these, e.g. team=data"
           error={problemsAt(problems, 'labels')}
         >

@@ -101,7 +101,7 @@ export interface RuleForm {
   window: string;
   pending: string;
   keepFiring: string;
-  /** One `name=value` a line (or comma-separated). */
+  /** One `key=value` a line (or comma-separated). */
   labels: string;
   noData: AlertRule['noData'];
   onError: AlertRule['onError'];

@@ -28,7 +28,9 @@ describe('rule summaries', () => {
         reduce: 'avg',
       },
     });
-    expect(querySummary(panel)).toBe('panel: avg of sum of data.amount by source');
+    expect(querySummary(panel)).toBe(
+      'panel: sum of data.amount of all events by source (avg over the window)',
+    );
   });
 
   it('puts the condition and its timings in one line', () => {

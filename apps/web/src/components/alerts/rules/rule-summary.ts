@@ -4,7 +4,7 @@ import { formatDuration, summarizeCondition } from '@tributary/alerts/src/notifi
 import type { AlertRule, AlertState } from '@tributary/contracts';
 import { SIGNAL_KINDS } from './rule-draft.ts';
 
-/** What a rule reads, in a few words: "signal: consumer lag", "panel: sum of data.amount by source". */
+/** What a rule reads, in a few words: "signal: consumer lag", "panel: sum of data.amount of purchase by source (avg over the window)". */
 export function querySummary(rule: AlertRule): string {
   const q = rule.query;
   if (q.kind === 'signal') {
@@ -13,9 +13,15 @@ export function querySummary(rule: AlertRule): string {
   }
   const m = q.query.measure;
   const what = 'field' in m ? `${m.fn} of ${m.field}` : m.fn === 'count' ? 'count' : 'unique users';
-  const from = q.query.source.kind === 'processor' ? ` in ${q.query.source.processor}` : '';
+  const source = q.query.source;
+  const from =
+    source.kind === 'processor'
+      ? `${source.processor}'s table`
+      : source.eventTypes.length > 0
+        ? source.eventTypes.join(', ')
+        : 'all events';
   const by = q.query.groupBy.length > 0 ? ` by ${q.query.groupBy.join(', ')}` : '';
-  return `panel: ${q.reduce} of ${what}${from}${by}`;
+  return `panel: ${what} of ${from}${by} (${q.reduce} over the window)`;
 }
 
 /** The condition and timings: "above 60 (recovers at or below 30) · every 1m over 5m · pending 2m". */
