@@ -15,7 +15,7 @@ import {
 } from '@tributary/alerts';
 import type { ProcessorTable } from '@tributary/analytics';
 import type { QueryTarget } from '@tributary/clickhouse';
-import { alertRuleSchema, rootPolicySchema, type RootPolicy } from '@tributary/contracts';
+import { alertRuleSchema, rootPolicySchema, TributaryError, type RootPolicy } from '@tributary/contracts';
 import type { Db } from '@tributary/db';
 import { evaluatedSeries, type BacktestSeries } from './series.ts';
 
@@ -74,6 +74,8 @@ export interface BacktestDeps {
   processorTable?: (processor: string) => Promise<ProcessorTable>;
   signal?: AbortSignal | undefined;
   now?: number;
+  /** Overall limit (default BACKTEST_DEADLINE_MS). */
+  deadlineMs?: number;
 }
 
 /** Stands in for the tree until one is saved, so a backtest still shows the notifications. */
@@ -105,7 +107,8 @@ export async function backtestDraft(
   const rule = parsed.data;
   const now = deps.now ?? Date.now();
   const range = { from: now - Math.min(days * 86_400_000, BACKTEST_MAX_MS), to: now };
-  const deadline = AbortSignal.timeout(BACKTEST_DEADLINE_MS);
+  const deadlineMs = deps.deadlineMs ?? BACKTEST_DEADLINE_MS;
+  const deadline = AbortSignal.timeout(deadlineMs);
   const signal = deps.signal ? AbortSignal.any([deps.signal, deadline]) : deadline;
   const limits: QueryLimits = { ...BACKTEST_QUERY_LIMITS, signal };
   const [stored, timings] = await Promise.all([storedPolicy(deps.db), listAlertMuteTimings(deps.db)]);
@@ -113,22 +116,31 @@ export async function backtestDraft(
 
   // The evaluation times live evaluation uses: the rule's slots.
   const { first, count } = evaluationTimes(rule, range);
-  const outcomes =
-    count === 0
-      ? []
-      : await readRuleOutcomes(
-          rule,
-          {
-            target: deps.clickhouse,
-            limits,
-            runPanel: clickHousePanelRunner(deps.clickhouse, {
-              ...limits,
-              ...(deps.processorTable ? { processorTable: deps.processorTable } : {}),
-            }),
-          },
-          first,
-          count,
-        );
+  let outcomes: Awaited<ReturnType<typeof readRuleOutcomes>> = [];
+  try {
+    if (count > 0)
+      outcomes = await readRuleOutcomes(
+        rule,
+        {
+          target: deps.clickhouse,
+          limits,
+          runPanel: clickHousePanelRunner(deps.clickhouse, {
+            ...limits,
+            ...(deps.processorTable ? { processorTable: deps.processorTable } : {}),
+          }),
+        },
+        first,
+        count,
+      );
+  } catch (err) {
+    // Our own deadline, not the caller leaving: say what to change instead of "aborted".
+    if (deadline.aborted && !deps.signal?.aborted)
+      throw new TributaryError(
+        'query_too_large',
+        `the backtest ran past ${deadlineMs / 1000} s: try fewer days or a longer evaluation interval`,
+      );
+    throw err;
+  }
   const replay = replayRule(rule, outcomes, { policy, muteTimings: timings.map((m) => m.muteTiming) });
   const firings = firingsOf(replay.changes);
   const firedKeys = new Set(firings.filter((f) => f.state === 'firing').map((f) => labelsKey(f.labels)));
