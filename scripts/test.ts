@@ -65,6 +65,29 @@ ensureDebianTool({
   purpose: 'validating docker-compose.yml',
 });
 
+// The console is built once here, for every stack the integration and e2e suites start (each
+// would otherwise run its own next build). A failed build is a failed suite; the stacks then
+// try building themselves and report the same failure where it matters.
+console.log('\n━━ console build ━━');
+const buildStarted = Date.now();
+const build = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+  cwd: join(root, 'apps/web'),
+  stdio: 'inherit',
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+});
+const webBuilt = build.status === 0;
+if (!webBuilt) {
+  results.push({
+    name: 'build',
+    passed: 0,
+    failed: 1,
+    skipped: 0,
+    exitCode: build.status ?? 1,
+    seconds: (Date.now() - buildStarted) / 1000,
+  });
+}
+const builtEnv: Record<string, string> = webBuilt ? { TRIBUTARY_WEB_BUILT: '1' } : {};
+
 const vitest = join(root, 'node_modules/vitest/vitest.mjs');
 for (const project of ['unit', 'integration']) {
   const file = join(outDir, `${project}.json`);
@@ -80,7 +103,7 @@ for (const project of ['unit', 'integration']) {
       '--reporter=json',
       `--outputFile.json=${file}`,
     ],
-    {},
+    project === 'integration' ? builtEnv : {},
     vitestCounts(file),
   );
 }
@@ -92,7 +115,7 @@ if (chromium) {
     'e2e',
     process.execPath,
     [join(root, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'e2e/playwright.config.ts'],
-    { PLAYWRIGHT_JSON_OUTPUT: file, CHROMIUM_PATH: chromium },
+    { PLAYWRIGHT_JSON_OUTPUT: file, CHROMIUM_PATH: chromium, ...builtEnv },
     () => {
       const j = JSON.parse(readFileSync(file, 'utf8')) as {
         stats: { expected: number; unexpected: number; flaky: number; skipped: number };

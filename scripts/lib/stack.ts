@@ -583,7 +583,8 @@ export async function startStack(
       progress('seeding the built-in alert rules');
       await seedAlerts(config, webUrl, inboxToken, seed.sourceName);
     }
-    if (apps.includes('web') && opts.buildWeb !== false)
+    // npm test builds the console once for every stack of its run (TRIBUTARY_WEB_BUILT=1).
+    if (apps.includes('web') && opts.buildWeb !== false && process.env.TRIBUTARY_WEB_BUILT !== '1')
       await buildWeb(progress, join(logDir, 'web-build.log'));
     progress(`starting ${apps.join(', ')}`);
     await Promise.all(apps.map((a) => startApp(a)));
