@@ -2,6 +2,12 @@ import { runPanelQuery, type ProcessorTable } from '@tributary/analytics';
 import type { QueryTarget } from '@tributary/clickhouse';
 import type { PanelRunner } from './evaluate.ts';
 
+/**
+ * Buckets one panel rule query may hold: a 30-day backtest at 1-minute buckets, with its first
+ * window, in one query (a chart stops at PANEL_MAX_POINTS; a backtest is not drawn point by point).
+ */
+export const PANEL_RULE_MAX_POINTS = 31 * 24 * 60;
+
 export interface PanelRunnerOptions {
   /** Per query; an alert evaluation should give up well before its next interval. */
   maxExecutionSeconds?: number;
@@ -21,7 +27,7 @@ export interface PanelRunnerOptions {
  * same empty-bucket rules).
  */
 export function clickHousePanelRunner(target: QueryTarget, options: PanelRunnerOptions = {}): PanelRunner {
-  return async (query) => {
+  const run: PanelRunner = async (query) => {
     const table =
       query.source.kind === 'processor' && options.processorTable
         ? await options.processorTable(query.source.processor)
@@ -31,6 +37,9 @@ export function clickHousePanelRunner(target: QueryTarget, options: PanelRunnerO
       ...(options.maxRowsToRead !== undefined ? { maxRowsToRead: options.maxRowsToRead } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(table ? { table } : {}),
+      maxPoints: PANEL_RULE_MAX_POINTS,
     });
   };
+  run.maxPoints = PANEL_RULE_MAX_POINTS;
+  return run;
 }

@@ -33,7 +33,11 @@ export interface Grid {
 
 /** The evaluation indexes whose window holds a row at `col` (a DateTime64 column). */
 function kOf(col: string): string {
-  const ms = `toUnixTimestamp64Milli(${col})`;
+  return kOfMs(`toUnixTimestamp64Milli(${col})`);
+}
+
+/** The same for a time given as epoch milliseconds (an Int64 expression). */
+function kOfMs(ms: string): string {
   return `arrayJoin(range(
       toUInt32(greatest(0, toInt64(floor((${ms} - {first:Int64}) / {step:Int64})) + 1)),
       toUInt32(greatest(0, least({count:Int64} - 1, toInt64(floor((${ms} + {window:Int64} - {first:Int64}) / {step:Int64}))) + 1))))`;
@@ -57,6 +61,10 @@ function rowsFor(grid: Grid, params: Record<string, unknown>, windowMs: number):
       )
       .join(' OR ') +
     ')';
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 /** 'source:<name>:<suffix>' → name (names may hold ':'; the suffix never does). */
@@ -84,13 +92,26 @@ export function signalSql(signal: AlertSignal, grid: Grid): SignalSql {
       const acceptedStage = src
         ? `startsWith(stage, 'source:') AND endsWith(stage, ':accepted')`
         : `stage = 'accepted'`;
+      // NOTE: events are first folded into pieces of gcd(interval, window) — every row of a piece
+      // falls in the same evaluation windows — and the pieces' quantile states are merged per
+      // window. Assigning each event to its windows instead multiplies the rows by window/interval
+      // before grouping (50M for a 7-day backtest of 10M events at 60 s / 300 s) and was the
+      // slowest backtest (docs/decisions/alert-backtest-speed.md). A state holds every value up to
+      // 8,192, so windows with fewer events read exactly the same figure either way.
+      params.piece = gcd(grid.stepMs, windowMs);
+      const piece = `toInt64(floor((toUnixTimestamp64Milli(inserted_at) - {first:Int64}) / {piece:Int64}))`;
       return {
         sql: `WITH stored AS (
-            SELECT ${k('inserted_at')} AS k, ${src ? 'toString(source)' : "''"} AS g0,
-                   quantile({q:Float64})(dateDiff('millisecond', received_at, inserted_at)) / 1000 AS latency,
-                   toUnixTimestamp64Milli(max(inserted_at)) AS newest
-            FROM {db:Identifier}.events
-            WHERE ${inGrid('inserted_at')}
+            SELECT ${kOfMs('{first:Int64} + p * {piece:Int64}')} AS k, g0,
+                   quantileMerge({q:Float64})(s) / 1000 AS latency,
+                   max(newest_in_piece) AS newest
+            FROM (
+              SELECT ${piece} AS p, ${src ? 'toString(source)' : "''"} AS g0,
+                     quantileState({q:Float64})(dateDiff('millisecond', received_at, inserted_at)) AS s,
+                     toUnixTimestamp64Milli(max(inserted_at)) AS newest_in_piece
+              FROM {db:Identifier}.events
+              WHERE ${inGrid('inserted_at')}
+              GROUP BY p, g0)
             GROUP BY k, g0),
           accepted AS (
             SELECT ${k('ts')} AS k, ${src ? sourceOfStage('accepted') : "''"} AS g0,

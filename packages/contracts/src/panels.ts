@@ -129,37 +129,49 @@ export const panelRangeSchema = z
     message: `the range may span at most ${PANEL_MAX_RANGE_MS / 86_400_000} days`,
   });
 
-export const panelQuerySchema = z
-  .object({
-    source: panelSourceSchema,
-    measure: panelMeasureSchema,
-    groupBy: z.array(panelFieldSchema).max(2, 'a panel groups by at most 2 fields').default([]),
-    filters: z.array(panelFilterSchema).max(20).default([]),
-    interval: z
-      .union([z.literal(panelIntervals), z.literal('auto')], {
-        error: `interval is one of ${panelIntervals.join(', ')} seconds or 'auto'`,
-      })
-      .default('auto'),
-    range: panelRangeSchema,
-    /** Most series returned (top groups by number of events in the range). */
-    seriesLimit: z.number().int().min(1).max(PANEL_MAX_SERIES).default(20),
-  })
-  .superRefine((q, ctx) => {
+const panelQueryObject = z.object({
+  source: panelSourceSchema,
+  measure: panelMeasureSchema,
+  groupBy: z.array(panelFieldSchema).max(2, 'a panel groups by at most 2 fields').default([]),
+  filters: z.array(panelFilterSchema).max(20).default([]),
+  interval: z
+    .union([z.literal(panelIntervals), z.literal('auto')], {
+      error: `interval is one of ${panelIntervals.join(', ')} seconds or 'auto'`,
+    })
+    .default('auto'),
+  range: panelRangeSchema,
+  /** Most series returned (top groups by number of events in the range). */
+  seriesLimit: z.number().int().min(1).max(PANEL_MAX_SERIES).default(20),
+});
+
+const checkPanelQuery =
+  (maxPoints: number) => (q: z.output<typeof panelQueryObject>, ctx: z.RefinementCtx) => {
     checkSourceFields(q, ctx);
     if (new Set(q.groupBy).size !== q.groupBy.length) {
       ctx.addIssue({ code: 'custom', path: ['groupBy'], message: 'a field appears twice in groupBy' });
     }
     if (q.interval !== 'auto') {
       const points = Math.ceil((q.range.to - q.range.from) / 1000 / q.interval);
-      if (points > PANEL_MAX_POINTS) {
+      if (points > maxPoints) {
         ctx.addIssue({
           code: 'custom',
           path: ['interval'],
-          message: `an interval of ${q.interval} s gives ${points} points over this range (at most ${PANEL_MAX_POINTS}): choose a larger interval or 'auto'`,
+          message: `an interval of ${q.interval} s gives ${points} points over this range (at most ${maxPoints}): choose a larger interval or 'auto'`,
         });
       }
     }
-  });
+  };
+
+export const panelQuerySchema = panelQueryObject.superRefine(checkPanelQuery(PANEL_MAX_POINTS));
+
+/**
+ * The same query with room for more points than a chart draws: an alert backtest reads a rule's
+ * whole range at its bucket in one query, not one per PANEL_MAX_POINTS buckets (each of which
+ * scans the same rows again; docs/decisions/alert-backtest-speed.md).
+ */
+export function panelQuerySchemaWithPoints(maxPoints: number) {
+  return panelQueryObject.superRefine(checkPanelQuery(maxPoints));
+}
 
 export type PanelQueryInput = z.input<typeof panelQuerySchema>;
 export type PanelQuery = z.output<typeof panelQuerySchema>;

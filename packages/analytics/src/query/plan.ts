@@ -1,6 +1,7 @@
 import {
   panelQueryFields,
   panelQuerySchema,
+  panelQuerySchemaWithPoints,
   TributaryError,
   resolvePanelInterval,
   type PanelInterval,
@@ -41,6 +42,11 @@ export interface PlanOptions {
   now?: number;
   /** Skip the rollups (compare a routed answer with the raw one, debug a panel). */
   forceRaw?: boolean;
+  /**
+   * More points than PANEL_MAX_POINTS in one query, for callers that are not a chart: an alert
+   * backtest reads its whole range at the rule's bucket in one scan.
+   */
+  maxPoints?: number;
   /**
    * For a `processor` source: its output table (`proc_<table>`) and the columns ClickHouse has
    * for it now (the caller resolves the processor; see processorTable in the console).
@@ -204,7 +210,9 @@ function rawMeasure(measure: PanelMeasure, columns?: ReadonlySet<string>): strin
  * number of events in the range (ties by key), each at most range / interval points.
  */
 export function planPanelQuery(input: PanelQueryInput | PanelQuery, options: PlanOptions): PanelPlan {
-  const query = panelQuerySchema.parse(input);
+  const query = (
+    options.maxPoints !== undefined ? panelQuerySchemaWithPoints(options.maxPoints) : panelQuerySchema
+  ).parse(input);
   const interval = resolvePanelInterval(query);
   let columns: ReadonlySet<string> | undefined;
   if (query.source.kind === 'processor') {

@@ -35,6 +35,8 @@ export interface RunPanelOptions {
   forceRaw?: boolean;
   /** A processor source's table (see PlanOptions.table). */
   table?: ProcessorTable;
+  /** See PlanOptions.maxPoints. */
+  maxPoints?: number;
   /** Per-query limits (defaults: 30 s, 500 million rows read). */
   maxExecutionSeconds?: number;
   maxRowsToRead?: number;
@@ -81,6 +83,7 @@ export async function runPanelQuery(
     ...(options.now !== undefined ? { now: options.now } : {}),
     ...(options.forceRaw ? { forceRaw: true } : {}),
     ...(options.table ? { table: options.table } : {}),
+    ...(options.maxPoints !== undefined ? { maxPoints: options.maxPoints } : {}),
   });
   // The client only listens for 'abort' events: a signal aborted before the call would be missed.
   options.signal?.throwIfAborted();
