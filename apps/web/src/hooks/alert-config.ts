@@ -31,7 +31,12 @@ export function useAlertRuleActions() {
   return {
     create: useMutation(trpc.alerts.rules.create.mutationOptions({ onSuccess: refresh })),
     update: useMutation(trpc.alerts.rules.update.mutationOptions({ onSuccess: refresh })),
-    remove: useMutation(trpc.alerts.rules.delete.mutationOptions({ onSuccess: refresh })),
+    // Only the list: refetching the deleted rule (its page is still open) would only answer 404.
+    remove: useMutation(
+      trpc.alerts.rules.delete.mutationOptions({
+        onSuccess: () => queryClient.invalidateQueries(trpc.alerts.rules.list.queryFilter()),
+      }),
+    ),
   };
 }
 

@@ -70,6 +70,9 @@ export function BacktestChart(props: { result: BacktestView; condition: AlertCon
             x2={f.to ?? result.range.to}
             fill={f.state === 'firing' ? '#D55E00' : '#7F7F7F'}
             fillOpacity={0.15}
+            // A short firing in a long range is a pixel wide: the edge keeps it visible.
+            stroke={f.state === 'firing' ? '#D55E00' : '#7F7F7F'}
+            strokeOpacity={0.5}
             ifOverflow="hidden"
           />
         ))}
