@@ -37,9 +37,10 @@ const schema = z.object({
   CONSOLE_URL: z.url().default('http://127.0.0.1:3000'),
   /** The SMTP server for email receivers (unset: email deliveries fail with that reason). */
   SMTP_HOST: z.string().min(1).optional(),
-  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  /** Default: 465 for tls, 587 otherwise. */
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** tls: TLS from the first byte (465); starttls: upgrade required (587); none: a local relay. */
-  SMTP_SECURITY: z.enum(['tls', 'starttls', 'none']).default('starttls'),
+  SMTP_SECURE: z.enum(['tls', 'starttls', 'none']).default('starttls'),
   SMTP_USER: z.string().optional(),
   SMTP_PASSWORD: z.string().optional(),
   SMTP_FROM: z.string().default('Tributary <alerts@localhost>'),

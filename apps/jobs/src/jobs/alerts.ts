@@ -21,8 +21,8 @@ export function smtpFromEnv(env: JobsEnv): SmtpSettings | null {
   if (!env.SMTP_HOST) return null;
   return {
     host: env.SMTP_HOST,
-    port: env.SMTP_PORT,
-    security: env.SMTP_SECURITY,
+    port: env.SMTP_PORT ?? (env.SMTP_SECURE === 'tls' ? 465 : 587),
+    security: env.SMTP_SECURE,
     from: env.SMTP_FROM,
     ...(env.SMTP_USER ? { auth: { user: env.SMTP_USER, pass: env.SMTP_PASSWORD ?? '' } } : {}),
     ...(env.SMTP_CA_FILE ? { ca: readFileSync(env.SMTP_CA_FILE, 'utf8') } : {}),
