@@ -122,8 +122,8 @@ async function panelOutcomes(
   const points = new Map<string, { labels: Labels; byT: Map<number, number> }>();
   // NOTE: each query over raw events scans the range's parts whatever its length (events are
   // sorted by type, source and id, not time), so a 7-day backtest read in 1,500-bucket chunks
-  // scanned them 7 times: 6.3 s at 10M events against 2 s wanted. The ClickHouse runner takes a
-  // whole backtest in one query (docs/decisions/alert-backtest-speed.md); others keep the chunks.
+  // scanned them 7 times (40M rows read for 10M events). The ClickHouse runner takes a whole
+  // backtest in one query (docs/decisions/alert-backtest-speed.md); other runners keep the chunks.
   const chunk = (deps.runPanel.maxPoints ?? PANEL_MAX_POINTS) * bucket;
   for (let a = from; a < to; a += chunk) {
     const result = await deps.runPanel({
