@@ -12,10 +12,12 @@ import {
   supervisorRecords,
 } from './outage-checks.ts';
 
-// Five minutes is far past the consumer's session timeout (10 s) and rebalance timeout (30 s)
-// (packages/kafka consumer.ts): a worker stuck retrying one insert for that long must keep its
-// group membership or rejoin, and whatever it does, the backlog must land exactly once.
-const OUTAGE_MS = 5 * 60_000;
+// 90 s is three times the consumer's rebalance timeout (30 s) and nine times its session timeout
+// (10 s) (packages/kafka consumer.ts): a worker stuck retrying one insert for that long must keep
+// its group membership or rejoin, and whatever it does, the backlog must land exactly once.
+// npm test runs 90 s to stay in its time budget; TRIBUTARY_LONG_OUTAGE_MS=300000 runs the
+// five-minute outage (up to 8 minutes; the test's own limit is 10).
+const OUTAGE_MS = Math.min(Number(process.env.TRIBUTARY_LONG_OUTAGE_MS ?? 90_000), 8 * 60_000);
 // Modest: the point is time, not volume (the file has to fit in ~7 minutes of npm test).
 const RATE = 100;
 const BATCH = 50;
@@ -29,7 +31,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-describe('ClickHouse unavailable for five minutes under a steady load', () => {
+describe(`ClickHouse unavailable for ${OUTAGE_MS / 1000} s under a steady load`, () => {
   it('keeps the workers alive (or restarted), then stores every accepted event exactly once', async () => {
     const workers = t.stack.processes.get('workers')!;
     const mark = t.mark();
