@@ -15,6 +15,7 @@ import { runMessageBrowserBench } from './message-browser.ts';
 import { runDashboardsBench } from './dashboards.ts';
 import { runDashboardRenderBench } from './dashboard-render.ts';
 import { runAlertBacktestBench } from './alert-backtest.ts';
+import { runAlertLoadBench } from './alert-load.ts';
 import { asUser, kafkaAs } from '../../scripts/lib/stack.ts';
 import { topicNames } from '@tributary/contracts';
 import { createDb } from '@tributary/db';
@@ -27,7 +28,7 @@ import { publishSubject, registerVersion } from '@tributary/registry';
  * BENCH_SCALE (default 1).
  *
  * Sections: `npm run bench` runs all; `npm run bench -- pipeline`, `-- ingest-hardening`, `-- dlq`,
- * `-- clickhouse`, `-- control`, `-- dashboards`, `-- dashboard-render` or `-- alert-backtest` runs one (the dead-letter,
+ * `-- clickhouse`, `-- control`, `-- dashboards`, `-- dashboard-render`, `-- alert-backtest` or `-- alert-load` runs one (the dead-letter,
  * ClickHouse and control sections need no ingest or workers, so they start none; ingest-hardening
  * starts its own two ingest processes; dashboard-render builds and starts the console;
  * `-- processor-steps` measures the processor steps in this process, before any stack starts).
@@ -45,6 +46,7 @@ const SECTIONS = [
   'dashboards',
   'dashboard-render',
   'alert-backtest',
+  'alert-load',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 const asked = process.argv.slice(2).filter((a) => a !== '--');
@@ -163,6 +165,19 @@ try {
       clickhouseAuth: asUser(t.stack.infra, 'admin'),
       database: t.config.clickhouseDatabase,
       scale,
+      log,
+    });
+  }
+  if (sections.has('alert-load')) {
+    // The evaluator runs in this process against the stack's own Postgres database and ClickHouse.
+    for (const p of t.stack.processes.values()) await p.stop();
+    await runAlertLoadBench({
+      clickhouseUrl: t.stack.clickhouseUrl,
+      clickhouseAuth: asUser(t.stack.infra, 'admin'),
+      database: t.config.clickhouseDatabase,
+      databaseUrl: t.config.databaseUrl,
+      scale,
+      clickhousePid: t.stack.infra.clickhouse?.child.pid,
       log,
     });
   }
