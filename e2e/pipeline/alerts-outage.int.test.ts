@@ -1,7 +1,6 @@
 // Alerting end to end on a whole private platform: events flow; the workers are stopped; the
 // freshness and consumer-lag rules fire and one grouped notification arrives at a real webhook
 // and one mail at a real SMTP server; the workers start again; both alerts are told resolved.
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   createAlertReceiver,
@@ -9,23 +8,21 @@ import {
   getAlertRouting,
   listAlertHistory,
   replaceAlertRouting,
-  webhookPayloadSchema,
-  type WebhookPayload,
 } from '@tributary/alerts';
 import { createDb, type Db } from '@tributary/db';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../scripts/test-infra/fixtures.ts';
+import { startWebhookSink } from '../../scripts/test-infra/webhook-sink.ts';
 import { startTestStack, type TestStack } from '../../scripts/lib/test-stack.ts';
 
 const S = 1000;
 const GROUP_WAIT_S = 20;
 let t: TestStack;
 let db: Db;
-let hookServer: Server;
+let hookSink: Awaited<ReturnType<typeof startWebhookSink>>;
 let smtp: SMTPServer;
-const hooks: Array<{ at: number; payload: WebhookPayload }> = [];
 const mails: Array<{ at: number; mail: ParsedMail }> = [];
 let traffic: NodeJS.Timeout | null = null;
 /** Ingest's answers to the test's producer, by status (or the error), for failure messages. */
@@ -36,16 +33,7 @@ async function listen(server: { listen: (port: number, host: string, cb: () => v
 }
 
 beforeAll(async () => {
-  hookServer = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const payload = webhookPayloadSchema.parse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      hooks.push({ at: Date.now(), payload });
-      res.writeHead(204).end();
-    });
-  });
-  await listen(hookServer);
+  hookSink = await startWebhookSink();
   smtp = new SMTPServer({
     // Plain SMTP on loopback: what is sent is under test here; TLS is email-tls.int.test's.
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -65,7 +53,7 @@ beforeAll(async () => {
   });
   db = createDb(t.config.databaseUrl);
 
-  const hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hook`;
+  const hookUrl = hookSink.url;
   await createAlertReceiver(db, { kind: 'webhook', name: 'hook', url: hookUrl }, { actor: 'test' });
   await createAlertReceiver(
     db,
@@ -154,8 +142,7 @@ afterAll(async () => {
   if (traffic) clearInterval(traffic);
   await db?.$disconnect();
   await t?.stop();
-  hookServer?.closeAllConnections();
-  await new Promise((r) => hookServer?.close(r));
+  await hookSink?.close();
   await new Promise<void>((r) => (smtp ? smtp.close(r) : r()));
 });
 
@@ -163,6 +150,9 @@ async function states(): Promise<Record<string, string>> {
   const rows = await db.alertInstance.findMany({ include: { rule: { select: { name: true } } } });
   return Object.fromEntries(rows.map((r) => [r.rule.name, r.state]));
 }
+
+/** The webhooks received so far. */
+const hooks = () => hookSink.received;
 
 describe('alerting through a workers outage', () => {
   it('fires freshness and lag as one grouped notification (webhook and mail), then resolves them', async () => {
@@ -185,13 +175,13 @@ describe('alerting through a workers outage', () => {
     const stoppedAt = Date.now();
     await workers.stop();
 
-    await eventually(() => hooks.some((h) => h.payload.status === 'firing'), 180_000, {
+    await eventually(() => hooks().some((h) => h.payload.status === 'firing'), 180_000, {
       what: 'firing webhook',
     });
     await eventually(() => mails.length > 0, 60_000, { what: 'firing mail' });
     // Anything else due would arrive within a group interval.
     await new Promise((r) => setTimeout(r, 5 * S));
-    const firing = hooks.filter((h) => h.payload.status === 'firing');
+    const firing = hooks().filter((h) => h.payload.status === 'firing');
     expect(firing).toHaveLength(1);
     expect(firing[0]!.payload.firing.map((a) => a.rule).sort()).toEqual(['freshness', 'lag']);
     // Each alert links to its lineage node and names what is up- and downstream of it.
@@ -222,10 +212,10 @@ describe('alerting through a workers outage', () => {
     // Each clears on its own: freshness as soon as events are stored again, lag once the workers
     // caught up; a group notification says which resolved (one or two of them).
     const resolvedRules = () =>
-      hooks.flatMap((h) => h.payload.resolved.filter((a) => a.state === 'firing').map((a) => a.rule));
+      hooks().flatMap((h) => h.payload.resolved.filter((a) => a.state === 'firing').map((a) => a.rule));
     const summary = () =>
       JSON.stringify(
-        hooks.map((h) => ({
+        hooks().map((h) => ({
           status: h.payload.status,
           firing: h.payload.firing.map((a) => `${a.rule}:${a.state}`),
           resolved: h.payload.resolved.map((a) => `${a.rule}:${a.state}`),
@@ -239,8 +229,8 @@ describe('alerting through a workers outage', () => {
     const resolvedAt = Date.now();
     await new Promise((r) => setTimeout(r, 5 * S));
     expect(resolvedRules().sort()).toEqual(['freshness', 'lag']);
-    expect(hooks.at(-1)!.payload.status).toBe('resolved');
-    await eventually(() => mails.length === hooks.length, 60_000, { what: 'a mail for each webhook' });
+    expect(hooks().at(-1)!.payload.status).toBe('resolved');
+    await eventually(() => mails.length === hooks().length, 60_000, { what: 'a mail for each webhook' });
     expect(mails.at(-1)!.mail.subject).toContain('RESOLVED');
     console.log(
       `workers started → both resolved after ${((resolvedAt - restartedAt) / S).toFixed(1)} s; webhooks: ${summary()}`,
@@ -249,7 +239,7 @@ describe('alerting through a workers outage', () => {
     const delivered = (await listAlertHistory(db, { limit: 1000 })).filter(
       (h) => h.kind === 'notification' && h.receiver !== 'inbox',
     );
-    expect(delivered.filter((h) => h.receiver === 'hook')).toHaveLength(hooks.length);
+    expect(delivered.filter((h) => h.receiver === 'hook')).toHaveLength(hooks().length);
     expect(delivered.filter((h) => h.receiver === 'mail')).toHaveLength(mails.length);
     expect(delivered.every((h) => h.outcome === 'sent')).toBe(true);
   });

@@ -1,11 +1,9 @@
 // Two jobs services as real processes over one platform slice: 100 alerts fire, the receiver
 // hears of each exactly once; the leader is killed (SIGKILL) between firings, the other instance
 // takes over the alert leases once they lapse and notifies the next 50, again each exactly once.
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   createAlertReceiver,
   createAlertRule,
@@ -13,23 +11,20 @@ import {
   listAlertHistory,
   replaceAlertRouting,
   updateAlertRule,
-  webhookPayloadSchema,
-  type WebhookPayload,
 } from '@tributary/alerts';
 import { createDb, type Db } from '@tributary/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { freePort } from '../../../scripts/lib/ports.ts';
-import { httpOk, startProcess, waitFor, type ManagedProcess } from '../../../scripts/lib/processes.ts';
+import type { ManagedProcess } from '../../../scripts/lib/processes.ts';
 import { eventually, isolate, type Isolated } from '../../../scripts/test-infra/fixtures.ts';
+import { startJobsProcess } from '../../../scripts/test-infra/jobs-process.ts';
+import { startWebhookSink } from '../../../scripts/test-infra/webhook-sink.ts';
 
-const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 const ALERT_JOBS = ['alert-evaluation', 'alert-delivery'];
 let iso: Isolated;
 let db: Db;
 let logDir: string;
-let server: Server;
-const received: WebhookPayload[] = [];
+let sink: Awaited<ReturnType<typeof startWebhookSink>>;
 const runners = new Map<string, { p: ManagedProcess; port: number }>();
 
 const health = z.object({ jobs: z.array(z.object({ name: z.string(), leader: z.boolean().nullable() })) });
@@ -43,51 +38,23 @@ async function leads(instance: string): Promise<boolean> {
 }
 
 async function startJobs(instance: string): Promise<void> {
-  const port = await freePort();
-  const p = startProcess({
-    name: instance,
-    command: process.execPath,
-    args: ['--import', 'tsx', resolve(REPO_ROOT, 'apps/jobs/src/main.ts')],
-    cwd: REPO_ROOT,
-    env: {
-      DATABASE_URL: iso.databaseUrl,
-      CLICKHOUSE_URL: iso.clickhouseUrl,
-      CLICKHOUSE_DATABASE: iso.clickhouseDatabase,
-      KAFKA_BROKERS: iso.brokers,
-      TOPIC_PREFIX: iso.topicPrefix,
-      REDIS_URL: iso.redisUrl,
-      REDIS_PREFIX: iso.redisPrefix,
-      JOBS_INSTANCE: instance,
-      OPS_PORT: String(port),
-      ALERT_TICK_MS: '200',
-      LOG_LEVEL: 'info',
-    },
-    logFile: join(logDir, `${instance}.log`),
+  const { process: p, opsPort } = await startJobsProcess(iso, instance, {
+    logDir,
+    env: { ALERT_TICK_MS: '200' },
   });
-  await waitFor(instance, () => httpOk(`http://127.0.0.1:${port}/healthz`), {
-    timeoutMs: 60_000,
-    describe: () => `see ${p.logFile}`,
-  });
-  runners.set(instance, { p, port });
+  runners.set(instance, { p, port: opsPort });
 }
 
 const sources = (n: number) => Array.from({ length: n }, (_, i) => `s${String(i).padStart(3, '0')}`);
-const firingAlerts = () => received.filter((p) => p.status === 'firing').flatMap((p) => p.firing);
+const firingAlerts = () =>
+  sink.received.filter((r) => r.payload.status === 'firing').flatMap((r) => r.payload.firing);
 
 beforeAll(async () => {
   iso = await isolate();
   db = createDb(iso.databaseUrl);
   logDir = mkdtempSync(join(tmpdir(), 'alert-leaders-'));
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push(webhookPayloadSchema.parse(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  sink = await startWebhookSink();
+  const url = sink.url;
   await createAlertReceiver(db, { kind: 'webhook', name: 'hook', url }, { actor: 'test' });
   // One notification per alert, at once: every firing is one message to count.
   await replaceAlertRouting(
@@ -111,8 +78,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([...runners.values()].map((r) => r.p.stop()));
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
+  await sink?.close();
   await db?.$disconnect();
   await iso?.cleanup();
   rmSync(logDir, { recursive: true, force: true });
@@ -165,7 +131,7 @@ describe('alerting with two jobs instances', () => {
     const alerts = firingAlerts();
     expect(alerts).toHaveLength(100);
     expect(new Set(alerts.map((a) => a.labels.source)).size).toBe(100);
-    expect(received.filter((p) => p.status === 'resolved')).toHaveLength(0);
+    expect(sink.received.filter((r) => r.payload.status === 'resolved')).toHaveLength(0);
 
     const history = await listAlertHistory(db, { limit: 1000 });
     expect(history.filter((h) => h.kind === 'state_change' && h.toState === 'firing')).toHaveLength(100);

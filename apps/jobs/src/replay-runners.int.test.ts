@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createClickHouse, selectRows, toDateTime64, type ClickHouseClient } from '@tributary/clickhouse';
 import { REPLAY_HEADERS, topicNames, type DeadLetter, type DlqReplay } from '@tributary/contracts';
 import { createDb, type Db } from '@tributary/db';
@@ -13,11 +13,10 @@ import { queueReplay, TAKEOVER_ACTOR } from '@tributary/dlq';
 import { createBatchConsumer, type BatchConsumer, type IncomingMessage } from '@tributary/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { freePort } from '../../../scripts/lib/ports.ts';
-import { httpOk, startProcess, waitFor, type ManagedProcess } from '../../../scripts/lib/processes.ts';
+import type { ManagedProcess } from '../../../scripts/lib/processes.ts';
 import { eventually, isolate, type Isolated } from '../../../scripts/test-infra/fixtures.ts';
+import { startJobsProcess } from '../../../scripts/test-infra/jobs-process.ts';
 
-const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 let iso: Isolated;
 let ch: ClickHouseClient;
 let db: Db;
@@ -31,31 +30,9 @@ let writeKeyId: string;
 
 /** One jobs service process, named `instance` on the rows it holds; resolves once /healthz answers. */
 async function startJobs(instance: string): Promise<ManagedProcess> {
-  const port = await freePort();
-  const p = startProcess({
-    name: instance,
-    command: process.execPath,
-    args: ['--import', 'tsx', resolve(REPO_ROOT, 'apps/jobs/src/main.ts')],
-    cwd: REPO_ROOT,
-    env: {
-      DATABASE_URL: iso.databaseUrl,
-      CLICKHOUSE_URL: iso.clickhouseUrl,
-      CLICKHOUSE_DATABASE: iso.clickhouseDatabase,
-      KAFKA_BROKERS: iso.brokers,
-      TOPIC_PREFIX: iso.topicPrefix,
-      REDIS_URL: iso.redisUrl,
-      REDIS_PREFIX: iso.redisPrefix,
-      JOBS_INSTANCE: instance,
-      OPS_PORT: String(port),
-      REPLAY_SWEEP_INTERVAL_MS: '200',
-      REPLAY_HEARTBEAT_MS: '1000',
-      LOG_LEVEL: 'info',
-    },
-    logFile: join(logDir, `${instance}.log`),
-  });
-  await waitFor(instance, () => httpOk(`http://127.0.0.1:${port}/healthz`), {
-    timeoutMs: 60_000,
-    describe: () => `see ${p.logFile}`,
+  const { process: p } = await startJobsProcess(iso, instance, {
+    logDir,
+    env: { REPLAY_SWEEP_INTERVAL_MS: '200', REPLAY_HEARTBEAT_MS: '1000' },
   });
   runners.set(instance, p);
   return p;

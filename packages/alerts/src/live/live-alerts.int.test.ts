@@ -3,13 +3,11 @@
 // HTTP server: two rules of one outage arrive as one grouped notification and resolve together;
 // a silence saved after a notification was queued holds it back at the next delivery; a value
 // oscillating around the threshold but above the recovery threshold fires once.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createClickHouse, insertRows, toDateTime64, type ClickHouseClient } from '@tributary/clickhouse';
 import { createDb, type Db } from '@tributary/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolate, type Isolated } from '../../../../scripts/test-infra/fixtures.ts';
-import { webhookPayloadSchema, type WebhookPayload } from '../receivers/payload.ts';
+import { startWebhookSink } from '../../../../scripts/test-infra/webhook-sink.ts';
 import { listAlertHistory } from '../store/history.ts';
 import { createAlertReceiver } from '../store/receivers.ts';
 import { replaceAlertRouting } from '../store/routing.ts';
@@ -22,8 +20,9 @@ const S = 1000;
 let iso: Isolated;
 let ch: ClickHouseClient;
 let db: Db;
-let server: Server;
-const received: WebhookPayload[] = [];
+let sink: Awaited<ReturnType<typeof startWebhookSink>>;
+/** The webhook bodies received so far. */
+const received = () => sink.received.map((r) => r.payload);
 // The clock the evaluator and deliverer read; it only moves forward from the real now, so
 // silences saved at the real time are in force on it.
 let now = Math.ceil(Date.now() / 60_000) * 60_000;
@@ -76,16 +75,8 @@ beforeAll(async () => {
   iso = await isolate();
   ch = createClickHouse({ url: iso.clickhouseUrl });
   db = createDb(iso.databaseUrl);
-  server = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push(webhookPayloadSchema.parse(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  sink = await startWebhookSink();
+  const url = sink.url;
   await createAlertReceiver(db, { kind: 'webhook', name: 'hook', url }, { actor: 'test' });
   await replaceAlertRouting(
     db,
@@ -113,8 +104,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await sink?.close();
   await db?.$disconnect();
   await ch?.close();
   await iso?.cleanup();
@@ -131,7 +121,7 @@ describe('live alerting', () => {
     await createAlertRule(db, silenceRule('silent-ios', 'ios', 'page'), { actor: 'test' });
 
     await runUntil(F + 200 * S);
-    const firing = received.filter((p) => p.status === 'firing');
+    const firing = received().filter((p) => p.status === 'firing');
     expect(firing).toHaveLength(1);
     expect(firing[0]!.groupLabels).toEqual({ severity: 'page' });
     expect(firing[0]!.firing.map((a) => a.rule).sort()).toEqual(['silent-ios', 'silent-web']);
@@ -158,10 +148,10 @@ describe('live alerting', () => {
       ...receivedEvery5s('ios', F + 200 * S, F + 600 * S),
     ]);
     await runUntil(F + 260 * S);
-    const resolved = received.filter((p) => p.status === 'resolved');
+    const resolved = received().filter((p) => p.status === 'resolved');
     expect(resolved).toHaveLength(1);
     expect(resolved[0]!.resolved.map((a) => a.rule).sort()).toEqual(['silent-ios', 'silent-web']);
-    expect(received.filter((p) => p.status === 'firing')).toHaveLength(1);
+    expect(received().filter((p) => p.status === 'firing')).toHaveLength(1);
 
     const sent = (await listAlertHistory(db, { limit: 1000 })).filter((h) => h.kind === 'notification');
     expect(sent.map((h) => h.outcome)).toEqual(['sent', 'sent']);
@@ -193,11 +183,11 @@ describe('live alerting', () => {
       },
       { actor: 'oncall@example.com' },
     );
-    const before = received.length;
+    const before = received().length;
     // The next delivery run (the jobs service runs one every ALERT_TICK_MS, 500 ms) honours it.
     const [report] = await deliverer.deliver(never);
     expect(report?.outcome).toBe('silenced');
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
     const [row] = (await listAlertHistory(db, { ruleName: 'silent-android' })).filter(
       (h) => h.kind === 'notification',
     );
@@ -205,7 +195,7 @@ describe('live alerting', () => {
     expect((row!.detail as { by: string[] }).by).toEqual([silence.id]);
     // Later flushes of the silenced group are recorded as silenced too, never sent.
     await runUntil(now + 60 * S);
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
   });
 
   it('fires once for a value oscillating around the threshold but above the recovery threshold', async () => {
@@ -240,7 +230,7 @@ describe('live alerting', () => {
         .reverse()
         .map((c) => `${c.fromState}→${c.toState}`);
     expect(await transitions('web-rejects')).toEqual(['normal→firing']);
-    const notified = received.filter((p) => p.groupLabels.severity === 'ticket');
+    const notified = received().filter((p) => p.groupLabels.severity === 'ticket');
     expect(notified).toHaveLength(1);
     expect(notified[0]!.firing[0]!.condition.recovery).toBe(5);
 
