@@ -1,7 +1,6 @@
 'use client';
 
 import {
-  panelFieldMeasureFns,
   panelIntervals,
   panelVizKinds,
   type DashboardPanel,
@@ -14,22 +13,11 @@ import { splitList } from '../processors/definition-draft.ts';
 import { Button, Field, FieldRow, Select, TextInput } from '../ui/index.ts';
 import { FieldDatalist, useFieldSuggestions, useProcessorSources } from './field-suggestions.tsx';
 import { SqlPanelForm } from './sql-panel-form.tsx';
+import { MEASURE_LABELS, PANEL_MEASURES, type PanelMeasure } from '../../lib/panel-measures.ts';
 import { newPanelSize, PanelBasics, type PanelWidth } from './panel-basics.tsx';
 
-const MEASURES = ['count', 'unique_users', 'uniq', ...panelFieldMeasureFns] as const;
-type MeasureFn = (typeof MEASURES)[number];
-const MEASURE_LABELS: Record<MeasureFn, string> = {
-  count: 'count of events',
-  unique_users: 'unique users',
-  uniq: 'distinct values of a field',
-  sum: 'sum of a field',
-  avg: 'average of a field',
-  min: 'minimum of a field',
-  max: 'maximum of a field',
-  p50: 'median (p50) of a field',
-  p95: 'p95 of a field',
-  p99: 'p99 of a field',
-};
+const MEASURES = PANEL_MEASURES;
+type MeasureFn = PanelMeasure;
 const INTERVALS = ['auto', ...panelIntervals.map(String)] as const;
 
 /** The event field a variable's value is compared with. */

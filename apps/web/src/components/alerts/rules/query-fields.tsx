@@ -1,6 +1,7 @@
 'use client';
 
 import { panelIntervals, panelReducers } from '@tributary/contracts';
+import { MEASURE_LABELS } from '../../../lib/panel-measures.ts';
 import { Button, Field, FieldRow, Select, TextInput } from '../../ui/index.ts';
 import {
   DLQ_STAGES,
@@ -10,7 +11,6 @@ import {
   QUANTILES,
   SIGNAL_KINDS,
   type FilterRow,
-  type MeasureFn,
   type Problem,
   type RuleForm,
 } from './rule-draft.ts';
@@ -21,19 +21,6 @@ export interface SectionProps {
   update: (edit: (f: RuleForm) => void) => void;
   problems: readonly Problem[];
 }
-
-const MEASURE_LABELS: Record<MeasureFn, string> = {
-  count: 'count of events',
-  unique_users: 'unique users',
-  uniq: 'distinct values of a field',
-  sum: 'sum of a field',
-  avg: 'average of a field',
-  min: 'minimum of a field',
-  max: 'maximum of a field',
-  p50: 'median (p50) of a field',
-  p95: 'p95 of a field',
-  p99: 'p99 of a field',
-};
 
 /** The paths the query section shows problems for (the rest are listed apart). */
 export const QUERY_PATHS = ['query'];

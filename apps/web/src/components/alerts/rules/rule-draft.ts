@@ -5,6 +5,7 @@ import {
   type AlertSignalKind,
   type PanelReducer,
 } from '@tributary/contracts';
+import { PANEL_MEASURES } from '../../../lib/panel-measures.ts';
 
 /**
  * The rule editor's form state (text as typed) and the rule it stands for. Numbers and durations
@@ -23,18 +24,7 @@ export const SIGNAL_KINDS: ReadonlyArray<{ kind: AlertSignalKind; label: string;
   { kind: 'source_silence', label: 'Source silence', unit: 'events in the last minutes' },
 ];
 
-export const MEASURE_FNS = [
-  'count',
-  'unique_users',
-  'uniq',
-  'sum',
-  'avg',
-  'min',
-  'max',
-  'p50',
-  'p95',
-  'p99',
-] as const;
+export const MEASURE_FNS = PANEL_MEASURES;
 export type MeasureFn = (typeof MEASURE_FNS)[number];
 export const FILTER_OPS = ['=', '!=', '>', '>=', '<', '<=', 'in', 'not_in'] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
